@@ -1,0 +1,132 @@
+"""Typed records that flow from ``extract`` to ``graph``.
+
+These are the only contract between the extraction stage and the graph store:
+plain, immutable data with no behaviour beyond small derived properties.
+Everything here is JSON-friendly (see :func:`dataclasses.asdict`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+EntityType = Literal["method", "dataset", "metric", "task"]
+ENTITY_TYPES: tuple[str, ...] = ("method", "dataset", "metric", "task")
+Field = Literal["title", "abstract"]
+Role = Literal["proposed", "used"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a paper record was read: a file path and a 1-based line number."""
+
+    path: str
+    line: int
+    format: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as read from a source file (before extraction).
+
+    ``abstract`` may be empty (the paper is kept and flagged). ``key`` is the
+    deduplication key: ``doi:<doi>``, ``arxiv:<id>`` or ``title:<normalised title>``.
+    """
+
+    title: str
+    abstract: str = ""
+    year: int | None = None
+    url: str | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    authors: tuple[str, ...] = ()
+    id: str | None = None  # an id given by the source file, if any
+    categories: tuple[str, ...] = ()
+    sources: tuple[SourceRef, ...] = ()
+
+    @property
+    def key(self) -> str:
+        from extract.normalize import dedup_key
+
+        return dedup_key(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One span of a paper's title or abstract that names an entity.
+
+    ``start``/``end`` are character offsets (end-exclusive) into the field's
+    text; ``sent_start``/``sent_end`` delimit the evidence sentence in the same
+    text. ``key`` is the normalised canonical key that identifies the entity
+    across the corpus; ``canonical`` its display name. ``family``/``family_key``
+    name the family entity a sized or versioned variant belongs to
+    (``ResNet-50`` -> ``ResNet``).
+    """
+
+    text: str
+    type: str
+    start: int
+    end: int
+    field: str
+    sentence: str
+    sent_start: int
+    sent_end: int
+    canonical: str
+    key: str
+    role: str = "used"
+    family: str | None = None
+    family_key: str | None = None
+    aliases: tuple[str, ...] = ()  # other names seen for it in this paper (e.g. its abbreviation)
+    rule: str = ""  # which component/rule produced it (for debugging and evaluation)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLink:
+    """A link to code, a model or a project page found in a paper."""
+
+    url: str
+    host: str
+    owner: str | None = None
+    repo: str | None = None
+    kind: str = "code"  # code | model | dataset | project
+    start: int = -1
+    end: int = -1
+    field: str = "abstract"
+    sentence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A result claim: ``method`` reaches ``value`` ``unit`` of ``metric`` on ``dataset``.
+
+    ``kind`` is ``absolute``, ``improvement`` or ``ratio``. Names are display
+    names; the ``*_key`` fields are the normalised entity keys (or ``None``).
+    """
+
+    metric: str
+    value: float
+    unit: str = ""
+    kind: str = "absolute"
+    method: str | None = None
+    dataset: str | None = None
+    baseline: str | None = None
+    metric_key: str | None = None
+    method_key: str | None = None
+    dataset_key: str | None = None
+    baseline_key: str | None = None
+    value_text: str = ""
+    sentence: str = ""
+    start: int = -1
+    end: int = -1
+    field: str = "abstract"
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extracted from one paper."""
+
+    mentions: tuple[Mention, ...] = ()
+    code_links: tuple[CodeLink, ...] = ()
+    results: tuple[Result, ...] = ()
+    version: str = ""
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,212 @@
+"""The ``litkg`` command line: a thin click layer over the Python API.
+
+Database path first, JSON output by default (``--table`` / ``--csv`` where
+useful). Every domain error becomes one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from extract.errors import LitkgError
+from graph.output import emit, output_options
+
+
+def handle_errors(f):
+    """Turn a :class:`LitkgError` into ``Error: <message>`` and exit code 1, with no traceback."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except LitkgError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("interrupted: everything committed so far is kept; run the same command again to finish",
+                       err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands living in other modules are imported on first use."""
+
+    lazy: dict[str, str] = {}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx, name):
+        cmd = super().get_command(ctx, name)
+        if cmd is None and name in self.lazy:
+            module_name, attr = self.lazy[name].split(":")
+            import importlib
+
+            cmd = getattr(importlib.import_module(module_name), attr)
+        return cmd
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="litkg")
+def cli() -> None:
+    """litkg: a literature knowledge graph of methods, datasets, metrics, tasks and code links.
+
+    Build a graph from paper abstracts, then explore it with the commands
+    below, the Streamlit app (litkg app DB), exported HTML views or plain SQL.
+    """
+
+
+# Commands defined in other modules: name -> "module:attribute".
+LazyGroup.lazy.update({})
+
+
+def _progress(stats) -> None:
+    click.echo(
+        f"\r  read {stats.read:,}  new {stats.new:,}  updated {stats.updated:,}  unchanged {stats.unchanged:,}"
+        f"  mentions {stats.mentions:,}",
+        nl=False,
+        err=True,
+    )
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["hf-listing", "jsonl", "csv", "bibtex", "arxiv", "openalex"]),
+              help="Read every source as this format instead of detecting it")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False),
+              help="User aliases file (TOML): add aliases, split merges, retype or block entities")
+@click.option("--skip-bad", is_flag=True, help="Skip bad records (reported at the end) instead of stopping")
+@click.option("--batch-size", type=int, default=1000, show_default=True, help="Papers per transaction")
+@click.option("--workers", default="1", show_default=True,
+              help="Extraction processes on this machine (a number or 'auto')")
+@click.option("--scheduler", help="Address of a Dask scheduler (tcp://HOST:PORT) to extract on a cluster")
+@click.option("--progress/--no-progress", default=None, help="Progress line (default: only on a terminal)")
+@handle_errors
+def build(db, sources, fmt, aliases, skip_bad, batch_size, workers, scheduler, progress):
+    """Ingest SOURCES, extract entities and store them in DB (incremental).
+
+    A second run over the same sources changes nothing; changed abstracts, a new
+    extractor version or a changed aliases file are re-extracted.
+
+    Example: litkg build data/litkg.db data/*.txt
+    """
+    from graph.build import build as run_build
+
+    show = sys.stderr.isatty() if progress is None else progress
+    stats = run_build(
+        db, sources, format=fmt, aliases=aliases, skip_bad=skip_bad, batch_size=batch_size,
+        workers=workers, scheduler=scheduler, progress=_progress if show else None,
+    )
+    if show:
+        click.echo("", err=True)
+    report = {
+        "database": str(db), "read": stats.read, "new": stats.new, "updated": stats.updated,
+        "unchanged": stats.unchanged, "duplicates": stats.duplicates, "skipped": stats.skipped,
+        "empty_abstracts": stats.empty_abstracts, "mentions": stats.mentions, "code_links": stats.code_links,
+        "results": stats.results, "seconds": round(stats.seconds, 2),
+    }
+    if stats.skipped_records:
+        report["skipped_records"] = stats.skipped_records[:50]
+    emit(report)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@handle_errors
+def stats(db):
+    """Counts of papers, entities by type, mentions, code links and results."""
+    from graph.sql import stats as get_stats
+
+    emit(get_stats(db))
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--kind", type=click.Choice(["all", "paper", "entity"]), default="all", show_default=True)
+@output_options
+@handle_errors
+def search(db, query, limit, kind, fmt):
+    """Full-text search over papers and entity names (any text is safe: bob's works)."""
+    from graph.sql import search as run_search
+
+    emit(run_search(db, query, limit=limit, kind=kind), fmt=fmt)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("sql")
+@click.option("-p", "--param", "params", multiple=True, type=(str, str), help="Named parameter: -p name value")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds before the query is stopped")
+@output_options
+@handle_errors
+def sql(db, sql, params, timeout, fmt):
+    """Run a read-only SQL query; print a JSON array of row objects.
+
+    The file is opened read-only: INSERT, UPDATE, DELETE and other writes are refused.
+
+    Example: litkg sql data/litkg.db "SELECT entity, count(*) n FROM entity_papers GROUP BY entity ORDER BY n DESC LIMIT 5"
+    """
+    from graph.sql import run_sql
+
+    columns, rows = run_sql(db, sql, dict(params) if params else None, timeout=timeout)
+    emit(rows, fmt=fmt, columns=columns)
+
+
+@cli.command()
+@click.argument("input", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", show_default=True,
+              help="Where to write the JSON Lines output")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False), help="User aliases file (TOML)")
+@handle_errors
+def extract(input, output, aliases):
+    """Extract entities, code links and results from INPUT.jsonl lines {"id", "text", "title"?}.
+
+    Writes one line per input: {"id", "entities": [...], "code": [...], "results": [...]}.
+    """
+    from extract.extract_io import extract_jsonl
+
+    extractor = None
+    if aliases:
+        from extract.aliases import AliasRules
+        from extract.pipeline import Extractor
+
+        extractor = Extractor(aliases=AliasRules.from_file(aliases))
+    n = extract_jsonl(input, output, extractor=extractor)
+    click.echo(f"extracted {n} documents", err=True)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@handle_errors
+def app(db, port, host):
+    """Start the Streamlit explorer on DB (headless, on 127.0.0.1, usage statistics off)."""
+    import os
+    import subprocess
+
+    from graph.db import open_db
+
+    open_db(db, readonly=True).conn.close()  # a clear error now rather than in the browser
+    script = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.headless", "true", "--server.address", host, "--server.port", str(port),
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--", "--db", str(Path(db).resolve()),
+    ]
+    click.echo(f"litkg app: http://{host}:{port}/  (database {db})", err=True)
+    env = dict(os.environ, LITKG_DB=str(Path(db).resolve()))
+    raise SystemExit(subprocess.call(cmd, env=env))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

@@ -1,0 +1,417 @@
+"""Writing papers and their extractions into the litkg database.
+
+:class:`GraphWriter` is the only writer. It works in batches, each one
+transaction, so an interrupted build leaves a consistent file that a re-run
+completes. Corpus-wide derived data (entity paper counts, abbreviation merges,
+the entity search index) is brought up to date by :meth:`GraphWriter.finalize`,
+which is also re-run after an interrupted build (the ``dirty`` meta flag).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from extract.normalize import normalize_arxiv_id, normalize_doi, normalize_title
+from extract.records import Extraction, Paper
+
+
+def content_hash(paper: Paper) -> str:
+    """Hash of everything about a paper that the database stores (not its sources)."""
+    payload = json.dumps(
+        [paper.title, paper.abstract, paper.year, paper.url, normalize_doi(paper.doi),
+         normalize_arxiv_id(paper.arxiv_id), list(paper.authors)],
+        ensure_ascii=False,
+    )
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def new_paper_id(paper: Paper) -> str:
+    """A stable id: the arXiv id, else ``doi:<doi>``, else ``t`` + a hash of the normalised title.
+
+    >>> new_paper_id(Paper(title="A ConvNet for the 2020s", arxiv_id="2201.03545v2"))
+    '2201.03545'
+    >>> new_paper_id(Paper(title="A ConvNet for the 2020s"))
+    't731c177e0fc0'
+    """
+    ax = normalize_arxiv_id(paper.arxiv_id)
+    if ax:
+        return ax
+    doi = normalize_doi(paper.doi)
+    if doi:
+        return f"doi:{doi}"
+    return "t" + hashlib.sha1(normalize_title(paper.title).encode("utf-8")).hexdigest()[:12]
+
+
+def _identity_keys(paper: Paper) -> list[tuple[str, str]]:
+    keys = [("title", normalize_title(paper.title))]
+    doi, ax = normalize_doi(paper.doi), normalize_arxiv_id(paper.arxiv_id)
+    if doi:
+        keys.append(("doi", doi))
+    if ax:
+        keys.append(("arxiv", ax))
+    return keys
+
+
+@dataclass
+class WriteStats:
+    """What a build did: counts of papers by outcome, entities, mentions, seconds."""
+
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    empty_abstracts: int = 0
+    mentions: int = 0
+    code_links: int = 0
+    results: int = 0
+    seconds: float = 0.0
+    skipped_records: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new or self.updated)
+
+
+@dataclass
+class PaperPlan:
+    """What to do with one paper record of a batch."""
+
+    paper: Paper
+    paper_id: str
+    action: str  # new | update | unchanged | duplicate
+    hash: str
+
+
+class GraphWriter:
+    """Batch writer of papers, entities, mentions, code links and results.
+
+    Parameters
+    ----------
+    db : sqlite_utils.Database
+        An open, writable litkg database (see :func:`graph.db.open_db`).
+    version : str
+        The extractor version; papers extracted by another version are re-extracted.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, version: str) -> None:
+        self.db = db
+        self.conn = db.conn
+        self.version = version
+        self.seen_ids: set[str] = set()  # papers written or confirmed during this run
+        self._entity_ids: dict[str, int] = {}
+
+    # ---- planning -----------------------------------------------------------------------------
+    def _find_existing(self, paper: Paper) -> tuple[str, str, str | None] | None:
+        """(id, content_hash, extractor_version) of the stored paper this record is, if any."""
+        cur = self.conn.cursor()
+        doi, ax = normalize_doi(paper.doi), normalize_arxiv_id(paper.arxiv_id)
+        sql = "SELECT id, content_hash, extractor_version, doi, arxiv_id FROM papers WHERE "
+        if doi:
+            row = cur.execute(sql + "doi = ?", (doi,)).fetchone()
+            if row:
+                return row[0], row[1], row[2]
+        if ax:
+            row = cur.execute(sql + "arxiv_id = ?", (ax,)).fetchone()
+            if row:
+                return row[0], row[1], row[2]
+        for row in cur.execute(sql + "title_key = ?", (normalize_title(paper.title),)):
+            # same title, and no conflicting identifier
+            if (doi and row[3] and row[3] != doi) or (ax and row[4] and row[4] != ax):
+                continue
+            return row[0], row[1], row[2]
+        return None
+
+    def plan(self, papers: Sequence[Paper]) -> list[PaperPlan]:
+        """Decide for each paper of a batch: new, update (changed text/metadata/extractor), unchanged, duplicate."""
+        plans: list[PaperPlan] = []
+        batch_ids: dict[str, int] = {}
+        batch_keys: dict[tuple[str, str], str] = {}  # (doi|arxiv|title, value) -> paper id planned in this batch
+        for paper in papers:
+            h = content_hash(paper)
+            keys = _identity_keys(paper)
+            in_batch = next((batch_keys[k] for k in keys if k in batch_keys), None)
+            if in_batch is not None:
+                plans.append(PaperPlan(paper, in_batch, "duplicate", h))
+                continue
+            existing = self._find_existing(paper)
+            if existing:
+                pid, old_hash, old_version = existing
+                if pid in self.seen_ids or pid in batch_ids:
+                    action = "duplicate"
+                elif old_hash == h and old_version == self.version:
+                    action = "unchanged"
+                else:
+                    action = "update"
+            else:
+                pid = new_paper_id(paper)
+                if pid in self.seen_ids or pid in batch_ids:
+                    action = "duplicate"
+                else:
+                    action = "new"
+            if action in ("new", "update", "unchanged"):
+                batch_ids[pid] = len(plans)
+                for k in keys:
+                    batch_keys.setdefault(k, pid)
+            plans.append(PaperPlan(paper, pid, action, h))
+        return plans
+
+    # ---- writing ------------------------------------------------------------------------------
+    def write_batch(
+        self, plans: Sequence[PaperPlan], extractions: dict[str, Extraction], stats: WriteStats
+    ) -> None:
+        """Write one planned batch in one transaction.
+
+        ``extractions`` maps paper id to its extraction for every plan whose action is
+        ``new`` or ``update``.
+        """
+        with self.conn:
+            changed = [p for p in plans if p.action in ("new", "update")]
+            if changed:
+                self.conn.execute(
+                    "INSERT INTO meta(key, value) VALUES ('dirty', '1') "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+                )
+            for plan in plans:
+                self._write_sources(plan)
+                if plan.action == "duplicate":
+                    stats.duplicates += 1
+                    self._fill_missing(plan)
+                    continue
+                self.seen_ids.add(plan.paper_id)
+                if plan.action == "unchanged":
+                    stats.unchanged += 1
+                    continue
+                self._write_paper(plan)
+                self._write_extraction(plan.paper_id, extractions[plan.paper_id], stats)
+                if plan.action == "new":
+                    stats.new += 1
+                else:
+                    stats.updated += 1
+                if not plan.paper.abstract.strip():
+                    stats.empty_abstracts += 1
+
+    def _write_sources(self, plan: PaperPlan) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO paper_sources(paper_id, path, line, format) VALUES (?, ?, ?, ?)",
+            [(plan.paper_id, s.path, s.line, s.format) for s in plan.paper.sources],
+        )
+
+    def _fill_missing(self, plan: PaperPlan) -> None:
+        """A duplicate record may know what the stored one lacks (year, url, doi, arXiv id)."""
+        p = plan.paper
+        for column, value in (
+            ("year", p.year), ("url", p.url), ("doi", normalize_doi(p.doi)), ("arxiv_id", normalize_arxiv_id(p.arxiv_id))
+        ):
+            if value:
+                self.conn.execute(
+                    f"UPDATE papers SET {column} = ? WHERE id = ? AND {column} IS NULL", (value, plan.paper_id)
+                )
+
+    def _write_paper(self, plan: PaperPlan) -> None:
+        p = plan.paper
+        row = (
+            p.title, p.abstract, p.year, p.url, normalize_doi(p.doi), normalize_arxiv_id(p.arxiv_id),
+            json.dumps(list(p.authors), ensure_ascii=False), normalize_title(p.title), plan.hash, self.version,
+            0 if p.abstract.strip() else 1, plan.paper_id,
+        )
+        if plan.action == "update":
+            self.conn.execute(
+                "UPDATE papers SET title=?, abstract=?, year=?, url=?, doi=?, arxiv_id=?, authors=?, title_key=?, "
+                "content_hash=?, extractor_version=?, empty_abstract=? WHERE id=?",
+                row,
+            )
+            for table in ("mentions", "paper_entity", "code_links", "results"):
+                self.conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (plan.paper_id,))
+        else:
+            self.conn.execute(
+                "INSERT INTO papers(title, abstract, year, url, doi, arxiv_id, authors, title_key, content_hash, "
+                "extractor_version, empty_abstract, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                row,
+            )
+
+    def entity_id(self, key: str, name: str, type_: str, family_key: str | None = None,
+                  family_name: str | None = None) -> int:
+        """The id of the entity with this key (or an alias key), created if new."""
+        cached = self._entity_ids.get(key)
+        if cached is not None:
+            return cached
+        cur = self.conn.cursor()
+        row = cur.execute("SELECT id FROM entities WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            row = cur.execute(
+                "SELECT entity_id FROM aliases WHERE alias_key = ? AND source = 'user' LIMIT 1", (key,)
+            ).fetchone()
+        if row is None:
+            family_id = None
+            if family_key and family_key != key:
+                family_id = self.entity_id(family_key, family_name or family_key, type_)
+            cur.execute(
+                "INSERT INTO entities(key, name, type, family_id) VALUES (?, ?, ?, ?)", (key, name, type_, family_id)
+            )
+            eid = cur.lastrowid
+            cur.execute(
+                "INSERT OR IGNORE INTO aliases(alias_key, alias, entity_id, source) VALUES (?, ?, ?, 'extracted')",
+                (key, name, eid),
+            )
+        else:
+            eid = row[0]
+        self._entity_ids[key] = eid
+        return eid
+
+    def _write_extraction(self, paper_id: str, ex: Extraction, stats: WriteStats) -> None:
+        from extract.canonical import entity_key
+
+        mention_rows = []
+        edges: dict[int, list] = {}
+        alias_rows = set()
+        for m in ex.mentions:
+            eid = self.entity_id(m.key, m.canonical, m.type, m.family_key, m.family)
+            mention_rows.append(
+                (paper_id, eid, m.text, m.field, m.start, m.end, m.sent_start, m.sent_end, m.sentence, m.role, m.rule)
+            )
+            if m.text != m.canonical:
+                alias_rows.add((entity_key(m.text), m.text, eid, "extracted"))
+            for alias in m.aliases:
+                alias_rows.add((entity_key(alias), alias, eid, "abbreviation"))
+            edge = edges.get(eid)
+            if edge is None:
+                edges[eid] = [paper_id, eid, m.role, 1, m.sentence, (m.field != "title", m.start)]
+            else:
+                edge[3] += 1
+                if m.role == "proposed":
+                    edge[2] = "proposed"
+                if (m.field != "title", m.start) < edge[5] and m.field != "title":
+                    edge[4], edge[5] = m.sentence, (m.field != "title", m.start)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO mentions(paper_id, entity_id, surface, field, start, end, sent_start, sent_end, "
+            "sentence, role, rule) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            mention_rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO paper_entity(paper_id, entity_id, role, mentions, sentence) VALUES (?,?,?,?,?)",
+            [e[:5] for e in edges.values()],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO aliases(alias_key, alias, entity_id, source) VALUES (?,?,?,?)",
+            [a for a in alias_rows if a[0]],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO code_links(paper_id, url, host, owner, repo, kind, sentence) VALUES (?,?,?,?,?,?,?)",
+            [(paper_id, c.url, c.host, c.owner, c.repo, c.kind, c.sentence) for c in ex.code_links],
+        )
+        result_rows = []
+        for r in ex.results:
+            ids = [
+                self._lookup_entity(k) for k in (r.method_key, r.dataset_key, r.metric_key, r.baseline_key)
+            ]
+            result_rows.append(
+                (paper_id, *ids, r.method, r.dataset, r.metric, r.baseline, r.value, r.unit, r.kind, r.value_text,
+                 r.sentence)
+            )
+        self.conn.executemany(
+            "INSERT INTO results(paper_id, method_id, dataset_id, metric_id, baseline_id, method, dataset, metric, "
+            "baseline, value, unit, kind, value_text, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            result_rows,
+        )
+        stats.mentions += len(mention_rows)
+        stats.code_links += len(ex.code_links)
+        stats.results += len(result_rows)
+
+    def _lookup_entity(self, key: str | None) -> int | None:
+        if not key:
+            return None
+        if key in self._entity_ids:
+            return self._entity_ids[key]
+        row = self.conn.execute(
+            "SELECT id FROM entities WHERE key = ? UNION ALL SELECT entity_id FROM aliases WHERE alias_key = ? LIMIT 1",
+            (key, key),
+        ).fetchone()
+        return row[0] if row else None
+
+    # ---- corpus-wide upkeep -------------------------------------------------------------------
+    def needs_finalize(self) -> bool:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'dirty'").fetchone()
+        return bool(row and row[0] == "1")
+
+    def finalize(self, *, aliases_applied: Iterable[tuple[str, str, str]] = ()) -> None:
+        """Bring corpus-wide derived data up to date, in one transaction.
+
+        1. merge an entity into another when its key is an abbreviation (or user alias) of
+           exactly one other entity ("MIM" -> "masked image modeling");
+        2. recompute ``paper_count``; drop entities no paper mentions and no variant needs;
+        3. rebuild the entity full-text index; record build time and clear ``dirty``.
+        """
+        t0 = time.time()
+        with self.conn:
+            self._merge_abbreviations()
+            c = self.conn
+            c.execute(
+                "UPDATE entities SET paper_count = (SELECT count(*) FROM paper_entity pe WHERE pe.entity_id = entities.id)"
+            )
+            c.execute(
+                "DELETE FROM entities WHERE paper_count = 0 AND id NOT IN "
+                "(SELECT family_id FROM entities WHERE family_id IS NOT NULL) "
+                "AND id NOT IN (SELECT entity_id FROM aliases WHERE source = 'user')"
+            )
+            c.execute("DELETE FROM aliases WHERE entity_id NOT IN (SELECT id FROM entities)")
+            c.execute("DELETE FROM entities_fts")
+            c.execute(
+                "INSERT INTO entities_fts(rowid, name, aliases) SELECT e.id, e.name, "
+                "(SELECT group_concat(alias, ' | ') FROM aliases a WHERE a.entity_id = e.id) FROM entities e"
+            )
+            c.execute("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')")
+            for key, value in (("dirty", "0"), ("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+                               ("extractor_version", self.version)):
+                c.execute(
+                    "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+        self._entity_ids.clear()
+        self.finalize_seconds = time.time() - t0
+
+    def _merge_abbreviations(self) -> None:
+        c = self.conn
+        pairs = c.execute(
+            """
+            SELECT e.id AS src, min(a.entity_id) AS dst
+            FROM entities e JOIN aliases a ON a.alias_key = e.key AND a.entity_id <> e.id
+            WHERE a.source IN ('abbreviation', 'user')
+            GROUP BY e.id HAVING count(DISTINCT a.entity_id) = 1
+            """
+        ).fetchall()
+        for src, dst in pairs:
+            self.merge_entity(src, dst)
+
+    def merge_entity(self, src: int, dst: int) -> None:
+        """Move every mention, edge, alias and result of entity ``src`` to ``dst`` and drop ``src``."""
+        c = self.conn
+        if src == dst:
+            return
+        c.execute("UPDATE OR IGNORE mentions SET entity_id = ? WHERE entity_id = ?", (dst, src))
+        c.execute("DELETE FROM mentions WHERE entity_id = ?", (src,))
+        for row in c.execute(
+            "SELECT paper_id, role, mentions, sentence FROM paper_entity WHERE entity_id = ?", (src,)
+        ).fetchall():
+            c.execute(
+                "INSERT INTO paper_entity(paper_id, entity_id, role, mentions, sentence) VALUES (?,?,?,?,?) "
+                "ON CONFLICT(paper_id, entity_id) DO UPDATE SET mentions = mentions + excluded.mentions, "
+                "role = CASE WHEN excluded.role = 'proposed' THEN 'proposed' ELSE role END",
+                (row[0], dst, row[1], row[2], row[3]),
+            )
+        c.execute("DELETE FROM paper_entity WHERE entity_id = ?", (src,))
+        c.execute("UPDATE OR IGNORE aliases SET entity_id = ? WHERE entity_id = ?", (dst, src))
+        c.execute("DELETE FROM aliases WHERE entity_id = ?", (src,))
+        for col in ("method_id", "dataset_id", "metric_id", "baseline_id"):
+            c.execute(f"UPDATE results SET {col} = ? WHERE {col} = ?", (dst, src))
+        c.execute("UPDATE entities SET family_id = ? WHERE family_id = ?", (dst, src))
+        c.execute("DELETE FROM entities WHERE id = ?", (src,))
+
+

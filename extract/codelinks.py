@@ -1,0 +1,254 @@
+"""Links to code, models, datasets and project pages in a paper's text.
+
+Pure text function (no spaCy): :func:`find_code_links` returns one
+:class:`~extract.records.CodeLink` per distinct URL, with its char span in the
+text, the host, ``owner``/``repo`` for code hosts and a ``kind``:
+
+==============================================  ===========
+github.com, gitlab.com (and gitlab.* hosts),     ``code``
+bitbucket.org, codeberg.org, gist.github.com,
+anonymous.4open.science
+huggingface.co/<owner>/<name>, hf.co             ``model``
+huggingface.co/datasets/...                      ``dataset``
+huggingface.co/spaces/..., other HF pages        ``project``
+<name>.github.io and any other http(s) URL       ``project``
+==============================================  ===========
+
+Written forms handled: with or without scheme (``github.com/a/b``,
+``www.github.com/a/b``), trailing punctuation, quotes and markup
+(``\\url{...}``, ``\\href{url}{text}``, ``<...>``, markdown ``[text](url)``),
+LaTeX escapes inside URLs (``\\_``), unbalanced closing brackets, an ellipsis,
+a space after ``https://`` and the common ``github. com`` break.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from extract.records import CodeLink
+
+_CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gist.github.com"}
+_HF_HOSTS = {"huggingface.co", "hf.co"}
+_ANON_HOSTS = {"anonymous.4open.science"}
+_UPGRADE_HOSTS = _CODE_HOSTS | _HF_HOSTS | _ANON_HOSTS  # always written https://host/... without www.
+
+# Where a URL can start.
+_SCHEME_RE = re.compile(r"(?i)\bhttps?:\s?//\s?(?=[a-z0-9])")
+_BARE_RE = re.compile(
+    r"(?i)(?<![\w@./:\\-])(?:"
+    r"(?:www\.)?(?:github\.\s?com|gitlab\.com|bitbucket\.org|codeberg\.org|huggingface\.co|hf\.co)/(?=[\w-])"
+    r"|anonymous\.4open\.science/"
+    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.github\.io(?![\w-])"
+    r"|www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+"
+    r")"
+)
+# Characters that end a URL (besides white space and any non-ASCII character).
+_STOP = set("<>\"{}|^`[]$")
+_LATEX_ESCAPES = set("_%#&~")
+_TRAIL = ".,;:!?'\"*"
+_CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
+_HOST_RE = re.compile(r"(?i)^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(?::\d+)?$")
+_HREF_RE = re.compile(r"\\href\s*\{\s*([^{}]*)\}\s*\{")
+_MD_RE = re.compile(r"\[([^\[\]]+)\]\(\s*(?:https?://|www\.)")
+_BROKEN_HOST_RE = re.compile(r"(?i)github\.$")
+_BROKEN_TAIL_RE = re.compile(r"(?i)(?:com/|io(?=[/\s.,;:)]|$))")
+# "github.com/owner/ Repo-Name": a repo name cut off by a space after the owner's slash
+_OWNER_ONLY_RE = re.compile(r"(?i)(?:github\.com|gitlab\.com|bitbucket\.org)/[\w.-]+/$")
+_REPO_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w.-]*(?=[\s.,;:)]|$)")
+
+
+def _scan_end(text: str, pos: int) -> int:
+    """Where the URL body starting at ``pos`` ends (exclusive), before trimming."""
+    n = len(text)
+    i = pos
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            if i + 1 < n and text[i + 1] in _LATEX_ESCAPES:
+                i += 2
+                continue
+            break
+        if c.isspace():
+            # "github. com/owner/repo": one space inside the host
+            if c == " " and _BROKEN_HOST_RE.search(text, max(pos, i - 7), i) and _BROKEN_TAIL_RE.match(text, i + 1):
+                i += 1
+                continue
+            if c == " " and _OWNER_ONLY_RE.search(text, pos, i):
+                m = _REPO_TOKEN_RE.match(text, i + 1)
+                if m and re.search(r"[A-Z0-9_-]", m.group(0).rstrip(".")):
+                    i += 1
+                    continue
+            break
+        if ord(c) > 127 or c in _STOP:
+            break
+        i += 1
+    return i
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    """Drop trailing punctuation and unbalanced brackets from ``text[start:end]``."""
+    depth, open_at = 0, -1
+    for i in range(start, end):  # "repo.(The ..." : an opening bracket never closed ends the URL
+        if text[i] == "(":
+            depth, open_at = depth + 1, (i if depth == 0 else open_at)
+        elif text[i] == ")" and depth:
+            depth -= 1
+    if depth and open_at > start:
+        end = open_at
+    while end > start:
+        c = text[end - 1]
+        if c in _TRAIL:
+            end -= 1
+        elif c in _CLOSERS:
+            span = text[start:end]
+            if span.count(_CLOSERS[c]) < span.count(c):
+                end -= 1
+            else:
+                break
+        elif c == "\\":
+            end -= 1
+        else:
+            break
+    return end
+
+
+def _display_regions(text: str) -> list[tuple[int, int]]:
+    """Spans of link *display* text whose target is a URL: ``\\href{url}{TEXT}``, ``[TEXT](url)``."""
+    regions = []
+    for m in _HREF_RE.finditer(text):
+        target = m.group(1).strip()
+        if not (_SCHEME_RE.match(target) or _BARE_RE.match(target)):
+            continue
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            if text[i] == "{":
+                depth += 1
+            elif text[i] == "}":
+                depth -= 1
+            i += 1
+        regions.append((m.end(), i))
+    for m in _MD_RE.finditer(text):
+        regions.append(m.span(1))
+    return regions
+
+
+def _unescape(raw: str) -> str:
+    out = re.sub(r"\\([_%#&~])", r"\1", raw)
+    return re.sub(r"\s+", "", out)
+
+
+def _split(url: str) -> tuple[str | None, str, str]:
+    """(scheme, host, rest) of a cleaned URL string (scheme may be missing)."""
+    m = re.match(r"(?i)^(https?)://", url)
+    scheme = m.group(1).lower() if m else None
+    rest = url[m.end():] if m else url
+    cut = len(rest)
+    for sep in "/?#":
+        k = rest.find(sep)
+        if k != -1:
+            cut = min(cut, k)
+    return scheme, rest[:cut], rest[cut:]
+
+
+def _classify(host: str, path: str) -> tuple[str, str | None, str | None]:
+    """(kind, owner, repo) for a host and its path (``/a/b/...``)."""
+    segs = [s for s in re.split(r"[/?#]", path) if s]
+    if host in _CODE_HOSTS or host.startswith("gitlab."):
+        owner = segs[0] if segs else None
+        repo = segs[1].removesuffix(".git") if len(segs) > 1 else None
+        return "code", owner, repo or None
+    if host in _ANON_HOSTS:
+        return "code", None, segs[1] if len(segs) > 1 else None
+    if host in _HF_HOSTS:
+        if segs and segs[0] in ("datasets", "spaces", "collections"):
+            kind = "dataset" if segs[0] == "datasets" else "project"
+            return kind, segs[1] if len(segs) > 1 else None, segs[2] if len(segs) > 2 else None
+        if segs and segs[0] in ("papers", "docs", "blog", "models", "organizations"):
+            return "project", None, None
+        if len(segs) >= 2:
+            return "model", segs[0], segs[1]
+        return "project", segs[0] if segs else None, None
+    return "project", None, None
+
+
+def _normalise(raw: str) -> tuple[str, str, str, str | None, str | None] | None:
+    """(url, host, kind, owner, repo) for a raw URL span, or ``None`` when it is not a URL."""
+    scheme, host, rest = _split(_unescape(raw))
+    host_l = host.lower()
+    if not _HOST_RE.match(host_l):
+        return None
+    bare = host_l.removeprefix("www.")
+    if bare in _UPGRADE_HOSTS or bare.endswith(".github.io"):
+        host_l = bare
+        scheme = "https"
+    path = rest
+    path_only = re.split(r"[?#]", path, maxsplit=1)[0]
+    if path_only.endswith(".git") and len(path_only) == len(path):
+        path = path[:-4]
+    path = path.rstrip("/") if path_only == path else path
+    kind, owner, repo = _classify(host_l, path)
+    return f"{scheme or 'https'}://{host_l}{path}", host_l, kind, owner, repo
+
+
+def _dedupe_key(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url.lower()).removesuffix(".git").rstrip("/")
+
+
+def find_code_links(
+    text: str, field: str = "abstract", sentences: list[tuple[int, int]] | None = None
+) -> list[CodeLink]:
+    """Every distinct URL in ``text`` as a :class:`CodeLink`, in text order.
+
+    Parameters
+    ----------
+    text : str
+        A title or abstract.
+    field : str
+        Stored on each link (``"abstract"`` or ``"title"``).
+    sentences : list of (start, end), optional
+        Sentence char spans of ``text``; the sentence holding a URL becomes its ``sentence``.
+
+    Examples
+    --------
+    >>> [(c.url, c.owner, c.repo) for c in find_code_links("Code: github.com/keyu-tian/SparK.")]
+    [('https://github.com/keyu-tian/SparK', 'keyu-tian', 'SparK')]
+    """
+    if not text:
+        return []
+    starts = {m.start() for m in _SCHEME_RE.finditer(text)} | {m.start() for m in _BARE_RE.finditer(text)}
+    hidden = _display_regions(text)
+    spans: list[tuple[int, int]] = []
+    for start in sorted(starts):
+        if any(s <= start < e for s, e in spans):
+            continue  # inside a URL already read (a bare host after a scheme)
+        m = _SCHEME_RE.match(text, start)
+        body = m.end() if m else start
+        end = _trim(text, start, _scan_end(text, body))
+        if end <= body:
+            continue
+        spans.append((start, end))
+    sents = sorted(sentences or [])
+    sent_starts = [s for s, _ in sents]
+    seen: set[str] = set()
+    links: list[CodeLink] = []
+    for start, end in spans:
+        if any(s <= start < e for s, e in hidden):
+            continue
+        norm = _normalise(text[start:end])
+        if norm is None:
+            continue
+        url, host, kind, owner, repo = norm
+        key = _dedupe_key(url)
+        if key in seen:
+            continue
+        seen.add(key)
+        sentence = ""
+        k = bisect_right(sent_starts, start) - 1
+        if k >= 0 and sents[k][0] <= start < sents[k][1]:
+            sentence = text[sents[k][0]:sents[k][1]]
+        links.append(
+            CodeLink(url=url, host=host, owner=owner, repo=repo, kind=kind, start=start, end=end,
+                     field=field, sentence=sentence)
+        )
+    return links

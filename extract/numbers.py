@@ -1,0 +1,196 @@
+"""Numbers as written in ML abstracts: values with units, signs and multipliers.
+
+Pure text functions, no spaCy.  :func:`find_numbers` scans a text and returns
+every stand-alone number with its unit; :func:`parse_number` reads one number
+written on its own.
+
+Units are normalised to a small vocabulary:
+
+``%``      percent (``84.3%``, ``4.6\\%``, ``12 percent``)
+``x``      a multiplier (``1.6x``, ``1.6×``, ``1.6$\\times$``, ``13.7 times``, ``3-fold``, ``twice``)
+``pp``     percentage points (``pp``, ``p.p.``, ``percentage points``)
+``points`` points (``points``, ``pts``)
+``K`` ``M`` ``B`` ``T``  magnitude suffixes (``10k``, ``1.3M``, ``7B``, ``7 billion``): counts and model sizes
+``fps`` ``ms`` ``s`` ``h`` ``dB`` ``GB`` ``MB`` ``TB`` ``KB`` ``FLOPs`` ``GFLOPs`` ``TFLOPs`` ``MACs`` ``GMACs``
+
+Numbers that are part of a name or a size are not numbers here: ``ResNet-50``,
+``top-1``, ``GPT-4``, ``v1.2``, ``AP50``, ``mAP@0.5``, ``3D``, ``7x7``,
+``256 x 256``; nor are ordinals (``95th``), the halves of ranges
+(``1.0%-2.5%``, ``40%-60%``) and slash lists (``0.4/0.19``), and standard
+deviations after ``±``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Number(NamedTuple):
+    """One number found in a text: ``text[start:end]`` is its full written form."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    sign: str  # "+", "-" or "" as written
+
+
+_WORD_NUMBERS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "hundred": 100, "a hundred": 100, "one hundred": 100, "a thousand": 1000,
+}
+
+_CORE = r"(?:\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+(?![\w.]))?"
+_CORE_RE = re.compile(_CORE)
+
+# Multipliers: attached or after spaces; LaTeX \times with optional $...$.
+_TIMES = r"(?:\s*\$?\s*\\times\s*\$?|\s*[x×X](?![A-Za-z0-9])|\s*-?\s*fold\b|\s*times\b)"
+# Units after the number (order matters: longest first).
+_UNIT_RE = re.compile(
+    r"(?P<pct>\s*\\?%|\s*％|\s+percent\b|\s+per\s*cent\b)"
+    r"|(?P<x>" + _TIMES + r")"
+    r"|(?P<pp>\s*(?:pp\b|p\.p\.|percentage[\s-]points?\b))"
+    r"|(?P<points>\s*-?\s*(?:points?\b|pts?\b\.?))"
+    r"|(?P<mag>[kKMBT]\b|\s+(?:thousand|million|billion|trillion)\b)"
+    r"|(?P<other>\s*(?:fps|FPS|GFLOPs|GFLOPS|TFLOPs|TFLOPS|FLOPs|FLOPS|GMACs|MACs|ms|dB|GB|MB|TB|KB|"
+    r"hours?\b|hrs?\b|h\b|s\b|sec\b|seconds?\b|days?\b))(?![A-Za-z])"
+)
+_MAG = {"k": "K", "thousand": "K", "m": "M", "million": "M", "b": "B", "billion": "B", "t": "T", "trillion": "T"}
+_OTHER = {
+    "fps": "fps", "gflops": "GFLOPs", "tflops": "TFLOPs", "flops": "FLOPs", "gmacs": "GMACs", "macs": "MACs",
+    "ms": "ms", "db": "dB", "gb": "GB", "mb": "MB", "tb": "TB", "kb": "KB", "hour": "h", "hours": "h",
+    "hr": "h", "hrs": "h", "h": "h", "s": "s", "sec": "s", "second": "s", "seconds": "s", "day": "d", "days": "d",
+}
+_WORD_TIMES_RE = re.compile(
+    r"\b(?P<w>" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")[\s-]*(?:times|fold)\b"
+    r"|\b(?P<twice>twice|double|triple)\b",
+    re.IGNORECASE,
+)
+_ORDINAL_RE = re.compile(r"(?:st|nd|rd|th)\b")
+_SIZE_AFTER_RE = re.compile(r"\s*(?:[x×X*]|\$?\\times\$?|times)\s*\d")
+_SIZE_BEFORE_RE = re.compile(r"\d\s*(?:[x×X*]|\$?\\times\$?|times)\s*$")
+_RANGE_AFTER_RE = re.compile(r"\s*[-–—~]\s*\d")
+_RANGE_BEFORE_RE = re.compile(r"[\d%x×]\s*[-–—~]\s*$")
+_PM_BEFORE_RE = re.compile(r"(?:±|\+/-|\+-|\\pm)\s*\$?\s*$")
+_DASHES = "-\u2212\u2013\u2014"
+
+
+def _unit_at(text: str, pos: int) -> tuple[str, int]:
+    """The normalised unit written at ``pos`` (right after a number) and where it ends."""
+    m = _UNIT_RE.match(text, pos)
+    if not m:
+        return "", pos
+    kind = m.lastgroup
+    raw = m.group(0).strip().lower()
+    if kind == "pct":
+        return "%", m.end()
+    if kind == "x":
+        return "x", m.end()
+    if kind == "pp":
+        return "pp", m.end()
+    if kind == "points":
+        return "points", m.end()
+    if kind == "mag":
+        return _MAG[raw], m.end()
+    return _OTHER.get(raw, raw), m.end()
+
+
+def _attached_before(text: str, start: int) -> tuple[bool, str, int]:
+    """Whether the number at ``start`` is glued to a name, plus the sign and where it starts."""
+    if start == 0:
+        return False, "", start
+    prev = text[start - 1]
+    if prev.isalnum() or prev in "_@./#^\\'’":
+        return True, "", start
+    if prev in _DASHES:
+        before = text[start - 2] if start >= 2 else " "
+        if before.isalnum() or before in ")%]}_":
+            return True, "", start
+        return False, "-", start - 1
+    if prev == "+":
+        before = text[start - 2] if start >= 2 else " "
+        if before.isalnum() or before in "+/":
+            return True, "", start
+        return False, "+", start - 1
+    if prev in "±":
+        return True, "", start
+    return False, "", start
+
+
+def find_numbers(text: str) -> list[Number]:
+    """Every stand-alone number in ``text`` with its unit and written sign.
+
+    Values carry the sign (``-1.2`` -> ``-1.2``); thousands separators are
+    removed; ``K``/``M``/``B``/``T`` are kept as units, not multiplied out.
+
+    >>> [(n.value, n.unit, n.sign) for n in find_numbers("gains +3.5 AP and 1.6x speed, 84.3% on ResNet-50")]
+    [(3.5, '', '+'), (1.6, 'x', ''), (84.3, '%', '')]
+    """
+    out: list[Number] = []
+    for m in _CORE_RE.finditer(text):
+        s, e = m.span()
+        attached, sign, full_start = _attached_before(text, s)
+        if attached:
+            continue
+        if _PM_BEFORE_RE.search(text[max(0, full_start - 8):full_start]):
+            continue  # the deviation in 84.3 ± 0.2
+        if _RANGE_BEFORE_RE.search(text[max(0, full_start - 6):full_start]):
+            continue  # second half of a range: 1.7x - 2.7x
+        if _SIZE_BEFORE_RE.search(text[max(0, s - 12):s]) or _SIZE_AFTER_RE.match(text, e):
+            continue  # 7x7, 256 x 256, 256times256
+        if e < len(text) and text[e] in "/" and e + 1 < len(text) and text[e + 1].isdigit():
+            continue  # 0.4/0.19
+        if s >= 2 and text[s - 1] == "/" and text[s - 2].isdigit():
+            continue
+        unit, uend = _unit_at(text, e)
+        if _RANGE_AFTER_RE.match(text, uend):
+            continue  # first half of a range: 1.0%-2.5%
+        if not unit and e < len(text) and (text[e].isalpha() or text[e] == "_"):
+            continue  # 3D, 95th, x86-like names
+        if _ORDINAL_RE.match(text, e):
+            continue
+        # a unit glued to letters that follow ("7Bn", "10kHz") is not ours
+        if uend < len(text) and text[uend - 1].isalpha() and (text[uend].isalnum()):
+            continue
+        raw = m.group(0).replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:  # pragma: no cover - the regex only admits floats
+            continue
+        if sign == "-":
+            value = -value
+        out.append(Number(full_start, uend, value, unit, sign))
+    for m in _WORD_TIMES_RE.finditer(text):
+        if m.group("w"):
+            value = float(_WORD_NUMBERS[m.group("w").lower()])
+        else:
+            value = {"twice": 2.0, "double": 2.0, "triple": 3.0}[m.group("twice").lower()]
+            if m.group("twice").lower() != "twice":
+                continue  # "double"/"triple" are mostly verbs/adjectives ("double the data")
+        out.append(Number(m.start(), m.end(), value, "x", ""))
+    out.sort(key=lambda n: n.start)
+    return out
+
+
+def parse_number(text: str) -> tuple[float, str] | None:
+    """Read one number written on its own: ``(value, unit)``, or ``None``.
+
+    >>> parse_number("84.3 %")
+    (84.3, '%')
+    >>> parse_number("three-fold")
+    (3.0, 'x')
+    >>> parse_number("95th") is None
+    True
+    """
+    s = text.strip()
+    if not s:
+        return None
+    found = find_numbers(s)
+    if len(found) != 1:
+        return None
+    n = found[0]
+    if n.start != 0 or s[n.end:].strip():
+        return None
+    return n.value, n.unit

@@ -1,0 +1,522 @@
+"""Result claims in abstracts: (method, dataset, metric, value) tuples.
+
+Pure function (no spaCy): :func:`find_results` takes a field's text, its
+sentence spans and the entity mentions the pipeline found in it, and reads the
+headline numbers of each sentence:
+
+* ``"achieves 84.3% top-1 accuracy on ImageNet-1K"``      absolute
+* ``"top-1 accuracy of 87.8%"``, ``"AUC = 0.955"``        absolute
+* ``"+3.5 AP on COCO"``, ``"improves AP by 3.5 points"``  improvement
+* ``"outperforms X by 2.3% mIoU on ADE20K"``              improvement, baseline X
+* ``"1.6x higher training throughput than ConvNeXt-T"``   ratio, baseline ConvNeXt-T
+* ``"52.1 box AP and 45.3 mask AP on COCO"``              two tuples
+
+A number becomes a result only when a metric is written next to it: a metric
+mention (closest, within a short gap of connector words) or, without one, a
+well-known metric token from ``extract/patterns/result_rules.json``.  Numbers
+that are years, sizes (``256x256``), counts and model sizes (``7B``, ``10k``),
+citations, ranges and parts of names are never results.  Precision is
+favoured over recall.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from extract.numbers import Number, find_numbers
+from extract.records import Mention, Result
+
+try:  # written by another module owner; keep a local fallback
+    from extract.canonical import entity_key as _entity_key
+except ImportError:  # pragma: no cover - depends on which modules exist
+    _entity_key = None
+
+
+def _key(name: str) -> str:
+    """The entity key of a metric name (``extract.canonical.entity_key`` when present)."""
+    if _entity_key is not None:
+        try:
+            return _entity_key(name)
+        except Exception:  # noqa: BLE001 - a foreign helper must not break extraction
+            pass
+    return re.sub(r"[^0-9a-z]+", "", name.lower())
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A metric, dataset or method span inside one sentence (absolute offsets)."""
+
+    start: int
+    end: int
+    type: str
+    name: str
+    key: str
+    role: str = "used"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    metric_cs: re.Pattern | None
+    metric_ci: re.Pattern | None
+    metric_names: dict
+    follow_words: frozenset
+    precede_words: frozenset
+    improvement_words: frozenset
+    verbs: re.Pattern
+    baseline_cue: re.Pattern
+    proposed_cue: re.Pattern
+    negative_subject: re.Pattern
+    dataset_blockers: re.Pattern
+    ignore: frozenset
+
+
+def _alternation(forms: list[str]) -> str:
+    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    data = json.loads(resources.files("extract").joinpath("patterns/result_rules.json").read_text("utf-8"))
+    names: dict[str, str] = {}
+    cs: list[str] = []
+    ci: list[str] = []
+    regexes: list[str] = []
+    for name, forms in data["metrics"].items():
+        for form in forms:
+            if form.startswith("re:"):
+                regexes.append(form[3:])
+                continue
+            names[form if any(c.isupper() for c in form) else form.lower()] = name
+            (cs if any(c.isupper() for c in form) else ci).append(form)
+    left, right = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+    cs_alt = "|".join(regexes + ([_alternation(cs)] if cs else []))
+    words = "|".join(sorted(data["result_verbs"], key=len, reverse=True))
+    return _Rules(
+        metric_cs=re.compile(f"{left}(?:{cs_alt}){right}") if cs_alt else None,
+        metric_ci=re.compile(f"{left}(?:{_alternation(ci)}){right}", re.IGNORECASE) if ci else None,
+        metric_names=names,
+        follow_words=frozenset(data["follow_gap_words"]),
+        precede_words=frozenset(data["precede_gap_words"]),
+        improvement_words=frozenset(data["improvement_words"]),
+        verbs=re.compile(rf"\b(?:{words})\b", re.IGNORECASE),
+        baseline_cue=re.compile(data["baseline_cue"], re.IGNORECASE),
+        proposed_cue=re.compile(data["proposed_cue"], re.IGNORECASE),
+        negative_subject=re.compile(data["negative_subject"], re.IGNORECASE),
+        dataset_blockers=re.compile(data["dataset_blockers"], re.IGNORECASE),
+        ignore=frozenset(data["ignore_tokens"]),
+    )
+
+
+_TOKEN_RE = re.compile(r"zz[a-z]+zz|[A-Za-z][\w'-]*|\d+(?:\.\d+)?|\S")
+_FROM_TO_RE = re.compile(r"\bfrom\s+[+-]?[\d.,]+\s*(?:\\?%|x|×)?\s+to\s*$", re.IGNORECASE)
+_CITATION_RE = re.compile(r"\[[\d,\s\u2013-]+\]")
+_COMPARATIVE_AFTER_RE = re.compile(
+    r"\s*(?:(?:absolute|relative)\s+)?(?:(?:higher|lower|better|worse)\b|(?:more|less|fewer)(?=\s+(?:than|over)\b)|"
+    r"(?:improvements?|gains?|increases?|reductions?|drops?|decreases?|boosts?)(?=\s+(?:than|over|compared|against|relative|in|on|from)\b|\s*[,.;)]|\s*$))",
+    re.IGNORECASE,
+)
+_BY_AFTER_VERB_RE = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|exceed\w*|improv\w*|beat\w*|boost\w*)\b[^,;]{0,60}\bby\s+"
+    r"(?:up\s+to\s+|about\s+|around\s+|nearly\s+|over\s+|roughly\s+|approximately\s+)?$",
+    re.IGNORECASE,
+)
+_OWN_VALUE_AFTER_RE = re.compile(r"\s*(?:=|:|of\s|is\s|was\s|\()\s*\$?[+-]?\d")
+_IMPROVEMENT_NOUN_AFTER_RE = re.compile(r"\s*(?:improvements?|gains?|increases?|boosts?|reductions?|drops?)\b", re.I)
+_IMPROVEMENT_NOUNS = {"improvement", "improvements", "gain", "gains", "increase", "boost", "reduction", "decrease",
+                      "margin", "drop"}
+_YEAR_MIN, _YEAR_MAX = 1950, 2100
+_SKIP_UNITS = {"K", "M", "B", "T", "d", "h", "GB", "MB", "TB", "KB", "FLOPs", "GFLOPs", "TFLOPs", "MACs", "GMACs"}
+
+
+def _fallback_metrics(sent: str, offset: int, taken: list[tuple[int, int]]) -> list[_Span]:
+    """Well-known metric tokens of ``sent`` that no pipeline mention covers."""
+    rules = _rules()
+    found: list[_Span] = []
+    for rx in (rules.metric_cs, rules.metric_ci):
+        if rx is None:
+            continue
+        for m in rx.finditer(sent):
+            s, e = m.start() + offset, m.end() + offset
+            if any(a < e and s < b for a, b in taken):
+                continue
+            text = m.group(0)
+            name = rules.metric_names.get(text) or rules.metric_names.get(text.lower()) or text
+            found.append(_Span(s, e, "metric", name, _key(name)))
+    # keep the longest of overlapping candidates
+    found.sort(key=lambda sp: (sp.start, -(sp.end - sp.start)))
+    out: list[_Span] = []
+    for sp in found:
+        if out and sp.start < out[-1].end:
+            if sp.end - sp.start > out[-1].end - out[-1].start:
+                out[-1] = sp
+            continue
+        out.append(sp)
+    return out
+
+
+def _tokens(gap: str) -> list[str]:
+    ignore = _rules().ignore
+    return [t for t in (t.lower() for t in _TOKEN_RE.findall(gap)) if t not in ignore]
+
+
+def _masked(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
+    """``text[start:end]`` with dataset and method spans inside it replaced by placeholders."""
+    parts, pos = [], start
+    for sp in sorted(spans, key=lambda s: s.start):
+        if sp.type not in ("dataset", "method") or sp.start < start or sp.end > end:
+            continue
+        parts.append(text[pos:sp.start])
+        parts.append(f" zz{sp.type}zz ")
+        pos = sp.end
+    parts.append(text[pos:end])
+    return "".join(parts)
+
+
+def _following_metric(text: str, num: Number, metrics: list[_Span], others: list[_Span]) -> tuple[_Span, bool] | None:
+    """The metric written after ``num`` (``84.3% top-1 accuracy``) and whether the gap is tight."""
+    rules = _rules()
+    for sp in metrics:
+        if sp.start < num.end:
+            continue
+        gap = text[num.end:sp.start]
+        if len(gap) > 40 or any(num.end <= o.start < sp.start for o in others):
+            return None
+        if _OWN_VALUE_AFTER_RE.match(text, sp.end):
+            return None  # "1.00 (RMSE = 0.67)": the metric has its own value
+        toks = _tokens(gap)
+        if not toks:
+            return sp, True
+        unknown = [t for t in toks if t not in rules.follow_words]
+        if len(toks) > 5:
+            return None
+        if not unknown:
+            return sp, all(t in ("%", "points", "pts", "pp", "absolute", "relative") for t in toks)
+        # one modifier is allowed after a comparative: "1.6x higher training throughput"
+        if len(unknown) == 1 and unknown[0].isalpha() and any(
+            t in ("higher", "lower", "better", "more", "less", "faster") for t in toks
+        ):
+            return sp, False
+        return None
+    return None
+
+
+def _preceding_metric(text: str, num: Number, metrics: list[_Span], spans: list[_Span]) -> tuple[_Span, str] | None:
+    """The metric written before ``num`` (``AUC of 0.955``) and the masked gap text."""
+    rules = _rules()
+    if re.match(r"\s*(?:fewer|more|less|smaller|larger|of\s+the)\s+(?!than\b)", text[num.end:num.end + 20], re.I):
+        return None  # "40% fewer parameters", "99% of the ...": about something else
+    before = [sp for sp in metrics if sp.end <= num.start]
+    if not before:
+        return None
+    sp = before[-1]
+    gap = _masked(text, sp.end, num.start, spans)
+    gap = _FROM_TO_RE.sub(" to ", gap)
+    if len(gap) > 80:
+        return None
+    toks = _tokens(gap)
+    if len(toks) > 7:
+        return None
+    if all(t in rules.precede_words or t in ("zzdatasetzz", "zzmethodzz") for t in toks):
+        return sp, gap
+    return None
+
+
+def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple[int, int]]) -> bool:
+    raw = text[num.start:num.end]
+    if num.unit in _SKIP_UNITS:
+        return True
+    if num.unit in ("", "s") and float(num.value).is_integer() and _YEAR_MIN <= num.value <= _YEAR_MAX and "." not in raw:
+        return True
+    core = re.match(r"[+\-\u2212\u2013]?\s*[\d.,]+", raw)
+    core_end = num.start + (core.end() if core else len(raw))
+    if any(a < core_end and num.start < b for a, b in blocked):
+        return True
+    # "from 80.1% to 84.3%": the first value is the starting point, not a claim
+    return bool(re.match(r"\s+to\s+[+-]?\d", text[num.end:num.end + 12])) and bool(
+        re.search(r"\bfrom\s+$", text[max(sent_start, num.start - 6):num.start], re.IGNORECASE)
+    )
+
+
+def _dataset_for(
+    text: str, num: Number, metric: _Span, datasets: list[_Span], sent_start: int, claimed: list[Number],
+    precedes: bool = False,
+) -> _Span | None:
+    """The dataset a claim is made on, or ``None``; ``claimed`` are the numbers already read as claims."""
+    rules = _rules()
+    lo = min(num.start, metric.start)
+    hi = max(num.end, metric.end)
+    # "ImageNet top-1 accuracy of 84.3%": the dataset modifies the metric
+    for d in datasets:
+        if d.end <= metric.start and metric.start < num.start and len(text[d.end:metric.start].strip()) <= 1:
+            return d
+    # between: "perplexity on PG-19 from 11.8 to 10.2", "mIoU on ADE20K of 50.2"
+    if precedes and metric.end <= num.start and not any(metric.end <= c.start < num.start for c in claimed):
+        inside = [d for d in datasets if metric.end <= d.start and d.end <= num.start]
+        if inside and not rules.dataset_blockers.search(text[inside[-1].end:num.start]):
+            return inside[-1]
+    # after: "... 84.3% top-1 accuracy on ImageNet-1K"
+    for d in datasets:
+        if d.start < hi:
+            continue
+        gap = text[hi:d.start]
+        if len(gap) <= 60 and not rules.dataset_blockers.search(gap):
+            return d
+        break
+    # before: "On ImageNet-1K, our model achieves 84.3% ..."
+    before = [d for d in datasets if d.end <= lo]
+    if before:
+        d = before[-1]
+        lead = text[max(sent_start, d.start - 30):d.start]
+        gap = text[d.end:lo]
+        if (
+            re.search(r"\b(?:on|in|for|across|over|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", lead, re.I)
+            and not re.search(r"pre-?train|trained\s+on\s+$|fine-?tun\w*\s+on\s+$", lead, re.I)
+            and (not rules.dataset_blockers.search(gap) or _fronted(text, d, sent_start))
+            and len(gap) <= 160
+            and ";" not in gap
+        ):
+            return d
+    return None
+
+
+def _fronted(text: str, d: _Span, sent_start: int) -> bool:
+    """Whether a dataset opens its sentence as a scope: "On nuScenes, ..."."""
+    lead = text[sent_start:d.start]
+    return bool(re.fullmatch(r"\s*(?:on|in|for|across)\s+(?:the\s+)?", lead, re.IGNORECASE)) and bool(
+        re.match(r"\s*(?:\([^()]*\)\s*)?(?:benchmark|dataset)?\s*,", text[d.end:d.end + 40], re.IGNORECASE)
+    )
+
+
+def _method_for(
+    text: str, num: Number, metric: _Span, methods: list[_Span], sent_start: int, proposed: _Span | None,
+    baseline: _Span | None,
+) -> _Span | None:
+    """The method a number belongs to: the subject of a result verb, else the proposed method."""
+    rules = _rules()
+    lo = num.start
+    for m in reversed([m for m in methods if m.end <= lo]):
+        if baseline is not None and m.key == baseline.key:
+            continue
+        lead = text[max(sent_start, m.start - 40):m.start]
+        if rules.baseline_cue.search(lead):
+            continue
+        v = rules.verbs.search(text, m.end, lo)
+        if v is None:
+            continue
+        between = text[m.end:v.start()]
+        if len(_tokens(between)) <= 3 and not re.search(r"[;,()]", between):
+            if proposed is not None and (m.key == proposed.key or m.role == "proposed"):
+                return proposed
+            return m
+    head = text[sent_start:lo]
+    if proposed is None:
+        return None
+    found = list(rules.verbs.finditer(head))
+    v = found[-1] if found else None
+    if v is not None:
+        window = head[max(0, v.start() - 40):v.start()]
+        if rules.negative_subject.search(window.split(",")[-1]):
+            return None
+        return proposed
+    if rules.proposed_cue.search(head) or (proposed.name and proposed.name in head):
+        return proposed
+    return None
+
+
+def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int, sent_end: int) -> _Span | None:
+    rules = _rules()
+    best, best_dist = None, 10**9
+    for m in methods:
+        lead = text[max(sent_start, m.start - 60):m.start]
+        if not rules.baseline_cue.search(lead):
+            continue
+        dist = num.start - m.end if m.end <= num.start else m.start - num.end
+        between = text[m.end:num.start] if m.end <= num.start else text[num.end:m.start]
+        if re.search(r"[;,]|\b(?:while|whereas|and)\b", between):
+            continue  # another clause: "84.3% accuracy, while being 4.7x faster than X"
+        if dist < best_dist and dist <= 120:
+            best, best_dist = m, dist
+    return best
+
+
+def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str]) -> str:
+    rules = _rules()
+    if num.unit == "x":
+        return "ratio"
+    if num.sign in ("+", "-") or num.unit == "pp":
+        return "improvement"
+    if _FROM_TO_RE.search(text[max(0, num.start - 40):num.start]):
+        return "absolute"  # "improves accuracy from 80.1% to 84.3%"
+    if gap_tokens and gap_tokens[-1] == "to" and gap_tokens[-2:-1] != ["up"]:
+        return "absolute"  # "rises to 68.4%", "lowers the error to 2.1%"
+    if _COMPARATIVE_AFTER_RE.match(text, num.end):
+        return "improvement"  # "9.5 points higher than X"
+    if any(t in rules.improvement_words for t in gap_tokens):
+        return "improvement"
+    if metric.start >= num.end and _IMPROVEMENT_NOUN_AFTER_RE.match(text, metric.end):
+        return "improvement"  # "0.02 Acc@1 improvement"
+    if _IMPROVEMENT_NOUNS & set(_tokens(text[max(0, num.start - 30):num.start])[-4:]):
+        return "improvement"  # "an average increase of 8.65 points"
+    lead = _tokens(text[max(0, num.start - 12):num.start])
+    if lead and lead[-1] == "by" or lead[-2:] == ["by", "up"] or lead[-3:] == ["by", "up", "to"]:
+        return "improvement"
+    return "absolute"
+
+
+def find_results(
+    text: str,
+    field: str,
+    sentences: list[tuple[int, int]],
+    mentions: Sequence[Mention],
+    proposed_key: str | None = None,
+    proposed_name: str | None = None,
+) -> list[Result]:
+    """Result tuples claimed in ``text``.
+
+    Parameters
+    ----------
+    text : str
+        The title or abstract.
+    field : str
+        ``"abstract"`` or ``"title"``; mentions of other fields are ignored.
+    sentences : list of (start, end)
+        Sentence char spans of ``text``.
+    mentions : sequence of Mention
+        Entity mentions found in ``text`` (metric, dataset and method ones are used).
+    proposed_key, proposed_name : str, optional
+        The paper's proposed method, credited for "we achieve", "our model achieves", ...
+
+    Examples
+    --------
+    >>> [(r.metric, r.value, r.unit, r.kind) for r in find_results(
+    ...     "It reaches 84.3% top-1 accuracy.", "abstract", [(0, 32)], [])]
+    [('top-1 accuracy', 84.3, '%', 'absolute')]
+    """
+    ms = [m for m in mentions if not m.field or m.field == field]
+    proposed: _Span | None = None
+    if proposed_key or proposed_name:
+        named = next((m for m in ms if proposed_key and m.key == proposed_key), None)
+        name = proposed_name or (named.canonical if named else proposed_key)
+        proposed = _Span(-1, -1, "method", name or "", proposed_key or _key(name or ""), "proposed")
+    out: list[Result] = []
+    seen: set[tuple] = set()
+    for ss, se in sorted(sentences):
+        sent = text[ss:se]
+        in_sent = [m for m in ms if ss <= m.start and m.end <= se and m.start < m.end]
+        spans = [
+            _Span(m.start, m.end, m.type, m.canonical or m.text, m.key or _key(m.canonical or m.text), m.role)
+            for m in in_sent
+        ]
+        taken = [(m.start, m.end) for m in in_sent]
+        metrics = sorted(
+            [s for s in spans if s.type == "metric"] + _fallback_metrics(sent, ss, taken), key=lambda s: s.start
+        )
+        datasets = sorted([s for s in spans if s.type == "dataset"], key=lambda s: s.start)
+        methods = sorted([s for s in spans if s.type == "method"], key=lambda s: s.start)
+        blocked = [(m.start, m.end) for m in in_sent if m.type != "metric"]
+        blocked += [(sp.start, sp.end) for sp in metrics]
+        blocked += [(c.start() + ss, c.end() + ss) for c in _CITATION_RE.finditer(sent)]
+        numbers = [
+            Number(n.start + ss, n.end + ss, n.value, n.unit, n.sign) for n in find_numbers(sent)
+        ]
+        prev: tuple[Number, _Span, str] | None = None  # last number with a metric, for lists
+        claims: list[tuple[Number, _Span, _Span | None]] = []  # results read so far in this sentence
+        for num in numbers:
+            if _is_skipped(text, num, ss, blocked):
+                continue
+            others = [sp for sp in spans if sp.type in ("dataset", "method")]
+            follow = _following_metric(text, num, metrics, others)
+            precede = _preceding_metric(text, num, metrics, spans)
+            metric: _Span | None = None
+            gap_tokens: list[str] = []
+            from_precede = False
+            listed = False
+            if follow and follow[1]:
+                metric = follow[0]
+                gap_tokens = _tokens(text[num.end:metric.start])
+            elif precede:
+                metric, gap = precede
+                gap_tokens = _tokens(gap)
+                from_precede = True
+            elif follow:
+                metric = follow[0]
+                gap_tokens = _tokens(text[num.end:metric.start])
+            kind = None
+            if metric is None and prev is not None:
+                # list continuation: "4.6% on A, 5.8% on B, and 13.4% on C"
+                pnum, pmetric, pkind = prev
+                lo = max(pnum.end, pmetric.end) if pmetric.start >= pnum.end else pnum.end
+                gap = _masked(text, lo, num.start, spans)
+                where = r"(?:(?:on|in|for|with)\s+(?:the\s+|a\s+|an\s+)?(?:zzdatasetzz|[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}))"
+                if re.fullmatch(
+                    rf"\s*(?:{where}\s*(?:\([^()]*\))?\s*)?(?:,|;)?\s*(?:and\s+)?(?:{where}\s*,?\s*)?(?:by\s+)?",
+                    gap,
+                    re.IGNORECASE,
+                ) and num.unit == pnum.unit:
+                    metric, kind = pmetric, pkind
+                    listed = True
+            inherited = False
+            inherited_dataset: _Span | None = None
+            if metric is None and claims and num.unit != "x" and (
+                _BY_AFTER_VERB_RE.search(text[max(ss, num.start - 90):num.start])
+                or _COMPARATIVE_AFTER_RE.match(text, num.end)
+            ):
+                # "..., outperforming GCN by 2.4%", "..., a 12% relative reduction over X"
+                metric, kind = claims[-1][1], "improvement"
+                dsets = {c[2].key if c[2] else None for c in claims}
+                inherited_dataset = claims[-1][2] if len(dsets) == 1 else None
+                inherited = True
+            if metric is None:
+                after = text[num.end:num.end + 30].lower()
+                if num.unit == "fps":
+                    metric = _Span(num.start, num.end, "metric", "FPS", _key("FPS"))
+                elif num.unit == "x" and re.match(r"\s*(?:faster|speed-?ups?|acceleration)\b", after):
+                    metric = _Span(num.end, num.end, "metric", "speedup", _key("speedup"))
+                else:
+                    continue
+            if kind is None:
+                kind = _kind(text, num, metric, gap_tokens)
+            prev = (num, metric, kind)
+            if inherited:
+                dataset = inherited_dataset
+            else:
+                anchor = _Span(num.start, num.end, "metric", "", "") if listed else metric
+                dataset = _dataset_for(text, num, anchor, datasets, ss, [c[0] for c in claims], from_precede)
+            claims.append((num, metric, dataset))
+            baseline = _baseline_for(text, num, methods, ss, se)
+            method = _method_for(text, num, metric, methods, ss, proposed, baseline)
+            if baseline is not None and method is not None and baseline.key == method.key:
+                baseline = None
+            value = abs(num.value) if kind == "absolute" else num.value
+            dedup = (metric.key, value, num.unit, dataset.key if dataset else None, kind)
+            if dedup in seen:
+                continue
+            seen.add(dedup)
+            start = min(num.start, metric.start)
+            end = max(num.end, metric.end)
+            out.append(
+                Result(
+                    metric=metric.name,
+                    value=value,
+                    unit=num.unit,
+                    kind=kind,
+                    method=method.name if method and method.name else None,
+                    dataset=dataset.name if dataset else None,
+                    baseline=baseline.name if baseline else None,
+                    metric_key=metric.key,
+                    method_key=method.key if method and method.name else None,
+                    dataset_key=dataset.key if dataset else None,
+                    baseline_key=baseline.key if baseline else None,
+                    value_text=text[num.start:num.end],
+                    sentence=sent,
+                    start=start,
+                    end=end,
+                    field=field,
+                )
+            )
+    return out

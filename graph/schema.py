@@ -147,8 +147,8 @@ CREATE VIEW IF NOT EXISTS entity_families AS
     SELECT v.id AS variant_id, v.name AS variant, f.id AS family_id, f.name AS family, v.type
     FROM entities v JOIN entities f ON f.id = v.family_id;
 CREATE VIEW IF NOT EXISTS leaderboard AS
-    SELECT d.name AS dataset, m.name AS metric, r.value, r.unit, r.kind,
-           COALESCE(me.name, r.method) AS method, r.paper_id, p.title, p.year, r.sentence AS evidence
+    SELECT COALESCE(d.name, r.dataset) AS dataset, COALESCE(m.name, r.metric) AS metric, r.value, r.unit, r.kind,
+           COALESCE(me.name, r.method) AS method, r.baseline, r.paper_id, p.title, p.year, r.sentence AS evidence
     FROM results r JOIN papers p ON p.id = r.paper_id
     LEFT JOIN entities d ON d.id = r.dataset_id LEFT JOIN entities m ON m.id = r.metric_id
     LEFT JOIN entities me ON me.id = r.method_id;

@@ -21,17 +21,38 @@ from extract.normalize import normalize_arxiv_id, normalize_doi, normalize_title
 from extract.records import Extraction, Paper
 
 
-def content_hash(paper: Paper) -> str:
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    """A paper's normalised identifiers, computed once per record."""
+
+    title: str
+    doi: str | None
+    arxiv: str | None
+
+    @classmethod
+    def of(cls, paper: Paper) -> _Keys:
+        return cls(normalize_title(paper.title), normalize_doi(paper.doi), normalize_arxiv_id(paper.arxiv_id))
+
+    def identity(self) -> list[tuple[str, str]]:
+        keys = [("title", self.title)]
+        if self.doi:
+            keys.append(("doi", self.doi))
+        if self.arxiv:
+            keys.append(("arxiv", self.arxiv))
+        return keys
+
+
+def content_hash(paper: Paper, keys: _Keys | None = None) -> str:
     """Hash of everything about a paper that the database stores (not its sources)."""
+    doi, ax = (keys.doi, keys.arxiv) if keys else (normalize_doi(paper.doi), normalize_arxiv_id(paper.arxiv_id))
     payload = json.dumps(
-        [paper.title, paper.abstract, paper.year, paper.url, normalize_doi(paper.doi),
-         normalize_arxiv_id(paper.arxiv_id), list(paper.authors)],
+        [paper.title, paper.abstract, paper.year, paper.url, doi, ax, list(paper.authors)],
         ensure_ascii=False,
     )
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
-def new_paper_id(paper: Paper) -> str:
+def new_paper_id(paper: Paper, keys: _Keys | None = None) -> str:
     """A stable id: the arXiv id, else ``doi:<doi>``, else ``t`` + a hash of the normalised title.
 
     >>> new_paper_id(Paper(title="A ConvNet for the 2020s", arxiv_id="2201.03545v2"))
@@ -39,23 +60,12 @@ def new_paper_id(paper: Paper) -> str:
     >>> new_paper_id(Paper(title="A ConvNet for the 2020s"))
     't731c177e0fc0'
     """
-    ax = normalize_arxiv_id(paper.arxiv_id)
-    if ax:
-        return ax
-    doi = normalize_doi(paper.doi)
-    if doi:
-        return f"doi:{doi}"
-    return "t" + hashlib.sha1(normalize_title(paper.title).encode("utf-8")).hexdigest()[:12]
-
-
-def _identity_keys(paper: Paper) -> list[tuple[str, str]]:
-    keys = [("title", normalize_title(paper.title))]
-    doi, ax = normalize_doi(paper.doi), normalize_arxiv_id(paper.arxiv_id)
-    if doi:
-        keys.append(("doi", doi))
-    if ax:
-        keys.append(("arxiv", ax))
-    return keys
+    k = keys or _Keys.of(paper)
+    if k.arxiv:
+        return k.arxiv
+    if k.doi:
+        return f"doi:{k.doi}"
+    return "t" + hashlib.sha1(k.title.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass
@@ -88,6 +98,42 @@ class PaperPlan:
     paper_id: str
     action: str  # new | update | unchanged | duplicate
     hash: str
+    title_key: str = ""  # normalize_title(paper.title), computed once by plan()
+
+
+@dataclass
+class _BatchRows:
+    """Rows of one batch, per table, inserted together by :meth:`flush` (one ``executemany`` each)."""
+
+    sources: list[tuple] = field(default_factory=list)
+    mentions: list[tuple] = field(default_factory=list)
+    edges: list[tuple] = field(default_factory=list)
+    code_links: list[tuple] = field(default_factory=list)
+    results: list[tuple] = field(default_factory=list)
+
+    def flush(self, conn) -> None:
+        conn.executemany(
+            "INSERT OR IGNORE INTO paper_sources(paper_id, path, line, format) VALUES (?, ?, ?, ?)", self.sources
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO mentions(paper_id, entity_id, surface, field, start, end, sent_start, sent_end, "
+            "sentence, role, rule) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            self.mentions,
+        )
+        conn.executemany(
+            "INSERT INTO paper_entity(paper_id, entity_id, role, mentions, sentence) VALUES (?,?,?,?,?)", self.edges
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO code_links(paper_id, url, host, owner, repo, kind, sentence) VALUES (?,?,?,?,?,?,?)",
+            self.code_links,
+        )
+        conn.executemany(
+            "INSERT INTO results(paper_id, method_id, dataset_id, metric_id, baseline_id, method, dataset, metric, "
+            "baseline, value, unit, kind, value_text, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            self.results,
+        )
+        for rows in (self.sources, self.mentions, self.edges, self.code_links, self.results):
+            rows.clear()
 
 
 class GraphWriter:
@@ -111,37 +157,63 @@ class GraphWriter:
     # ---- planning -----------------------------------------------------------------------------
     def _find_existing(self, paper: Paper) -> tuple[str, str, str | None] | None:
         """(id, content_hash, extractor_version) of the stored paper this record is, if any."""
+        return self._find_existing_many([_Keys.of(paper)])[0]
+
+    def _find_existing_many(self, keys: Sequence[_Keys]) -> list[tuple[str, str, str | None] | None]:
+        """:meth:`_find_existing` for a batch, in three indexed queries (DOI, arXiv id, title key).
+
+        Precedence as for one record: a DOI match, else an arXiv-id match, else the first (by rowid)
+        stored paper of the same title whose DOI and arXiv id do not conflict.
+        """
         cur = self.conn.cursor()
-        doi, ax = normalize_doi(paper.doi), normalize_arxiv_id(paper.arxiv_id)
-        sql = "SELECT id, content_hash, extractor_version, doi, arxiv_id FROM papers WHERE "
-        if doi:
-            row = cur.execute(sql + "doi = ?", (doi,)).fetchone()
-            if row:
-                return row[0], row[1], row[2]
-        if ax:
-            row = cur.execute(sql + "arxiv_id = ?", (ax,)).fetchone()
-            if row:
-                return row[0], row[1], row[2]
-        for row in cur.execute(sql + "title_key = ?", (normalize_title(paper.title),)):
-            # same title, and no conflicting identifier
-            if (doi and row[3] and row[3] != doi) or (ax and row[4] and row[4] != ax):
-                continue
-            return row[0], row[1], row[2]
-        return None
+        cols = "rowid, id, content_hash, extractor_version, doi, arxiv_id"
+
+        def lookup(column: str, values: set[str]) -> dict[str, list[tuple]]:
+            found: dict[str, list[tuple]] = {}
+            vals = sorted(values)
+            for i in range(0, len(vals), 900):
+                chunk = vals[i:i + 900]
+                sql = f"SELECT {cols}, {column} FROM papers WHERE {column} IN ({','.join('?' * len(chunk))})"
+                for row in cur.execute(sql, chunk):
+                    found.setdefault(row[6], []).append(row)
+            for rows in found.values():
+                rows.sort()  # by rowid: the row a single indexed lookup meets first
+            return found
+
+        by_doi = lookup("doi", {k.doi for k in keys if k.doi})
+        by_ax = lookup("arxiv_id", {k.arxiv for k in keys if k.arxiv})
+        by_title = lookup("title_key", {k.title for k in keys})
+        out: list[tuple[str, str, str | None] | None] = []
+        for k in keys:
+            hit = None
+            if k.doi and k.doi in by_doi:
+                hit = by_doi[k.doi][0]
+            elif k.arxiv and k.arxiv in by_ax:
+                hit = by_ax[k.arxiv][0]
+            else:
+                for row in by_title.get(k.title, ()):
+                    # same title, and no conflicting identifier
+                    if (k.doi and row[4] and row[4] != k.doi) or (k.arxiv and row[5] and row[5] != k.arxiv):
+                        continue
+                    hit = row
+                    break
+            out.append((hit[1], hit[2], hit[3]) if hit else None)
+        return out
 
     def plan(self, papers: Sequence[Paper]) -> list[PaperPlan]:
         """Decide for each paper of a batch: new, update (changed text/metadata/extractor), unchanged, duplicate."""
         plans: list[PaperPlan] = []
         batch_ids: dict[str, int] = {}
         batch_keys: dict[tuple[str, str], str] = {}  # (doi|arxiv|title, value) -> paper id planned in this batch
-        for paper in papers:
-            h = content_hash(paper)
-            keys = _identity_keys(paper)
-            in_batch = next((batch_keys[k] for k in keys if k in batch_keys), None)
+        all_keys = [_Keys.of(paper) for paper in papers]
+        found = self._find_existing_many(all_keys)
+        for paper, k, existing in zip(papers, all_keys, found, strict=True):
+            h = content_hash(paper, k)
+            keys = k.identity()
+            in_batch = next((batch_keys[key] for key in keys if key in batch_keys), None)
             if in_batch is not None:
-                plans.append(PaperPlan(paper, in_batch, "duplicate", h))
+                plans.append(PaperPlan(paper, in_batch, "duplicate", h, k.title))
                 continue
-            existing = self._find_existing(paper)
             if existing:
                 pid, old_hash, old_version = existing
                 if pid in self.seen_ids or pid in batch_ids:
@@ -151,16 +223,16 @@ class GraphWriter:
                 else:
                     action = "update"
             else:
-                pid = new_paper_id(paper)
+                pid = new_paper_id(paper, k)
                 if pid in self.seen_ids or pid in batch_ids:
                     action = "duplicate"
                 else:
                     action = "new"
             if action in ("new", "update", "unchanged"):
                 batch_ids[pid] = len(plans)
-                for k in keys:
-                    batch_keys.setdefault(k, pid)
-            plans.append(PaperPlan(paper, pid, action, h))
+                for key in keys:
+                    batch_keys.setdefault(key, pid)
+            plans.append(PaperPlan(paper, pid, action, h, k.title))
         return plans
 
     # ---- writing ------------------------------------------------------------------------------
@@ -170,7 +242,8 @@ class GraphWriter:
         """Write one planned batch in one transaction.
 
         ``extractions`` maps paper id to its extraction for every plan whose action is
-        ``new`` or ``update``.
+        ``new`` or ``update``. Rows are collected per table and inserted with one
+        ``executemany`` each, in the batch's order.
         """
         with self.conn:
             changed = [p for p in plans if p.action in ("new", "update")]
@@ -179,8 +252,11 @@ class GraphWriter:
                     "INSERT INTO meta(key, value) VALUES ('dirty', '1') "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
                 )
+            rows = _BatchRows()
+            # New papers first, in order (a duplicate later in the batch may fill in their missing fields).
+            self._insert_papers([p for p in plans if p.action == "new"])
             for plan in plans:
-                self._write_sources(plan)
+                rows.sources.extend((plan.paper_id, s.path, s.line, s.format) for s in plan.paper.sources)
                 if plan.action == "duplicate":
                     stats.duplicates += 1
                     self._fill_missing(plan)
@@ -189,20 +265,16 @@ class GraphWriter:
                 if plan.action == "unchanged":
                     stats.unchanged += 1
                     continue
-                self._write_paper(plan)
-                self._write_extraction(plan.paper_id, extractions[plan.paper_id], stats)
+                if plan.action == "update":
+                    self._write_paper(plan)
+                self._write_extraction(plan.paper_id, extractions[plan.paper_id], stats, rows)
                 if plan.action == "new":
                     stats.new += 1
                 else:
                     stats.updated += 1
                 if not plan.paper.abstract.strip():
                     stats.empty_abstracts += 1
-
-    def _write_sources(self, plan: PaperPlan) -> None:
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO paper_sources(paper_id, path, line, format) VALUES (?, ?, ?, ?)",
-            [(plan.paper_id, s.path, s.line, s.format) for s in plan.paper.sources],
-        )
+            rows.flush(self.conn)
 
     def _fill_missing(self, plan: PaperPlan) -> None:
         """A duplicate record may know what the stored one lacks (year, url, doi, arXiv id)."""
@@ -215,27 +287,34 @@ class GraphWriter:
                     f"UPDATE papers SET {column} = ? WHERE id = ? AND {column} IS NULL", (value, plan.paper_id)
                 )
 
-    def _write_paper(self, plan: PaperPlan) -> None:
+    def _paper_row(self, plan: PaperPlan) -> tuple:
         p = plan.paper
-        row = (
+        return (
             p.title, p.abstract, p.year, p.url, normalize_doi(p.doi), normalize_arxiv_id(p.arxiv_id),
-            json.dumps(list(p.authors), ensure_ascii=False), normalize_title(p.title), plan.hash, self.version,
-            0 if p.abstract.strip() else 1, plan.paper_id,
+            json.dumps(list(p.authors), ensure_ascii=False), plan.title_key or normalize_title(p.title), plan.hash,
+            self.version, 0 if p.abstract.strip() else 1, plan.paper_id,
         )
-        if plan.action == "update":
-            self.conn.execute(
-                "UPDATE papers SET title=?, abstract=?, year=?, url=?, doi=?, arxiv_id=?, authors=?, title_key=?, "
-                "content_hash=?, extractor_version=?, empty_abstract=? WHERE id=?",
-                row,
-            )
-            for table in ("mentions", "paper_entity", "code_links", "results"):
-                self.conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (plan.paper_id,))
-        else:
-            self.conn.execute(
-                "INSERT INTO papers(title, abstract, year, url, doi, arxiv_id, authors, title_key, content_hash, "
-                "extractor_version, empty_abstract, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                row,
-            )
+
+    def _insert_papers(self, plans: Sequence[PaperPlan]) -> None:
+        if not plans:
+            return
+        self.conn.executemany(
+            "INSERT INTO papers(title, abstract, year, url, doi, arxiv_id, authors, title_key, content_hash, "
+            "extractor_version, empty_abstract, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [self._paper_row(plan) for plan in plans],
+        )
+
+    def _write_paper(self, plan: PaperPlan) -> None:
+        if plan.action != "update":
+            self._insert_papers([plan])
+            return
+        self.conn.execute(
+            "UPDATE papers SET title=?, abstract=?, year=?, url=?, doi=?, arxiv_id=?, authors=?, title_key=?, "
+            "content_hash=?, extractor_version=?, empty_abstract=? WHERE id=?",
+            self._paper_row(plan),
+        )
+        for table in ("mentions", "paper_entity", "code_links", "results"):
+            self.conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (plan.paper_id,))
 
     def entity_id(self, key: str, name: str, type_: str, family_key: str | None = None,
                   family_name: str | None = None) -> int:
@@ -266,8 +345,14 @@ class GraphWriter:
         self._entity_ids[key] = eid
         return eid
 
-    def _write_extraction(self, paper_id: str, ex: Extraction, stats: WriteStats) -> None:
+    def _write_extraction(
+        self, paper_id: str, ex: Extraction, stats: WriteStats, rows: _BatchRows | None = None
+    ) -> None:
         from extract.canonical import entity_key
+
+        own = rows is None
+        if rows is None:
+            rows = _BatchRows()
 
         mention_rows = []
         edges: dict[int, list] = {}
@@ -290,40 +375,31 @@ class GraphWriter:
                     edge[2] = "proposed"
                 if (m.field != "title", m.start) < edge[5] and m.field != "title":
                     edge[4], edge[5] = m.sentence, (m.field != "title", m.start)
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO mentions(paper_id, entity_id, surface, field, start, end, sent_start, sent_end, "
-            "sentence, role, rule) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            mention_rows,
-        )
-        self.conn.executemany(
-            "INSERT INTO paper_entity(paper_id, entity_id, role, mentions, sentence) VALUES (?,?,?,?,?)",
-            [e[:5] for e in edges.values()],
-        )
+        rows.mentions.extend(mention_rows)
+        rows.edges.extend(e[:5] for e in edges.values())
+        # Aliases now: a later paper's result may be resolved through them.
         self.conn.executemany(
             "INSERT OR IGNORE INTO aliases(alias_key, alias, entity_id, source) VALUES (?,?,?,?)",
             [a for a in alias_rows if a[0]],
         )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO code_links(paper_id, url, host, owner, repo, kind, sentence) VALUES (?,?,?,?,?,?,?)",
-            [(paper_id, c.url, c.host, c.owner, c.repo, c.kind, c.sentence) for c in ex.code_links],
+        rows.code_links.extend(
+            (paper_id, c.url, c.host, c.owner, c.repo, c.kind, c.sentence) for c in ex.code_links
         )
-        result_rows = []
+        n_results = 0
         for r in ex.results:
             ids = [
                 self._lookup_entity(k) for k in (r.method_key, r.dataset_key, r.metric_key, r.baseline_key)
             ]
-            result_rows.append(
+            rows.results.append(
                 (paper_id, *ids, r.method, r.dataset, r.metric, r.baseline, r.value, r.unit, r.kind, r.value_text,
                  r.sentence)
             )
-        self.conn.executemany(
-            "INSERT INTO results(paper_id, method_id, dataset_id, metric_id, baseline_id, method, dataset, metric, "
-            "baseline, value, unit, kind, value_text, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            result_rows,
-        )
+            n_results += 1
         stats.mentions += len(mention_rows)
         stats.code_links += len(ex.code_links)
-        stats.results += len(result_rows)
+        stats.results += n_results
+        if own:
+            rows.flush(self.conn)
 
     def _lookup_entity(self, key: str | None) -> int | None:
         if not key:
@@ -353,6 +429,7 @@ class GraphWriter:
         with self.conn:
             self._merge_abbreviations()
             c = self.conn
+            self._link_results()
             c.execute(
                 "UPDATE entities SET paper_count = (SELECT count(*) FROM paper_entity pe WHERE pe.entity_id = entities.id)"
             )
@@ -376,6 +453,20 @@ class GraphWriter:
                 )
         self._entity_ids.clear()
         self.finalize_seconds = time.time() - t0
+
+    def _link_results(self) -> None:
+        """Link result names to entities created after the result was written (later in the same batch)."""
+        from extract.canonical import entity_key
+
+        for col, name_col in (("method_id", "method"), ("dataset_id", "dataset"), ("metric_id", "metric"),
+                              ("baseline_id", "baseline")):
+            rows = self.conn.execute(
+                f"SELECT id, {name_col} FROM results WHERE {col} IS NULL AND {name_col} IS NOT NULL"
+            ).fetchall()
+            for rid, name in rows:
+                eid = self._lookup_entity(entity_key(name))
+                if eid is not None:
+                    self.conn.execute(f"UPDATE results SET {col} = ? WHERE id = ?", (eid, rid))
 
     def _merge_abbreviations(self) -> None:
         c = self.conn

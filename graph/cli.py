@@ -62,7 +62,20 @@ def cli() -> None:
 
 
 # Commands defined in other modules: name -> "module:attribute".
-LazyGroup.lazy.update({})
+LazyGroup.lazy.update({
+    "neighbors": "graph.commands_query:neighbors",
+    "shared": "graph.commands_query:shared",
+    "similar": "graph.commands_query:similar",
+    "path": "graph.commands_query:path",
+    "together": "graph.commands_query:together",
+    "top": "graph.commands_query:top",
+    "communities": "graph.commands_query:communities",
+    "paper": "graph.commands_query:paper",
+    "entity": "graph.commands_query:entity",
+    "leaderboard": "graph.commands_results:leaderboard",
+    "results": "graph.commands_results:results",
+    "benchmarks": "graph.commands_results:benchmarks",
+})
 
 
 def _progress(stats) -> None:

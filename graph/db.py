@@ -136,7 +136,9 @@ def state_token(path: str | Path) -> str:
     for f in (p, Path(str(p) + "-wal")):
         try:
             st = f.stat()
-            parts.append(f"{st.st_size}:{st.st_mtime_ns}")
         except FileNotFoundError:
             parts.append("-")
+            continue
+        # an empty WAL (created by the first reader) is the same state as none
+        parts.append(f"{st.st_size}:{st.st_mtime_ns}" if st.st_size else "-")
     return "|".join(parts)

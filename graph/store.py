@@ -368,13 +368,14 @@ class GraphWriter:
                 alias_rows.add((entity_key(alias), alias, eid, "abbreviation"))
             edge = edges.get(eid)
             if edge is None:
-                edges[eid] = [paper_id, eid, m.role, 1, m.sentence, (m.field != "title", m.start)]
+                edges[eid] = [paper_id, eid, m.role, 1, m.sentence, (m.field == "title", m.start)]
             else:
                 edge[3] += 1
                 if m.role == "proposed":
                     edge[2] = "proposed"
-                if (m.field != "title", m.start) < edge[5] and m.field != "title":
-                    edge[4], edge[5] = m.sentence, (m.field != "title", m.start)
+                # the evidence is the first abstract sentence naming it (more telling than the title)
+                if (m.field == "title", m.start) < edge[5]:
+                    edge[4], edge[5] = m.sentence, (m.field == "title", m.start)
         rows.mentions.extend(mention_rows)
         rows.edges.extend(e[:5] for e in edges.values())
         # Aliases now: a later paper's result may be resolved through them.

@@ -204,7 +204,6 @@ def extract(input, output, aliases):
 def app(db, port, host):
     """Start the Streamlit explorer on DB (headless, on 127.0.0.1, usage statistics off)."""
     import os
-    import subprocess
 
     from graph.db import open_db
 
@@ -214,11 +213,13 @@ def app(db, port, host):
         sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true", "--server.address", host, "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--client.toolbarMode", "viewer",
         "--", "--db", str(Path(db).resolve()),
     ]
     click.echo(f"litkg app: http://{host}:{port}/  (database {db})", err=True)
     env = dict(os.environ, LITKG_DB=str(Path(db).resolve()))
-    raise SystemExit(subprocess.call(cmd, env=env))
+    # Replace this process with Streamlit's, so signals (Ctrl-C, SIGTERM) reach the server directly.
+    os.execve(sys.executable, cmd, env)
 
 
 if __name__ == "__main__":  # pragma: no cover

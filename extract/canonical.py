@@ -1,0 +1,174 @@
+"""Entity keys, display names and shape-based families.
+
+One thing in the corpus gets one *key*: :func:`entity_key` folds the ways the
+same name is written (case, Unicode dashes, hyphens or spaces, a hyphen or
+space between letters and digits, the plural of the last word), so that
+
+>>> entity_key("ResNet-50") == entity_key("ResNet50") == entity_key("resnet 50")
+True
+>>> entity_key("Vision Transformers") == entity_key("vision transformer")
+True
+
+while sized and versioned variants stay apart:
+
+>>> entity_key("ResNet-50") == entity_key("ResNet-101") or entity_key("ResNet") == entity_key("ResNet-50")
+False
+
+:func:`family_of` links such a variant to its family (``ResNet-50`` ->
+``ResNet``). Decision for names with both a version and a size: one level is
+stripped at a time, the size first, so ``LLaMA-2-7B`` -> ``LLaMA-2`` and
+``LLaMA-2`` -> ``LLaMA``; a store that wants the root follows the chain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+from extract.normalize import fold
+
+# Characters kept in keys besides letters and digits: they carry meaning in names
+# such as "Recall@1", "ViT-B/16", "C++", "LLaVA-1.5" or "C#".
+_NOT_KEPT = re.compile(r"[^0-9a-z@/+.#&]+")
+# "resnet 50" -> "resnet50"; "imagenet 1 k" / "llama 2 7 b" -> "1k" / "7b", but "top 1 accuracy" keeps its space.
+_SEP_ALNUM = re.compile(r"(?<=[a-z]) (?=[0-9])|(?<=[0-9]) (?=[a-z]{1,2}(?:[^a-z]|$))")
+_EDGE_PUNCT = re.compile(r"^[\s.&/+#@]+|[\s.&/@]+$")
+_SPACES = re.compile(r"\s+")
+# Dots are kept only between digits ("1.5"); elsewhere they separate words.
+_LOOSE_DOT = re.compile(r"(?<![0-9])\.|\.(?![0-9])")
+
+
+def _singular(word: str) -> str:
+    """The singular of a plural-looking last word (a conservative guess)."""
+    if len(word) <= 3 or not word[-1] == "s" or not word[-2].isalpha():
+        return word
+    if word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+@lru_cache(maxsize=200_000)
+def entity_key(text: str) -> str:
+    """The corpus-wide key of an entity name.
+
+    Folds case and Unicode dashes, treats hyphens, underscores and white space
+    alike, drops them between letters and digits and takes the singular of the
+    last word.
+
+    >>> entity_key("Masked Image Modeling")
+    'masked image modeling'
+    >>> entity_key("ImageNet\u20111K") == entity_key("ImageNet-1k") == entity_key("imagenet 1k")
+    True
+    >>> entity_key("self-attention") == entity_key("self attention")
+    True
+    >>> entity_key("CNNs")
+    'cnn'
+    """
+    s = fold(text).replace("_", " ").replace("-", " ")
+    s = _LOOSE_DOT.sub(" ", s)
+    s = _NOT_KEPT.sub(" ", s)
+    s = _EDGE_PUNCT.sub("", _SPACES.sub(" ", s)).strip()
+    if not s:
+        return ""
+    head, _, last = s.rpartition(" ")
+    last = _singular(last)
+    s = f"{head} {last}" if head else last
+    return _SEP_ALNUM.sub("", s)
+
+
+def _is_plural_form(text: str) -> bool:
+    words = text.split()
+    return bool(words) and _singular(words[-1].lower()) != words[-1].lower()
+
+
+def canonical_name(surface_forms: Iterable[str]) -> str:
+    """The display name for a group of surface forms of one entity.
+
+    Prefers singular forms, then the most frequent, then forms that keep
+    capitals (``ResNet-50`` over ``resnet-50``), then the longest.
+
+    >>> canonical_name(["Vision Transformers", "vision transformer", "Vision Transformer"])
+    'Vision Transformer'
+    >>> canonical_name(["resnet-50", "ResNet-50", "ResNet-50"])
+    'ResNet-50'
+    """
+    counts = Counter(s.strip() for s in surface_forms if s and s.strip())
+    if not counts:
+        return ""
+
+    def rank(form: str) -> tuple:
+        return (
+            not _is_plural_form(form),
+            counts[form],
+            any(c.isupper() for c in form),
+            "-" in form,
+            len(form),
+            form,
+        )
+
+    return max(counts, key=rank)
+
+
+# --- families ---------------------------------------------------------------
+
+_SIZE_WORDS = r"(?:tiny|small|base|medium|large|huge|giant|mini|nano|micro|pico|xl|xxl)"
+_SIZE_LETTERS = r"(?:Ti|T|S|M|B|L|H|G|XL|XXL|N)"
+# ConvNeXt-T, ViT-B/16, ViT-L/14@336px, Swin-B, BERT-base, BERT-Large
+_SIZE_SUFFIX = re.compile(
+    rf"^(?P<base>.*?[A-Za-z0-9])[-_ ](?:(?i:{_SIZE_WORDS})|{_SIZE_LETTERS})(?:/\d+)?(?:@\d+(?:px)?)?$"
+)
+# LLaMA-2-7B, OPT-350M, BLOOM-176B, Qwen2.5-VL-72B
+_PARAM_SUFFIX = re.compile(r"^(?P<base>.*?[A-Za-z0-9])[-_ ]\d+(?:\.\d+)?[BMK]$")
+# EfficientNet-B0, EfficientNet-L2
+_B_SUFFIX = re.compile(r"^(?P<base>.*?[A-Za-z])[-_ ]?[BL]\d{1,2}$")
+# ResNet-50, ResNet50, GPT-4, GPT-3.5, YOLOv8, MobileNetV2, LLaMA-2, ImageNet-1K, CIFAR-10, Swin Transformer V2
+_VERSION_SUFFIX = re.compile(
+    r"^(?P<base>.*?[A-Za-z])[-_ ]?(?:v|V)?\d+(?:\.\d+)*(?:[kK]|[a-z])?$"
+)
+# Names that look like variants but are not (kept as they are).
+_NO_FAMILY = {
+    "covid19", "word2vec", "seq2seq", "doc2vec", "node2vec", "wav2vec", "pix2pix", "img2img",
+    "u net", "r cnn", "3d", "2d", "t5", "mt5",
+}
+_FAMILY_TYPES = ("method", "dataset")
+
+
+@lru_cache(maxsize=100_000)
+def family_of(name: str, type: str) -> tuple[str, str] | None:
+    """``(family_name, family_key)`` for a sized or versioned variant, else ``None``.
+
+    Only methods and datasets have families. One level is stripped: a size
+    (``-T``, ``-B/16``, ``-base``, ``-7B``) if there is one, else a version or
+    depth number.
+
+    >>> family_of("ConvNeXt-T", "method")
+    ('ConvNeXt', 'convnext')
+    >>> family_of("ViT-B/16", "method")[0], family_of("Swin-B", "method")[0]
+    ('ViT', 'Swin')
+    >>> family_of("LLaMA-2-7B", "method")[0], family_of("LLaMA-2", "method")[0]
+    ('LLaMA-2', 'LLaMA')
+    >>> family_of("ImageNet-1K", "dataset")[0]
+    'ImageNet'
+    >>> family_of("ResNet", "method") is None
+    True
+    """
+    if type not in _FAMILY_TYPES:
+        return None
+    name = name.strip()
+    if entity_key(name) in _NO_FAMILY:
+        return None
+    for rx in (_SIZE_SUFFIX, _PARAM_SUFFIX, _B_SUFFIX, _VERSION_SUFFIX):
+        m = rx.match(name)
+        if m:
+            base = m.group("base").rstrip("-_ ")
+            letters = sum(c.isalpha() for c in base)
+            if letters < 2 or entity_key(base) == entity_key(name):
+                return None
+            return base, entity_key(base)
+    return None

@@ -1,0 +1,183 @@
+"""Abbreviation detection (Schwartz & Hearst, PSB 2003), both orders.
+
+``masked image modeling (MIM)`` and ``MIM (masked image modeling)`` give the
+pair (``MIM``, ``masked image modeling``). The long form is the shortest run
+of words before the bracket (at most ``min(|SF| + 5, 2 |SF|)`` words) whose
+characters contain the short form's letters in order, the first one at a word
+start.
+
+Why not scispaCy: its ``AbbreviationDetector`` was checked (scispacy 0.6.2,
+Nov 2025). It does install next to spaCy 3.8.18 on Python 3.11 in a fresh
+virtualenv and runs on ``spacy.blank("en")``, but it pins ``numpy<2.0`` (our
+venv has numpy 2.4: installing it would downgrade numpy), pulls
+nmslib-metabrainz, scipy and scikit-learn (a ~600 MB venv) for its entity
+linker, and on ``MIM (masked image modeling)`` it returned the wrong long
+form ``masked image modeling (MIM) and MIM``. This module is the algorithm
+itself, on ``doc.text``, with no dependency.
+
+The component only finds pairs (``DocState.pairs``); typing them and
+propagating the short form through the document happens in
+:mod:`extract.components.normalise`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.components.state import AbbrevPair, get_state
+
+_PAREN = re.compile(r"\(([^()\n]{1,120})\)")
+_SF_SHAPE = re.compile(r"^[A-Za-z0-9][\w\-\.\+/&]*$")
+_WORD = re.compile(r"\S+")
+_PREV_WORD = re.compile(r"([A-Za-z0-9][\w\-\.\+/&]*[\w\+])\s*$")
+_CLAUSE_BREAK = re.compile(r"[.;:!?\n\[\]\(\)]\s|[\(\)\[\]\n;]")
+_NON_SF = {"e.g", "i.e", "eg", "ie", "etc", "et al", "cf", "resp", "see", "vs", "viz", "ibid", "sic", "ours", "all"}
+
+
+def is_short_form(sf: str) -> bool:
+    """A plausible short form: 2-10 characters, one or two words, a capital letter, a letter first.
+
+    >>> [is_short_form(s) for s in ("MIM", "SparK", "CNNs", "2023", "i", "e.g.", "Fig. 2", "+1.0%")]
+    [True, True, True, False, False, False, False, False]
+    """
+    s = sf.strip()
+    if not 2 <= len(s) <= 10 or len(s.split()) > 2:
+        return False
+    if not s[0].isalpha() or not any(c.isupper() for c in s):
+        return False
+    if s.rstrip(".").lower() in _NON_SF or not _SF_SHAPE.match(s.replace(" ", "")):
+        return False
+    if re.fullmatch(r"[ivxIVX]+|[A-Za-z]\d*|[A-Z]\.", s) or re.search(r"\.\s|\s\d+$", s):
+        return False
+    return sum(c.isalpha() for c in s) >= 2
+
+
+def _core(sf: str) -> str:
+    """The short form without a plural ``s`` (``CNNs`` -> ``CNN``)."""
+    if len(sf) > 2 and sf.endswith("s") and sum(c.isupper() for c in sf[:-1]) >= 2:
+        return sf[:-1]
+    return sf
+
+
+def best_long_form(sf: str, candidate: str) -> int | None:
+    """Start offset in ``candidate`` of the best long form for ``sf`` (Schwartz-Hearst), or ``None``.
+
+    >>> c = "our method called Sparse masKed modeling"
+    >>> c[best_long_form("SparK", c):]
+    'Sparse masKed modeling'
+    """
+    s = len(sf) - 1
+    lpos = len(candidate) - 1
+    while s >= 0:
+        ch = sf[s].lower()
+        if not ch.isalnum():
+            s -= 1
+            continue
+        while (lpos >= 0 and candidate[lpos].lower() != ch) or (
+            s == 0 and lpos > 0 and candidate[lpos - 1].isalnum()
+        ):
+            lpos -= 1
+        if lpos < 0:
+            return None
+        lpos -= 1
+        s -= 1
+    return candidate.rfind(" ", 0, lpos + 1) + 1
+
+
+def _valid_pair(sf: str, lf: str) -> bool:
+    lf_words = lf.split()
+    if len(lf) <= len(sf) or not lf_words:
+        return False
+    if sf.lower() in (w.lower().strip(",.;:") for w in lf_words):
+        return False
+    if len(lf_words) > min(len(sf) + 5, 2 * len(sf)):
+        return False
+    # the long form should not begin with a function word and must hold a letter run
+    if lf_words[0].lower() in {"the", "a", "an", "of", "and", "or", "in", "on", "for", "to", "with", "by", "we"}:
+        return False
+    return any(c.isalpha() for c in lf)
+
+
+def find_abbreviations(text: str) -> list[AbbrevPair]:
+    """All (short form, long form) pairs of ``text``, with char offsets.
+
+    >>> [(p.short, p.long) for p in find_abbreviations("We use masked image modeling (MIM). MIM (masked image modeling) helps.")]
+    [('MIM', 'masked image modeling'), ('MIM', 'masked image modeling')]
+    """
+    pairs: list[AbbrevPair] = []
+    if "(" not in text:
+        return pairs
+    for m in _PAREN.finditer(text):
+        inner = m.group(1)
+        i0 = m.start(1)
+        # "(SF)" or "(SF; ...)" / "(SF, ...)"
+        cut = re.split(r"[;,]\s", inner, maxsplit=1)[0]
+        sf = cut.strip()
+        if is_short_form(sf):
+            lead = len(cut) - len(cut.lstrip())
+            sf_start = i0 + lead
+            core = _core(sf)
+            max_words = min(len(core) + 5, 2 * len(core))
+            left = text[max(0, m.start() - 400):m.start()]
+            breaks = list(_CLAUSE_BREAK.finditer(left))
+            brk = breaks[-1] if breaks else None
+            if brk is not None:
+                left_start = m.start() - len(left) + brk.end()
+            else:
+                left_start = m.start() - len(left)
+            window = text[left_start:m.start()].rstrip()
+            words = list(_WORD.finditer(window))[-max_words:]
+            if not words:
+                continue
+            cand_start = left_start + words[0].start()
+            candidate = text[cand_start:left_start + len(window)]
+            off = best_long_form(core, candidate)
+            if off is None:
+                continue
+            lf = candidate[off:].rstrip(" ,")
+            if not _valid_pair(core, lf):
+                continue
+            pairs.append(AbbrevPair(sf, sf_start, sf_start + len(sf), lf, cand_start + off, cand_start + off + len(lf)))
+            continue
+        # reverse order: "SF (long form)"
+        words_inner = inner.split()
+        if len(words_inner) < 2:
+            continue
+        pm = _PREV_WORD.search(text, max(0, m.start() - 40), m.start())
+        if not pm:
+            continue
+        sf = pm.group(1)
+        if not is_short_form(sf):
+            continue
+        core = _core(sf)
+        lf = inner.strip()
+        if len(words_inner) > min(len(core) + 5, 2 * len(core)):
+            continue
+        off = best_long_form(core, lf)
+        if off != 0 or not _valid_pair(core, lf):
+            continue
+        # the long form must not itself look like an abbreviation list or a citation
+        if re.search(r"\d{4}|et al|[=<>%]", lf):
+            continue
+        lf_start = i0 + (len(inner) - len(inner.lstrip()))
+        pairs.append(AbbrevPair(sf, pm.start(1), pm.end(1), lf, lf_start, lf_start + len(lf)))
+    return pairs
+
+
+@Language.factory("litkg_abbreviations")
+class AbbreviationDetector:
+    """Finds Schwartz-Hearst abbreviation pairs in ``doc.text``."""
+
+    def __init__(self, nlp: Language, name: str = "litkg_abbreviations") -> None:
+        self.name = name
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = get_state(doc)
+        st.pairs = find_abbreviations(st.text)
+        return doc

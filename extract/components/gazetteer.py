@@ -1,0 +1,273 @@
+"""Gazetteer matching: known methods, datasets, metrics and tasks.
+
+Entries come from ``extract/patterns/{methods,datasets,metrics,tasks}.jsonl``
+(any ``*.jsonl`` there except ``result*``), one JSON object a line::
+
+    {"name": "ResNet-50", "type": "method", "aliases": ["ResNet50"], "family": "ResNet",
+     "case": "exact", "ambiguous": true, "generic": true, "exact_aliases": ["R50"]}
+
+plus the ``[[alias]]`` tables of the user's alias rules. For every name and
+alias :func:`name_variants` generates the hyphen / space / letter-digit and
+plural spellings (``ResNet-50`` ~ ``ResNet50`` ~ ``ResNet 50``); case is
+folded by matching on ``LOWER`` (a second matcher on ``ORTH`` serves entries
+marked ``"case": "exact"`` and the forms listed in ``"exact_aliases"``).
+Matching is on whole tokens, so ``LoRA`` never matches inside
+``exploration``. For an ``"ambiguous"`` entry, its name, its exact-case
+aliases and its one-word aliases are matched case-sensitively and kept only
+with support from the context (see :mod:`extract.components.normalise`); its
+longer aliases are matched like any other. ``"generic"`` entries (``deep
+learning``) are weak: a longer, more specific phrase wins over them.
+
+Pattern docs are tokenized by a *separate* tokenizer instance (same rules):
+building them with ``nlp.make_doc`` would fill the main tokenizer's cache
+with pattern text (see ``shared/notes/performance.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+
+from extract.canonical import entity_key, family_of
+from extract.components.state import GAZ_RULE, P_GAZ, P_GAZ_GENERIC, STRONG, WEAK, Cand, get_state
+from extract.errors import IngestError
+from extract.records import ENTITY_TYPES
+
+_LETTER_DIGIT_END = re.compile(r"^(?P<a>.*[A-Za-z])(?P<d>\d+(?:\.\d+)?[A-Za-z]?)$")
+_HYPHEN_ALNUM = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z0-9])")
+_HYPHEN_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])-(?=[0-9])|(?<=[0-9])-(?=[A-Za-z])")
+
+
+def _is_mixed_case(name: str) -> bool:
+    """A word with capitals after its first letter and lower-case letters (``QuALITY``, ``MultiPL-E``)."""
+    return any(any(c.isupper() for c in w[1:]) and any(c.islower() for c in w) for w in re.split(r"[\s\-]", name))
+_PLURAL_TYPES = ("method", "task", "metric")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
+
+
+@dataclass
+class Entry:
+    """One gazetteer entity."""
+
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    family: str | None = None
+    exact_case: bool = False
+    ambiguous: bool = False
+    generic: bool = False
+    exact_aliases: tuple[str, ...] = ()
+    source: str = ""
+    key: str = field(init=False)
+    family_key: str | None = field(init=False, default=None)
+    mixed_case: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        self.key = entity_key(self.name)
+        # "QuALITY", "MultiPL-E", "Shap-E": every written form has inner capitals; a lower-case
+        # surface ("quality", "multiple", "shape") is then an English word, not this entity
+        self.mixed_case = all(_is_mixed_case(n) for n in (self.name,) + self.aliases)
+        if self.family:
+            self.family_key = entity_key(self.family)
+        else:
+            fam = family_of(self.name, self.type)
+            if fam:
+                self.family, self.family_key = fam
+
+
+def _plural(word: str) -> str | None:
+    if not word or not word[-1].isalpha() or word[-1] in "sS":
+        return None
+    if word.isupper():
+        return word + "s"
+    if word.endswith(("x", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def name_variants(name: str, type: str = "method") -> set[str]:
+    """Spellings of ``name`` to match (case is handled by the matcher).
+
+    >>> sorted(name_variants("ResNet-50", "method"))
+    ['ResNet 50', 'ResNet-50', 'ResNet50']
+    >>> sorted(name_variants("Vision Transformer", "method"))
+    ['Vision Transformer', 'Vision Transformers', 'Vision-Transformer', 'Vision-Transformers']
+    >>> "ImageNet-1K" in name_variants("ImageNet 1K", "dataset")
+    True
+    """
+    n = " ".join(_DASHES.sub("-", name).split())  # keep the casing, fold Unicode dashes
+    out = {n}
+    if _HYPHEN_ALNUM.search(n):
+        out.add(_HYPHEN_ALNUM.sub(" ", n))
+        # drop a hyphen only between a letter and a digit ("ResNet-50" -> "ResNet50"): between
+        # letters it would turn "Shap-E" into "ShapE" (~ "shape") and "MultiPL-E" into "multiple"
+        if _HYPHEN_LETTER_DIGIT.search(n):
+            out.add(_HYPHEN_LETTER_DIGIT.sub("", n))
+    words = n.split(" ")
+    if 2 <= len(words) <= 4 and all(w[:1].isalnum() for w in words):
+        out.add("-".join(words))  # "Tiny ImageNet" -> "Tiny-ImageNet", "Mixture of Experts" -> "Mixture-of-Experts"
+    for v in list(out):
+        last = v.rsplit(" ", 1)
+        m = _LETTER_DIGIT_END.match(last[-1])
+        if m and not m.group("a").endswith(("v", "V")):
+            pre = (last[0] + " ") if len(last) == 2 else ""
+            out.add(f"{pre}{m.group('a')}-{m.group('d')}")
+            out.add(f"{pre}{m.group('a')} {m.group('d')}")
+            out.add(f"{pre}{m.group('a')}{m.group('d')}")
+        # "ImageNet 1K" -> "ImageNet-1K" / "ImageNet1K"
+        parts = v.split(" ")
+        if len(parts) >= 2 and parts[-1][:1].isdigit() and parts[-2][-1:].isalpha():
+            head = " ".join(parts[:-2] + [parts[-2]])
+            out.add(f"{head}-{parts[-1]}")
+            out.add(f"{head}{parts[-1]}")
+    if type in _PLURAL_TYPES:
+        for v in list(out):
+            words = v.rsplit(" ", 1)
+            p = _plural(words[-1])
+            if p and len(words[-1]) > 1:
+                out.add((words[0] + " " + p) if len(words) == 2 else p)
+    return {v for v in out if v}
+
+
+def read_entries(patterns_dir: Path) -> list[Entry]:
+    """Entries of every ``*.jsonl`` gazetteer file in ``patterns_dir`` (sorted by name)."""
+    entries: list[Entry] = []
+    if not patterns_dir.is_dir():
+        return entries
+    for path in sorted(patterns_dir.glob("*.jsonl")):
+        if path.name.startswith("result"):
+            continue
+        entries.extend(_read_file(path))
+    return entries
+
+
+def _read_file(path: Path) -> Iterator[Entry]:
+    default_type = {"methods": "method", "datasets": "dataset", "metrics": "metric", "tasks": "task"}.get(path.stem)
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("//"):
+                continue
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise IngestError(str(path), n, f"not JSON: {e.msg}") from e
+            if not isinstance(d, dict) or not isinstance(d.get("name"), str) or not d["name"].strip():
+                raise IngestError(str(path), n, "expected an object with a non-empty 'name'")
+            t = d.get("type", default_type)
+            if t not in ENTITY_TYPES:
+                raise IngestError(str(path), n, f"type {t!r} is not one of {', '.join(ENTITY_TYPES)}")
+            aliases = d.get("aliases") or []
+            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                raise IngestError(str(path), n, "'aliases' must be a list of strings")
+            yield Entry(d["name"].strip(), t, tuple(a.strip() for a in aliases if a.strip()),
+                        family=d.get("family") or None, exact_case=d.get("case") == "exact",
+                        ambiguous=bool(d.get("ambiguous")), generic=bool(d.get("generic")),
+                        exact_aliases=tuple(a.strip() for a in d.get("exact_aliases") or [] if isinstance(a, str)),
+                        source=f"{path.name}:{n}")
+
+
+@Language.factory("litkg_gazetteer")
+class GazetteerMatcher:
+    """PhraseMatcher (LOWER) + exact-case PhraseMatcher (ORTH) over generated name variants."""
+
+    def __init__(self, nlp: Language, name: str = "litkg_gazetteer") -> None:
+        self.name = name
+        self.nlp = nlp
+        self.entries: list[Entry] = []
+        self.by_key: dict[str, Entry] = {}
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._ids: dict[int, tuple[Entry, bool]] = {}
+        self.n_patterns = 0
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None,
+                   entries: Iterable[Entry] = ()) -> None:
+        """Build the matchers from ``entries`` (see :func:`read_entries`)."""
+        nlp = nlp or self.nlp
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._ids = {}
+        self.entries = []
+        self.by_key = {}
+        for e in entries:
+            prev = self.by_key.get(e.key)
+            if prev is not None and prev.type == e.type:
+                # the same entity listed twice (or an alias rule for a known one): merge names
+                prev.aliases = tuple(dict.fromkeys(prev.aliases + (e.name,) + e.aliases))
+                continue
+            self.entries.append(e)
+            self.by_key.setdefault(e.key, e)
+        # A separate tokenizer (same settings) keeps pattern text out of the main tokenizer's cache.
+        tok = Tokenizer(nlp.vocab)
+        tok.from_bytes(nlp.tokenizer.to_bytes())
+        seen: dict[tuple[bool, tuple[str, ...]], Entry] = {}
+        for i, e in enumerate(self.entries):
+            exact_forms = set(e.exact_aliases)
+            groups: dict[tuple[bool, bool], set[str]] = {}
+            for n in (e.name,) + e.aliases:
+                exact = e.exact_case or n in exact_forms
+                ambiguous = e.ambiguous and (n == e.name or n in exact_forms or len(n.split()) == 1)
+                exact = exact or ambiguous
+                forms = name_variants(n, e.type)
+                if not exact:
+                    forms |= {f.lower() for f in forms}
+                groups.setdefault((exact, ambiguous), set()).update(forms)
+            for (exact, ambiguous), forms in groups.items():
+                label = f"litkg_gaz_{i}{'_amb' if ambiguous else ''}"
+                match_id = nlp.vocab.strings.add(label)
+                self._ids[match_id] = (e, ambiguous)
+                docs = []
+                for d in tok.pipe(sorted(forms)):
+                    if not len(d):
+                        continue
+                    sig = (exact, tuple(t.text if exact else t.lower_ for t in d))
+                    if sig in seen:
+                        continue  # the first entry wins a shared spelling
+                    seen[sig] = e
+                    docs.append(Doc(nlp.vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d]))
+                if docs:
+                    (self.exact if exact else self.lower).add(label, docs)
+                    self.n_patterns += len(docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = get_state(doc)
+        text = st.text
+        ids = self._ids
+        for matcher in (self.lower, self.exact):
+            if not len(matcher):
+                continue
+            for match_id, s, e in matcher(doc):
+                entry, ambiguous = ids[match_id]
+                start = doc[s].idx
+                last = doc[e - 1]
+                end = last.idx + len(last)
+                if entry.mixed_case and matcher is self.lower:
+                    surface = text[start:end]
+                    if sum(c.isupper() for c in surface) < 2 and not any(c.isdigit() for c in surface):
+                        continue
+                if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
+                    # inside a longer hyphenated name ("Tiny-ImageNet", "Video-LLaVA"): a capitalised
+                    # plain word before the hyphen ("CNN-Transformer" keeps both names)
+                    ws = text.rfind(" ", 0, start - 1) + 1
+                    prefix = text[ws:start - 1]
+                    if prefix[:1].isupper() and prefix[1:].islower():
+                        continue
+                generic = entry.generic
+                st.cands.append(Cand(
+                    start, end, entry.type,
+                    GAZ_RULE + ("-ambiguous" if ambiguous else "-generic" if generic else ""),
+                    P_GAZ_GENERIC if generic else P_GAZ,
+                    WEAK if generic else STRONG,
+                    key=entry.key, canonical=entry.name, family=entry.family, entry=entry))
+        return doc

@@ -1,0 +1,292 @@
+"""Resolution and normalisation: candidates in, one typed, keyed mention per span out.
+
+Steps, in order:
+
+1. **Abbreviations.** Each ``long (SHORT)`` pair gets a type and a key: the
+   gazetteer entry of the long form (or of the short form when that entry
+   agrees with the long form), else the type of a candidate on the long form,
+   else the type its head word implies (``... networks`` -> method, ``...
+   detection`` -> task). Pairs with no type are not entities (``diabetic
+   retinopathy (DR)``). Every occurrence of the short and the long form in the
+   document then becomes a candidate with **the long form's key**.
+2. **Ambiguous gazetteer names** (``"ambiguous": true``) are kept only with
+   support: a cue word of their type in the sentence, another mention of the
+   same type there, or an abbreviation pair.
+3. **Overlaps.** Strong rules (gazetteer, abbreviations, context cues) beat weak
+   ones (head phrases, name shapes, generic gazetteer names); then longer spans
+   win, then higher priority. A weak phrase that ends in a strong mention of
+   the same type (``sparse convolution`` over ``convolution``) replaces it.
+4. **User alias rules**: block, split, retype.
+5. **Keys and names**: gazetteer name and key, else ``entity_key`` of the
+   text and :func:`~extract.canonical.canonical_name` of the surface forms of
+   that key in the document; families from the gazetteer or
+   :func:`~extract.canonical.family_of`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import defaultdict
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.aliases import AliasRules
+from extract.canonical import canonical_name, entity_key, family_of
+from extract.components.rules import Rules
+from extract.components.state import (
+    P_ABBREV,
+    STRONG,
+    WEAK,
+    AbbrevPair,
+    Cand,
+    DocState,
+    find_word,
+    get_state,
+    sentence_index,
+)
+
+_WORD_RX = re.compile(r"[a-z][a-z\-]*|%")
+_DIGIT = re.compile(r"\d")
+_VERSION_AFTER = re.compile(r"[ ](?:(?:19|20)\d{2}|v?\d+\.\d+(?:\.\d+)?)(?![\w\-]|\.\d)")
+_CUE_RULES = ("naming", "proposal", "appositive", "title")
+
+
+@Language.factory("litkg_normalise")
+class Normaliser:
+    """Turns ``DocState.cands`` and ``DocState.pairs`` into ``DocState.mentions``."""
+
+    def __init__(self, nlp: Language, name: str = "litkg_normalise") -> None:
+        self.name = name
+        self.rules: Rules | None = None
+        self.aliases = AliasRules()
+        self.by_key: dict = {}
+        self.variant_keys: dict[str, object] = {}
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: Rules | None = None,
+                   aliases: AliasRules | None = None, entries=()) -> None:
+        self.rules = rules or Rules.load()
+        self.aliases = aliases or AliasRules()
+        self.by_key = {}
+        self.variant_keys = {}
+        for e in entries:
+            self.by_key.setdefault(e.key, e)
+            for n in (e.name,) + tuple(e.aliases):
+                self.variant_keys.setdefault(entity_key(n), e)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.rules is None:
+            self.initialize()
+        st = get_state(doc)
+        text = st.text
+        cands = st.cands
+        self._abbreviations(text, st, cands)
+        cands = self._support_ambiguous(text, st, cands)
+        chosen = resolve_overlaps(cands)
+        st.mentions = self._finish(text, st, chosen)
+        return doc
+
+    # -- 1. abbreviations ------------------------------------------------------------
+    def _abbreviations(self, text: str, st: DocState, cands: list[Cand]) -> None:
+        if not st.pairs:
+            return
+        by_span: dict[tuple[int, int], list[Cand]] = defaultdict(list)
+        by_end: dict[int, list[Cand]] = defaultdict(list)
+        by_start: dict[int, list[Cand]] = defaultdict(list)
+        for c in cands:
+            by_span[(c.start, c.end)].append(c)
+            by_end[c.end].append(c)
+            by_start[c.start].append(c)
+        r = self.rules
+        typed: dict[str, AbbrevPair] = {}
+        for p in st.pairs:
+            lf_key = entity_key(p.long)
+            lf_gaz = _gaz(by_span.get((p.long_start, p.long_end), ())) or self.variant_keys.get(lf_key)
+            sf_gaz = _gaz(by_span.get((p.short_start, p.short_end), ()))
+            entry = None
+            if lf_gaz is not None:
+                entry = lf_gaz
+            elif sf_gaz is not None and (lf_key == sf_gaz.key or lf_key in {entity_key(a) for a in sf_gaz.aliases}):
+                entry = sf_gaz
+            if entry is not None:
+                p.type, p.key, p.canonical = entry.type, entry.key, entry.name
+            else:
+                t = None
+                # a naming / proposal cue on either form ("a benchmark called X (Y)") decides
+                for c in by_start.get(p.long_start, []) + by_span.get((p.short_start, p.short_end), []):
+                    if c.rule in _CUE_RULES:
+                        t = c.type
+                        break
+                if t is None:
+                    t = self._lf_head_type(p.long)
+                # else a candidate on the long form, or one ending where it ends (its head)
+                if t is None:
+                    for c in by_span.get((p.long_start, p.long_end), ()):
+                        t = c.type
+                        break
+                if t is None:
+                    for c in by_end.get(p.long_end, ()):
+                        if p.long_start <= c.start and c.rule.startswith(("head", "gazetteer")):
+                            t = c.type
+                            break
+                if t is None and sf_gaz is not None:
+                    t = sf_gaz.type
+                if t is None and any(p.long_start - 2 <= s <= p.long_start for s, _ in st.proposal_slots):
+                    t = "method"
+                if t is None:
+                    continue
+                p.type, p.key, p.canonical = t, lf_key, None
+            typed.setdefault(p.short, p)
+        # every occurrence of a typed short form / long form gets the pair's key
+        lower = None
+        for sf, p in typed.items():
+            if r.is_stop_name(sf):
+                continue
+            forms = [sf] if sf.endswith("s") else [sf, sf + "s"]
+            for form in forms:
+                for i in find_word(text, form, hyphen_after=True):
+                    cands.append(Cand(i, i + len(form), p.type, "abbreviation", P_ABBREV, STRONG,
+                                      key=p.key, canonical=p.canonical, entry=("pair", p)))
+            if lower is None:
+                lower = text.lower()
+                if len(lower) != len(text):  # pragma: no cover - exotic case mappings
+                    lower = text
+            for i in find_word(text, p.long.lower() if lower is not text else p.long, hay=lower):
+                cands.append(Cand(i, i + len(p.long), p.type, "abbreviation", P_ABBREV, STRONG,
+                                  key=p.key, canonical=p.canonical, entry=("pair", p)))
+        st.pairs = [p for p in st.pairs if p.type]
+
+    def _lf_head_type(self, long: str) -> str | None:
+        words = _WORD_RX.findall(long.lower())
+        if not words:
+            return None
+        head = words[-1]
+        t = self.rules.lf_head_types.get(head)
+        if t is None and head.endswith("s"):
+            t = self.rules.lf_head_types.get(head[:-1])
+        return t
+
+    # -- 2. ambiguous names --------------------------------------------------------------
+    def _support_ambiguous(self, text: str, st: DocState, cands: list[Cand]) -> list[Cand]:
+        if not any(c.rule == "gazetteer-ambiguous" for c in cands):
+            return cands
+        r = self.rules
+        pair_spans = {(p.short_start, p.short_end) for p in st.pairs} | {(p.long_start, p.long_end) for p in st.pairs}
+        strong_by_sent: dict[tuple[int, str], int] = defaultdict(int)
+        for c in cands:
+            if c.strength == STRONG and c.rule != "gazetteer-ambiguous":
+                strong_by_sent[(sentence_index(st, c.start), c.type)] += 1
+        out = []
+        for c in cands:
+            if c.rule != "gazetteer-ambiguous":
+                out.append(c)
+                continue
+            si = sentence_index(st, c.start)
+            if (c.start, c.end) in pair_spans or strong_by_sent[(si, c.type)]:
+                out.append(c)
+                continue
+            ss, se = st.sents[si] if st.sents else (0, len(text))
+            words = set(_WORD_RX.findall(text[ss:se].lower()))
+            if words & r.type_cues.get(c.type, frozenset()):
+                out.append(c)
+        return out
+
+    # -- 4./5. keys, names, alias rules -----------------------------------------------------
+    def _finish(self, text: str, st: DocState, chosen: list[Cand]) -> list[Cand]:
+        al = self.aliases
+        out: list[Cand] = []
+        ctx_metrics = self.rules.context_metrics
+        for c in chosen:
+            if c.type == "dataset":
+                v = _VERSION_AFTER.match(text, c.end)
+                if v:  # "CTB 5.1", "VOC 2012", "SQuAD 2.0": a versioned variant of the dataset
+                    c.family = c.canonical or text[c.start:c.end]
+                    c.end, c.key, c.canonical = v.end(), None, None
+            if c.type == "metric" and ctx_metrics and (c.key or entity_key(text[c.start:c.end])) in ctx_metrics:
+                # resource measures ("model size", "throughput") are metrics only where a number is reported
+                ss, se = st.sents[sentence_index(st, c.start)] if st.sents else (0, len(text))
+                if not _DIGIT.search(text, ss, se):
+                    continue
+            surface = text[c.start:c.end]
+            if c.key is None:
+                k = entity_key(surface)
+                e = self.by_key.get(k) or self.variant_keys.get(k)
+                if e is not None and e.type == c.type:
+                    c.key, c.canonical, c.family = e.key, e.name, e.family
+                else:
+                    c.key = k
+            if not c.key:
+                continue
+            if al:
+                if al.is_blocked(c.key, c.type) or al.is_blocked(surface, c.type):
+                    continue
+                sp = al.split_for(surface)
+                if sp is not None:
+                    new_key = sp.key
+                    if new_key == c.key and c.canonical and entity_key(c.canonical) == new_key:
+                        pass
+                    elif new_key == c.key:
+                        new_key = f"{new_key}~{entity_key(surface)}"
+                    c.key, c.canonical, c.family = new_key, sp.name, None
+                    if sp.type:
+                        c.type = sp.type
+                rt = al.retype(c.key)
+                if rt:
+                    c.type = rt
+            out.append(c)
+        # display names: gazetteer names, else the best surface form per key
+        surfaces: dict[str, list[str]] = defaultdict(list)
+        for c in out:
+            if not c.canonical:
+                surfaces[c.key].append(text[c.start:c.end])
+        names = {k: v[0] if len(v) == 1 or len(set(v)) == 1 else canonical_name(v) for k, v in surfaces.items()}
+        for c in out:
+            if not c.canonical:
+                c.canonical = names.get(c.key) or text[c.start:c.end]
+            if c.family is None:
+                fam = family_of(c.canonical, c.type)
+                if fam:
+                    e = self.by_key.get(fam[1])
+                    c.family = e.name if e is not None else fam[0]
+        return out
+
+
+def _gaz(cands) -> object | None:
+    for c in cands:
+        if c.rule.startswith("gazetteer") and c.entry is not None and not isinstance(c.entry, tuple):
+            return c.entry
+    return None
+
+
+def _weak_wins(c: Cand, a: Cand) -> bool:
+    """Whether weak ``c`` replaces strong ``a`` it contains: ``a`` is its head (``sparse convolution`` over
+    ``convolution``) or, for a name shape, its family prefix (``ViT-B/16`` over ``ViT``)."""
+    if a.strength != STRONG or a.type != c.type:
+        return False
+    if a.rule.startswith(("abbreviation", "title", "naming", "proposal", "appositive")):
+        return False
+    if c.start < a.start and a.end == c.end:
+        return True
+    return c.rule == "shape" and c.start == a.start and a.end < c.end and a.rule.startswith("gazetteer")
+
+
+def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
+    """Non-overlapping candidates (see the module docstring, step 3), sorted by start."""
+    order = sorted(cands, key=lambda c: (-c.strength, c.start - c.end, -c.prio, c.start))
+    accepted: list[Cand] = []  # non-overlapping, sorted by start (hence by end too)
+    starts: list[int] = []
+    for c in order:
+        i = bisect_left(starts, c.end)  # accepted[:i] start before c ends
+        j = i
+        while j > 0 and accepted[j - 1].end > c.start:
+            j -= 1
+        if j == i:
+            accepted.insert(i, c)
+            starts.insert(i, c.start)
+            continue
+        clash = accepted[j:i]
+        if c.strength == WEAK and all(_weak_wins(c, a) for a in clash):
+            accepted[j:i] = [c]
+            starts[j:i] = [c.start]
+    return accepted

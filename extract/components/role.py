@@ -1,0 +1,71 @@
+"""Role detection: which entities the paper itself introduces.
+
+An entity is ``proposed`` when one of its mentions
+
+* was produced by a proposal rule (title prefix ``SparK: ...``, ``we propose
+  X``, ``dubbed / called X`` in a paper's own voice, ``X, a novel ...``), or
+* starts at a *proposal slot* recorded by the context rules (right after
+  ``we propose / introduce / present``, ``called / dubbed``, ``our``), or
+* is the long or short form of an abbreviation whose other form is proposed
+  (they share a key).
+
+Every mention of a proposed key is then proposed; everything else is ``used``.
+Naming cues (``a method called X``) count as proposals only when the sentence
+speaks for the paper (``we``, ``our``, ``this paper`` ...).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.components.state import get_state, sentence_index
+
+_OWN_VOICE = re.compile(r"\b(?:we|our|us|this (?:paper|work|study|article|letter|report))\b", re.I)
+_PROPOSAL_RULES = ("title", "proposal", "appositive")
+
+
+@Language.factory("litkg_role")
+class RoleDetector:
+    """Fills ``DocState.proposed_keys``."""
+
+    def __init__(self, nlp: Language, name: str = "litkg_role") -> None:
+        self.name = name
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = get_state(doc)
+        text = st.text
+        proposed: set[str] = set()
+        slots = sorted({s for s, _ in st.proposal_slots})
+        own_voice: dict[tuple[int, int], bool] = {}
+
+        def voiced(pos: int) -> bool:
+            """The paper's own voice (we / our / this paper) earlier in the sentence of ``pos``."""
+            si = sentence_index(st, pos)
+            key = (si, pos)
+            v = own_voice.get(key)
+            if v is None:
+                ss = st.sents[si][0] if st.sents else 0
+                v = own_voice[key] = bool(_OWN_VOICE.search(text, ss, pos))
+            return v
+
+        for c in st.mentions:
+            if c.type == "metric":
+                continue
+            if c.proposed and (c.rule.startswith(_PROPOSAL_RULES) or voiced(c.start)):
+                proposed.add(c.key)
+                continue
+            if slots:
+                i = bisect_left(slots, c.start - 2)
+                if i < len(slots) and slots[i] <= c.start and (c.rule != "gazetteer-generic"):
+                    gap = text[slots[i]:c.start]
+                    if gap.strip("\"“'‘ ") == "" and voiced(c.start):
+                        proposed.add(c.key)
+        st.proposed_keys = proposed
+        return doc

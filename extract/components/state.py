@@ -1,0 +1,177 @@
+"""Per-document working state shared by the litkg spaCy components.
+
+The components communicate through ``doc.user_data[STATE_KEY]`` (a
+:class:`DocState`): candidates are character spans into ``doc.text``, which is
+what the regex-level rules produce and what the records need.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+STATE_KEY = "litkg"
+TITLE_END_KEY = "litkg_title_end"  # char offset where the title ends (the abstract starts 2 chars later)
+
+# Rule strength classes used by overlap resolution (higher wins; see normalise.py).
+STRONG = 2
+WEAK = 1
+
+GAZ_RULE = "gazetteer"
+
+# Priorities inside a class (higher wins among equal lengths).
+P_ALIAS = 100
+P_ABBREV = 95
+P_GAZ = 90
+P_CONTEXT = 80
+P_METRIC = 75
+P_HEAD = 60
+P_SHAPE = 50
+P_GAZ_GENERIC = 45
+
+
+class Cand:
+    """A candidate mention: a char span of ``doc.text`` with a type and provenance."""
+
+    __slots__ = ("start", "end", "type", "rule", "prio", "strength", "key", "canonical", "family",
+                 "proposed", "entry", "head_end")
+
+    def __init__(self, start: int, end: int, type: str, rule: str, prio: int, strength: int = STRONG,
+                 key: str | None = None, canonical: str | None = None, family: str | None = None,
+                 proposed: bool = False, entry: object = None) -> None:
+        self.start = start
+        self.end = end
+        self.type = type
+        self.rule = rule
+        self.prio = prio
+        self.strength = strength
+        self.key = key
+        self.canonical = canonical
+        self.family = family
+        self.proposed = proposed
+        self.entry = entry
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"Cand({self.start}, {self.end}, {self.type!r}, {self.rule!r}, key={self.key!r})"
+
+
+@dataclass
+class AbbrevPair:
+    """``long (short)`` or ``short (long)`` found in one document."""
+
+    short: str
+    short_start: int
+    short_end: int
+    long: str
+    long_start: int
+    long_end: int
+    type: str | None = None
+    key: str | None = None
+    canonical: str | None = None
+
+
+@dataclass
+class DocState:
+    """What the components found in one document."""
+
+    text: str = ""  # doc.text, computed once (Doc.text rebuilds the string on every access)
+    title_end: int = -1  # -1: the document has no title part
+    abstract_start: int = 0
+    sents: list[tuple[int, int]] = field(default_factory=list)
+    sent_starts: list[int] = field(default_factory=list)
+    cands: list[Cand] = field(default_factory=list)
+    pairs: list[AbbrevPair] = field(default_factory=list)
+    proposal_slots: list[tuple[int, int]] = field(default_factory=list)  # char spans that name what is proposed
+    mentions: list[Cand] = field(default_factory=list)  # resolved
+    proposed_keys: set[str] = field(default_factory=set)
+    urls: list[tuple[int, int]] = field(default_factory=list)
+
+
+def get_state(doc: Doc) -> DocState:
+    """The document's :class:`DocState`, created on first use."""
+    st = doc.user_data.get(STATE_KEY)
+    if st is None:
+        st = DocState(text=doc.text)
+        te = doc.user_data.get(TITLE_END_KEY)
+        if te is not None and te >= 0:
+            st.title_end = te
+            st.abstract_start = te + 2
+        doc.user_data[STATE_KEY] = st
+    return st
+
+
+def sentence_index(st: DocState, pos: int) -> int:
+    """Index of the sentence holding char ``pos`` (bisect on sentence starts)."""
+    i = bisect_right(st.sent_starts, pos) - 1
+    return i if i > 0 else 0
+
+
+# --- name shapes ----------------------------------------------------------------
+
+_INNER_UPPER = re.compile(r"[a-z0-9][A-Z]|[A-Z]{2,}[a-z]")
+_HAS_DIGIT = re.compile(r"\d")
+_HAS_ALPHA = re.compile(r"[A-Za-z]")
+
+
+@lru_cache(maxsize=100_000)
+def is_name_shaped(word: str) -> bool:
+    """A word that looks like a name rather than an English word.
+
+    CamelCase (``ConvNeXt``, ``mBERT``, ``DeiT``), all capitals (``BERT``), or
+    letters with digits (``GPT-4``, ``YOLOv8``).
+
+    >>> [is_name_shaped(w) for w in ("ConvNeXt", "BERT", "GPT-4", "Transformer", "model", "3D")]
+    [True, True, True, False, False, False]
+    """
+    if len(word) < 2 or not _HAS_ALPHA.search(word):
+        return False
+    if word[0].isdigit() and sum(c.isalpha() for c in word) < 2:
+        return False
+    if _INNER_UPPER.search(word):
+        return True
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True
+    return bool(_HAS_DIGIT.search(word)) and any(c.isupper() for c in word)
+
+
+def is_capitalized(word: str) -> bool:
+    """``Transformer`` (capital then lower case) or a name-shaped word."""
+    return bool(word) and (word[0].isupper() or is_name_shaped(word))
+
+
+def find_word(text: str, needle: str, *, hyphen_after: bool = False, hay: str | None = None):
+    """Start offsets of ``needle`` in ``text`` as a whole word (not inside a word or hyphen compound).
+
+    ``hyphen_after`` allows ``MIM-based`` (but never ``GPT-4`` for ``GPT``). ``hay`` is the string searched
+    (e.g. ``text.lower()`` with a lower-case ``needle``); it must have the length of ``text``.
+
+    >>> list(find_word("LoRA and exploration, LoRA-based", "LoRA", hyphen_after=True))
+    [0, 22]
+    """
+    hay = text if hay is None else hay
+    n = len(needle)
+    if not n:
+        return
+    end = len(text)
+    i = hay.find(needle)
+    while i >= 0:
+        ok = True
+        if i > 0:
+            b = text[i - 1]
+            if b.isalnum() or b in "_-":
+                ok = False
+        j = i + n
+        if ok and j < end:
+            a = text[j]
+            if a.isalnum() or a == "_":
+                ok = False
+            elif a == "-" and (not hyphen_after or (j + 1 < end and text[j + 1].isdigit())):
+                ok = False
+        if ok:
+            yield i
+        i = hay.find(needle, i + 1)

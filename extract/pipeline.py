@@ -1,0 +1,245 @@
+"""The entity-extraction pipeline: title + abstract in, :class:`~extract.records.Extraction` out.
+
+>>> from extract.pipeline import Extractor                      # doctest: +SKIP
+>>> ex = Extractor()                                            # doctest: +SKIP
+>>> x = ex.extract("SparK: Sparse masKed modeling", "We propose SparK ... on ImageNet-1K.")  # doctest: +SKIP
+>>> [(m.text, m.type, m.role) for m in x.mentions]            # doctest: +SKIP
+
+The spaCy pipeline is ``spacy.blank("en")`` with litkg's tokenizer settings
+and the components of :mod:`extract.components`::
+
+    litkg_sentences -> litkg_gazetteer -> litkg_context -> litkg_abbreviations -> litkg_normalise -> litkg_role
+
+Title and abstract are processed as one ``Doc`` (``title + "\\n\\n" +
+abstract``) so that abbreviations and proposals defined in one field count in
+the other; mentions carry offsets into their own field.
+
+Cross-paper abbreviations
+-------------------------
+A short form found with its long form (``masked image modeling (MIM)``) gets
+the **long form's key**; both mentions list the other form in
+``Mention.aliases`` and the pair is in ``Extraction.extra["abbreviations"]``
+(``{"short", "long", "key", "type"}``). A bare short form in a paper without
+its long form gets the key of the short form itself (``"mim"``). The store
+should keep an ``aliases`` table ``alias_key -> entity key`` filled from those
+pairs (``entity_key(short) -> key``) and from ``Mention.aliases``, and map
+every mention key through it when it is not already an entity key. Across a
+build :attr:`Extractor.abbreviations` holds the same mapping (the most
+frequent long-form key per short-form key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.tokens import Doc
+
+from extract.aliases import AliasRules
+from extract.canonical import entity_key
+from extract.components import COMPONENTS, customize_tokenizer
+from extract.components.gazetteer import Entry, read_entries
+from extract.components.rules import DEFAULT_PATTERNS_DIR, RULES_FILE, Rules
+from extract.components.state import STATE_KEY, TITLE_END_KEY, DocState, get_state, sentence_index
+from extract.records import Extraction, Mention
+
+#: Bump when a code change alters what is extracted (part of :attr:`Extractor.version`).
+EXTRACTOR_VERSION = "1"
+
+_MISSING = object()
+
+
+def _optional(module: str, name: str):
+    """A function of an optional sibling module (written by another contributor), or ``None``."""
+    try:
+        mod = __import__(module, fromlist=[name])
+    except ImportError:
+        return None
+    return getattr(mod, name, None)
+
+
+def _rules_path(patterns_dir: Path) -> Path:
+    p = patterns_dir / RULES_FILE
+    return p if p.is_file() else DEFAULT_PATTERNS_DIR / RULES_FILE
+
+
+def pipeline_version(patterns_dir: Path | None = None, aliases: AliasRules | None = None) -> str:
+    """:attr:`Extractor.version` without building the pipeline (cheap: hashes files and rules).
+
+    Changes when :data:`EXTRACTOR_VERSION`, any gazetteer or rules file, or the alias rules change.
+    """
+    pdir = Path(patterns_dir) if patterns_dir is not None else DEFAULT_PATTERNS_DIR
+    h = hashlib.sha1(EXTRACTOR_VERSION.encode())
+    files = sorted(p for p in pdir.glob("*.jsonl") if not p.name.startswith("result")) if pdir.is_dir() else []
+    for p in files + [_rules_path(pdir)]:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    h.update((aliases or AliasRules()).fingerprint().encode())
+    return f"{EXTRACTOR_VERSION}-{h.hexdigest()[:10]}"
+
+
+class Extractor:
+    """Extracts methods, datasets, metrics, tasks, code links and results from papers.
+
+    Parameters
+    ----------
+    patterns_dir
+        Folder with the gazetteer files (``*.jsonl``) and, optionally, ``rules.json``
+        (default: ``extract/patterns``; the default ``rules.json`` is used when the folder has none).
+    aliases
+        User alias rules (see :mod:`extract.aliases`).
+    """
+
+    def __init__(self, patterns_dir: Path | None = None, aliases: AliasRules | None = None) -> None:
+        self.patterns_dir = Path(patterns_dir) if patterns_dir is not None else DEFAULT_PATTERNS_DIR
+        self.aliases = aliases if aliases is not None else AliasRules()
+        self.rules_path = rules_path = _rules_path(self.patterns_dir)
+        self.rules = Rules.load(rules_path)
+        entries = read_entries(self.patterns_dir)
+        entries += [Entry(a.name, a.type, a.aliases, source="aliases") for a in self.aliases.aliases]
+        self.nlp = spacy.blank("en")
+        customize_tokenizer(self.nlp, self.rules)
+        for name in COMPONENTS:
+            self.nlp.add_pipe(name)
+        gaz = self.nlp.get_pipe("litkg_gazetteer")
+        gaz.initialize(nlp=self.nlp, entries=entries)
+        gaz_types = {e.key: e.type for e in gaz.entries}
+        self.nlp.get_pipe("litkg_context").initialize(nlp=self.nlp, rules=self.rules, gaz_types=gaz_types)
+        self.nlp.get_pipe("litkg_normalise").initialize(nlp=self.nlp, rules=self.rules, aliases=self.aliases,
+                                                        entries=gaz.entries)
+        self.entries = gaz.entries
+        self.version = self._fingerprint()
+        self._abbrev: dict[str, Counter] = defaultdict(Counter)
+        self._codelinks = _MISSING
+        self._results = _MISSING
+
+    # -- identity ----------------------------------------------------------------------
+    def _fingerprint(self) -> str:
+        return pipeline_version(self.patterns_dir, self.aliases)
+
+    @property
+    def abbreviations(self) -> dict[str, str]:
+        """Short-form key -> the most frequent long-form key seen so far by this extractor."""
+        return {sf: c.most_common(1)[0][0] for sf, c in self._abbrev.items() if c}
+
+    # -- extraction ------------------------------------------------------------------------
+    def make_doc(self, title: str, abstract: str) -> Doc:
+        """The tokenized ``Doc`` for one paper (title and abstract joined by a blank line)."""
+        title = title or ""
+        abstract = abstract or ""
+        if title:
+            text = f"{title}\n\n{abstract}" if abstract else title
+            title_end = len(title)
+        else:
+            text, title_end = abstract, -1
+        doc = self.nlp.make_doc(text)
+        doc.user_data[TITLE_END_KEY] = title_end
+        doc.user_data[STATE_KEY] = DocState(text=text, title_end=title_end,
+                                            abstract_start=title_end + 2 if title_end >= 0 else 0)
+        return doc
+
+    def extract(self, title: str, abstract: str) -> Extraction:
+        """Everything found in one paper."""
+        return next(self.pipe([(title, abstract)]))
+
+    def pipe(self, items: Iterable[tuple[str, str]], batch_size: int = 256) -> Iterator[Extraction]:
+        """Extractions of ``(title, abstract)`` pairs, in order."""
+        docs = (self.make_doc(t, a) for t, a in items)
+        for doc in self.nlp.pipe(docs, batch_size=batch_size):
+            yield self._to_extraction(doc)
+
+    def process(self, title: str, abstract: str) -> Doc:
+        """The processed spaCy ``Doc`` (for debugging and tests)."""
+        return self.nlp(self.make_doc(title, abstract))
+
+    # -- records --------------------------------------------------------------------------
+    def _to_extraction(self, doc: Doc) -> Extraction:
+        st = get_state(doc)
+        text = st.text
+        has_title = st.title_end >= 0
+        title_end = st.title_end if has_title else 0
+        a0 = st.abstract_start if has_title else 0
+        title = text[:title_end]
+        abstract = text[a0:] if a0 <= len(text) else ""
+
+        # aliases per key: other surface forms in the paper, and the abbreviation partner
+        surfaces: dict[str, set[str]] = defaultdict(set)
+        for c in st.mentions:
+            surfaces[c.key].add(text[c.start:c.end])
+        abbrevs = []
+        for p in st.pairs:
+            if not p.key:
+                continue
+            surfaces[p.key].update((p.short, p.long))
+            abbrevs.append({"short": p.short, "long": p.long, "key": p.key, "type": p.type})
+            self._abbrev[entity_key(p.short)][p.key] += 1
+
+        mentions: list[Mention] = []
+        proposed = st.proposed_keys
+        alias_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        sent_cache: dict[int, tuple[str, int, int]] = {}
+        for c in st.mentions:
+            surface = text[c.start:c.end]
+            if has_title and c.start < title_end:
+                field, off, si = "title", 0, -1
+            else:
+                field, off, si = "abstract", a0, sentence_index(st, c.start) if st.sents else -2
+            sent = sent_cache.get(si)
+            if sent is None:
+                if si == -1:
+                    ss, se = 0, title_end
+                elif si == -2:
+                    ss, se = a0, len(text)
+                else:
+                    ss, se = st.sents[si]
+                    ss = max(ss, a0)
+                sentence = text[ss:se].rstrip()
+                sent = sent_cache[si] = (sentence, ss, ss + len(sentence))
+            sentence, ss, se = sent
+            ak = (c.key, surface)
+            aliases = alias_cache.get(ak)
+            if aliases is None:
+                aliases = alias_cache[ak] = tuple(sorted(s for s in surfaces[c.key] if s != surface))
+            fam = c.family
+            mentions.append(Mention(
+                text=surface, type=c.type, start=c.start - off, end=c.end - off, field=field,
+                sentence=sentence, sent_start=ss - off, sent_end=se - off,
+                canonical=c.canonical or surface, key=c.key,
+                role="proposed" if c.key in proposed else "used",
+                family=fam, family_key=entity_key(fam) if fam else None,
+                aliases=aliases, rule=c.rule,
+            ))
+
+        code_links, results = self._links_and_results(st, title, abstract, a0, mentions, proposed)
+        extra = {"abbreviations": abbrevs, "proposed": sorted(proposed)}
+        return Extraction(tuple(mentions), tuple(code_links), tuple(results), self.version, extra)
+
+    def _field_sentences(self, st, a0: int, length: int) -> list[tuple[int, int]]:
+        out = []
+        for s, e in st.sents:
+            if e <= a0:
+                continue
+            out.append((max(s, a0) - a0, min(e, a0 + length) - a0))
+        return out
+
+    def _links_and_results(self, st, title, abstract, a0, mentions, proposed):
+        if self._codelinks is _MISSING:
+            self._codelinks = _optional("extract.codelinks", "find_code_links")
+            self._results = _optional("extract.results", "find_results")
+        links, results = [], []
+        fields = []
+        if title:
+            fields.append(("title", title, [(0, len(title))]))
+        if abstract:
+            fields.append(("abstract", abstract, self._field_sentences(st, a0, len(abstract))))
+        proposed_key = next((m.key for m in mentions if m.key in proposed and m.type == "method"), None)
+        for field, text, sents in fields:
+            if self._codelinks is not None:
+                links.extend(self._codelinks(text, field, sents))
+            if self._results is not None:
+                ms = [m for m in mentions if m.field == field]
+                results.extend(self._results(text, field, sents, ms, proposed_key))
+        return links, results

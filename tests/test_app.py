@@ -511,8 +511,12 @@ def test_build_page_builds_an_upload_and_switches_to_it(tiny_db, monkeypatch):
     assert target.exists()
     assert at.session_state["litkg_db"] == str(target)
     assert "Built my-corpus.db" in unescape(at.success[0].value)
-    # the session now reads the new database; the original is untouched
-    assert "1 papers" in texts(at, "caption")
+    # the session now reads the new database (checked on a fresh AppTest: it drops the sidebar of the entry
+    # script after switch_page); the original is untouched
+    fresh = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    fresh.session_state["litkg_db"] = str(target)
+    fresh.run()
+    assert "Database my-corpus.db: 1 papers" in texts(fresh, "caption").replace("**", "")
     at.switch_page("pages/paper.py")
     at.query_params["paper"] = "Panoptic FPN on Cityscapes"
     at.run()

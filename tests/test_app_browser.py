@@ -166,7 +166,7 @@ def _shot(page, name: str) -> Path:
 
 
 def test_three_sessions_in_chromium(browser, app_url, app_db):
-    from graph.queries import resolve_node, top
+    from graph.queries import top
     from graph.views import view_graph
     from ui.common import HUB_PAPERS, VIEW_DEFAULTS
 
@@ -174,7 +174,6 @@ def test_three_sessions_in_chromium(browser, app_url, app_db):
     contexts = [_session(browser, blocked) for _ in range(3)]
     pages = [ctx.new_page() for ctx in contexts]
     # three sessions at once: the landing page, an entity deep link, a paper deep link
-    hornet = f"e:{resolve_node(app_db, 'HorNet', 'entity')['id']}"
     pages[0].goto(f"{app_url}/")
     pages[1].goto(f"{app_url}/?entity=ADE20K")
     pages[2].goto(f"{app_url}/?paper=HorNet")
@@ -218,15 +217,16 @@ def test_three_sessions_in_chromium(browser, app_url, app_db):
         assert "HorNet" in paper.locator("h2").first.inner_text()
         _shot(paper, "paper-hornet")
 
-        # re-centre from the side list in session 1: the graph follows, the URL can be shared
-        assert hornet in drawn  # HorNet evaluates on the default benchmark
-        explore.locator(f".st-key-node-{hornet.replace(':', '-')} button").first.click()
-        explore.wait_for_url(re.compile("node=" + re.escape(hornet).replace(":", "(:|%3A)")), timeout=30_000)
+        # re-centre from the side list in session 1 on a paper in view: the graph follows, the URL can be shared
+        target = next(n for n in sorted(drawn) if n.startswith("p:"))
+        target_title = expected.graph.nodes[target]["title"]
+        explore.locator(f".st-key-node-{target.replace(':', '-')} button").first.click()
+        explore.wait_for_url(re.compile("node=" + re.escape(target).replace(":", "(:|%3A)")), timeout=30_000)
         _wait_ready(explore)
-        assert "Neighbourhood of HorNet" in explore.inner_text("[data-testid=stMain]")
+        assert f"Neighbourhood of {target_title[:40]}" in explore.inner_text("[data-testid=stMain]")
         frame = _graph_frame(explore)
-        assert hornet in frame.evaluate("window.network.body.data.nodes.getIds()")
-        _shot(explore, "explore-hornet")
+        assert target in frame.evaluate("window.network.body.data.nodes.getIds()")
+        _shot(explore, "explore-recentred")
 
         # the other pages of session 2 render without an exception
         for path, name in (("overview", "overview"), ("sql", "sql"), ("trace?a=HorNet&b=ADE20K", "trace"),

@@ -1,12 +1,14 @@
 """Entity keys, display names and shape-based families.
 
 One thing in the corpus gets one *key*: :func:`entity_key` folds the ways the
-same name is written (case, Unicode dashes, hyphens or spaces, a hyphen or
-space between letters and digits, the plural of the last word), so that
+same name is written (case, Unicode dashes, hyphens, spaces and underscores
+between words, the plural of the last word), so that
 
 >>> entity_key("ResNet-50") == entity_key("ResNet50") == entity_key("resnet 50")
 True
 >>> entity_key("Vision Transformers") == entity_key("vision transformer")
+True
+>>> entity_key("pre-training") == entity_key("pretraining") and entity_key("Human-Eval") == entity_key("HumanEval")
 True
 
 while sized and versioned variants stay apart:
@@ -18,6 +20,8 @@ False
 ``ResNet``). Decision for names with both a version and a size: one level is
 stripped at a time, the size first, so ``LLaMA-2-7B`` -> ``LLaMA-2`` and
 ``LLaMA-2`` -> ``LLaMA``; a store that wants the root follows the chain.
+Names whose number is part of the name (``ADE20K``, ``Objects365``, ``Set5``,
+``GSM8K``) have no family.
 """
 
 from __future__ import annotations
@@ -32,8 +36,9 @@ from extract.normalize import fold
 # Characters kept in keys besides letters and digits: they carry meaning in names
 # such as "Recall@1", "ViT-B/16", "C++", "LLaVA-1.5" or "C#".
 _NOT_KEPT = re.compile(r"[^0-9a-z@/+.#&]+")
-# "resnet 50" -> "resnet50"; "imagenet 1 k" / "llama 2 7 b" -> "1k" / "7b", but "top 1 accuracy" keeps its space.
-_SEP_ALNUM = re.compile(r"(?<=[a-z]) (?=[0-9])|(?<=[0-9]) (?=[a-z]{1,2}(?:[^a-z]|$))")
+# Word separators are dropped ("pre training" / "pretraining", "u net" / "unet", "resnet 50" / "resnet50"),
+# except between two numbers: "llama 2 7b" -> "llama2 7b" stays apart from "llama 27b".
+_SEP_WORDS = re.compile(r"(?<![0-9]) | (?![0-9])")
 _EDGE_PUNCT = re.compile(r"^[\s.&/+#@]+|[\s.&/@]+$")
 _SPACES = re.compile(r"\s+")
 # Dots are kept only between digits ("1.5"); elsewhere they separate words.
@@ -57,12 +62,14 @@ def _singular(word: str) -> str:
 def entity_key(text: str) -> str:
     """The corpus-wide key of an entity name.
 
-    Folds case and Unicode dashes, treats hyphens, underscores and white space
-    alike, drops them between letters and digits and takes the singular of the
-    last word.
+    Folds case and Unicode dashes, takes the singular of the last word and
+    drops hyphens, underscores and white space between words (one space is
+    kept between two numbers).
 
     >>> entity_key("Masked Image Modeling")
-    'masked image modeling'
+    'maskedimagemodeling'
+    >>> entity_key("Llama 2 7B"), entity_key("Qwen2.5-7B")
+    ('llama2 7b', 'qwen2.5 7b')
     >>> entity_key("ImageNet\u20111K") == entity_key("ImageNet-1k") == entity_key("imagenet 1k")
     True
     >>> entity_key("self-attention") == entity_key("self attention")
@@ -79,7 +86,7 @@ def entity_key(text: str) -> str:
     head, _, last = s.rpartition(" ")
     last = _singular(last)
     s = f"{head} {last}" if head else last
-    return _SEP_ALNUM.sub("", s)
+    return _SEP_WORDS.sub("", s)
 
 
 def _is_plural_form(text: str) -> bool:
@@ -125,16 +132,30 @@ _SIZE_SUFFIX = re.compile(
 )
 # LLaMA-2-7B, OPT-350M, BLOOM-176B, Qwen2.5-VL-72B
 _PARAM_SUFFIX = re.compile(r"^(?P<base>.*?[A-Za-z0-9])[-_ ]\d+(?:\.\d+)?[BMK]$")
-# EfficientNet-B0, EfficientNet-L2
-_B_SUFFIX = re.compile(r"^(?P<base>.*?[A-Za-z])[-_ ]?[BL]\d{1,2}$")
-# ResNet-50, ResNet50, GPT-4, GPT-3.5, YOLOv8, MobileNetV2, LLaMA-2, ImageNet-1K, CIFAR-10, Swin Transformer V2
+# EfficientNet-B0, EfficientNetB0, EfficientNet-L2 (but not HMDB51: an all-capital word keeps its B)
+_B_SUFFIX = re.compile(r"^(?P<base>.*?[A-Za-z])(?:[-_ ]|(?<=[a-z]))[BL]\d{1,2}$")
+# CIFAR-10/100, EMO-1M/2M/5M, ImageNet-1K/22K: several variants written as one name -> their family
+_MULTI_SUFFIX = re.compile(
+    r"^(?P<base>.*?[A-Za-z])[-_ ]?\d+(?:\.\d+)?[A-Za-z]{0,2}(?:/\d+(?:\.\d+)?[A-Za-z]{0,2})+$"
+)
+# ResNet-50, ResNet50, GPT-4, GPT-3.5, GPT-4V, YOLOv8, MobileNetV2, LLaMA-2, ImageNet-1K, CIFAR-10, Swin Transformer V2
+# (a capital V right after a capital letter is part of the name: DIV2K, NYUV2 is not written)
 _VERSION_SUFFIX = re.compile(
-    r"^(?P<base>.*?[A-Za-z])[-_ ]?(?:v|V)?\d+(?:\.\d+)*(?:[kK]|[a-z])?$"
+    r"^(?P<base>.*?[A-Za-z])(?:[-_ ]?v|[-_ ]V|(?<=[a-z])V|[-_ ]?)\d+(?:\.\d+)*(?:[kK]|[a-z]|V)?$"
 )
 # Names that look like variants but are not (kept as they are).
 _NO_FAMILY = {
     "covid19", "word2vec", "seq2seq", "doc2vec", "node2vec", "wav2vec", "pix2pix", "img2img",
-    "u net", "r cnn", "3d", "2d", "t5", "mt5",
+    "unet", "rcnn", "3d", "2d", "t5", "mt5",
+}
+# Keys of bases that are not families: the number is part of the name (ADE20K is not a kind of
+# "ADE", Objects365 not of "Objects", Set5 not of "Set"), or the base is an ordinary word.
+_NOT_A_FAMILY = {
+    "ade", "object", "food", "market", "office", "set", "urban", "manga", "text", "div", "sa", "mmc", "fb",
+    "wn", "gsm", "cc", "enwik", "human", "wiki", "news", "data", "dataset", "model", "image", "video", "audio",
+    "net", "network", "task", "version", "phase", "stage", "level", "layer", "block", "step", "round", "type",
+    "class", "group", "part", "track", "table", "figure", "section", "day", "week", "english", "top", "rank",
+    "flickr2k", "h", "fp", "int", "bf", "float", "e", "x", "covid",
 }
 _FAMILY_TYPES = ("method", "dataset")
 
@@ -163,12 +184,15 @@ def family_of(name: str, type: str) -> tuple[str, str] | None:
     name = name.strip()
     if entity_key(name) in _NO_FAMILY:
         return None
-    for rx in (_SIZE_SUFFIX, _PARAM_SUFFIX, _B_SUFFIX, _VERSION_SUFFIX):
+    for rx in (_SIZE_SUFFIX, _PARAM_SUFFIX, _B_SUFFIX, _MULTI_SUFFIX, _VERSION_SUFFIX):
         m = rx.match(name)
         if m:
             base = m.group("base").rstrip("-_ ")
+            key = entity_key(base)
             letters = sum(c.isalpha() for c in base)
-            if letters < 2 or entity_key(base) == entity_key(name):
+            # "T5-11B" -> "T5": a letter-digit model name is a family when a size is stripped
+            short_ok = rx in (_SIZE_SUFFIX, _PARAM_SUFFIX) and key in _NO_FAMILY
+            if (letters < 2 and not short_ok) or key == entity_key(name) or key in _NOT_A_FAMILY:
                 return None
-            return base, entity_key(base)
+            return base, key
     return None

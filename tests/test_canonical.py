@@ -91,3 +91,59 @@ def test_family_of_shapes(name, type, family):
 )
 def test_family_of_none(name, type):
     assert family_of(name, type) is None
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("pre-training", "pretraining", "pre training", "Pre-Training"),
+        ("fine-tuning", "finetuning", "Fine Tuning"),
+        ("Human-Eval", "HumanEval", "humaneval"),
+        ("U-Net", "UNet", "unet"),
+        ("LLaMA", "Llama", "llama"),
+        ("Mask R-CNN", "Mask-RCNN", "Mask RCNN"),
+        ("multi-modal", "multimodal"),
+        ("COCO 2017", "COCO2017", "COCO-2017"),
+    ],
+)
+def test_word_separators_do_not_split_an_entity(forms):
+    keys = {entity_key(f) for f in forms}
+    assert len(keys) == 1, keys
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("Llama 2 7B", "Llama 27B"), ("ViT-S", "ViTs"), ("Swin-S", "Swins"), ("ADD-S", "ADDs"), ("Qwen2.5 7B", "Qwen2.57B")],
+)
+def test_joined_numbers_and_size_letters_stay_apart(a, b):
+    assert entity_key(a) != entity_key(b)
+
+
+@pytest.mark.parametrize(
+    "name, type, family",
+    [
+        ("GPT-4V", "method", "GPT"),
+        ("COCO2017", "dataset", "COCO"),
+        ("COCO 2017", "dataset", "COCO"),
+        ("CIFAR-10/100", "dataset", "CIFAR"),
+        ("EMO-1M/2M/5M", "method", "EMO"),
+        ("HMDB51", "dataset", "HMDB"),
+        ("EfficientNetB3", "method", "EfficientNet"),
+        ("T5-11B", "method", "T5"),
+        ("Llama-3.1-8B", "method", "Llama-3.1"),
+        ("FB15k-237", "dataset", "FB15k"),
+        ("NYUv2", "dataset", "NYU"),
+    ],
+)
+def test_family_of_more_shapes(name, type, family):
+    fam = family_of(name, type)
+    assert fam is not None and fam[0] == family, fam
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ADE20K", "Objects365", "Food-101", "Market-1501", "Set5", "DIV2K", "GSM8K", "FB15k", "WN18", "SA-1B",
+     "Office-31", "Human-Eval", "Table 2", "Stage 1"],
+)
+def test_numbers_that_are_part_of_the_name_make_no_family(name):
+    assert family_of(name, "dataset") is None

@@ -207,3 +207,116 @@ def test_generic_and_field_names_are_flagged(data):
             for f in forms(e):
                 if f.lower() in field_names:
                     assert e.get("generic") is True, f"{f!r} ({e['name']}) must be marked generic"
+
+
+# --- forms that are ordinary words in lower case -------------------------------------------
+# Names whose lower-case spelling is a different English word (found by testing every form and its
+# generated variants against /usr/share/dict/words): they must match in their own case only, or
+# "mimic", "squad", "quality", "planet" and "sugar" become datasets and models.
+WORD_LIKE_NAMES = {
+    "method": {"ALiBi": "ALiBi", "BEATs": "BEATs", "BoTNet": "BoTNet", "ColBERT": "ColBERT", "DAgger": "DAgger",
+               "DARTS": "DARTS", "Entity linking system": "BLINK", "HiPPO": "HiPPO", "HorNet": "HorNet",
+               "IMPALA": "IMPALA", "MaPLe": "MaPLe", "MiDaS": "MiDaS", "PEGASUS": "PEGASUS", "PlaNet": "PlaNet",
+               "RePaint": "RePaint", "RoBERTa": "RoBERTa", "Snorkel": "Snorkel", "SuGaR": "SuGaR",
+               "TransFusion": "TransFusion", "Janus": "Janus", "Titans": "Titans", "EAGLE": "EAGLE"},
+    "dataset": {"ALFRED": "ALFRED", "AMASS": "AMASS", "BraTS": "BraTS", "CANARD": "CANARD", "Charades": "Charades",
+                "FEVER": "FEVER", "MIMIC": "MIMIC", "MUStARD": "MUStARD", "QuALITY": "QuALITY",
+                "REFUGE": "REFUGE", "RESIDE": "RESIDE", "REVERIE": "REVERIE", "SCROLLS": "SCROLLS",
+                "SLURP": "SLURP", "SNIPS": "SNIPS", "SQuAD": "SQuAD", "SUPERB": "SUPERB", "TACoS": "TACoS",
+                "WILDS": "WILDS", "OpenAI Gym": "Gymnasium", "Yelp Review": "Yelp"},
+    "metric": {"CIDEr": "CIDEr", "ROUGE": "ROUGE", "ERRANT F0.5": "ERRANT"},
+}
+
+# Lower-case words that are fine as case-insensitive forms: the word *is* the technique or measure.
+SAME_MEANING_WORDS = {
+    "adapter", "bagging", "compacter", "cutout", "dropout", "lasso", "llama", "transformer", "watermarking",
+    "watershed", "foursquare", "freebase", "accuracy", "concordance", "flops", "latency", "perplexity",
+    "purity", "speedup", "throughput", "locomotion", "matting", "parsing", "forecasting", "imputation",
+    "transliteration", "bitnet", "reformer", "attention", "convolution",
+}
+
+# A small built-in list of ordinary words, so the check runs where no system word list is installed.
+COMMON_WORDS = {
+    "multiple", "quality", "shape", "sugar", "planet", "hornet", "maple", "dagger", "fever", "mimic", "squad",
+    "reside", "refuge", "scrolls", "slurp", "superb", "blink", "wilds", "charades", "tacos", "mustard", "amass",
+    "blurb", "canard", "reverie", "instructor", "impala", "hippo", "darts", "beats", "alibi", "snorkel",
+    "repaint", "selfies", "mosses", "kodak", "flores", "touchdown", "overcooked", "gymnasium",
+    "cider", "rouge", "errant", "janus", "titans", "eagle", "phoenix", "falcon", "orca", "vicuna", "alpaca",
+    "koala", "guanaco", "gemini", "whisper", "bloom", "palm", "mamba", "spider", "griffin", "atlas", "sphinx",
+    "claude", "florence", "lion", "sophia", "wanda", "hyena", "jamba", "mistral", "marigold", "chameleon",
+    "squirrel", "cornell", "texas", "wisconsin", "actor", "places", "spring", "replica", "weather", "traffic",
+    "electricity", "exchange", "adult", "iris", "poker", "chess", "go", "arc", "glue", "math", "race", "drop",
+    "scan", "stack", "pile", "opt", "sam", "clip", "adam", "glove", "use", "her", "map", "got", "pot", "far",
+    "gin", "ape", "pal", "react", "realm", "complex", "simple", "rotate", "kinetics", "cora", "pubmed",
+}
+
+
+def _lower_forms(entry_type: str, form: str) -> set[str]:
+    low = form.lower()
+    return {low, low + "s"} if entry_type != "dataset" else {low}
+
+
+def _word_hazards(data: dict[str, list[dict]], words: set[str]) -> list[str]:
+    problems = []
+    for t, entries in data.items():
+        for e in entries:
+            if e.get("generic"):
+                continue
+            for f in forms(e):
+                if is_exact(e, f) or (e.get("ambiguous") and len(f.split()) == 1):
+                    continue
+                hit = {w for w in _lower_forms(t, f) & words
+                       if w not in SAME_MEANING_WORDS and w.removesuffix("s") not in SAME_MEANING_WORDS}
+                if hit:
+                    problems.append(f"{t} {e['name']!r}: form {f!r} is the word {sorted(hit)} in lower case")
+    return problems
+
+
+def test_word_like_names_are_case_exact(data):
+    for t, names in WORD_LIKE_NAMES.items():
+        by_name = {e["name"]: e for e in data[t]}
+        for name, form in names.items():
+            assert is_exact(by_name[name], form), (t, name, form)
+
+
+def test_no_case_insensitive_form_is_a_common_word(data):
+    problems = _word_hazards(data, COMMON_WORDS)
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_no_case_insensitive_form_is_a_dictionary_word(data):
+    path = Path("/usr/share/dict/words")
+    if not path.is_file():
+        pytest.skip("no system word list")
+    words = {w.strip().lower() for w in path.read_text(encoding="utf-8", errors="ignore").splitlines()
+             if w.strip().isalpha()}
+    problems = _word_hazards(data, words)
+    assert not problems, "\n".join(problems[:30])
+
+
+# Common phrases that once mapped to one specific entity ("the most popular families of LLMs" ->
+# the MostPop recommender baseline, "interpretability" -> Explainable AI, "GPU memory" as a measure).
+BROAD_PHRASES = {
+    "most popular", "interpretability", "explainability", "dynamic routing", "gradient penalty", "attention sinks",
+    "generative pre-training", "GPU memory", "encoder-decoder model", "distributionally robust optimization",
+    "DR", "SAR",
+}
+# ... and the specific entities that must not claim them
+SPECIFIC = {"Popularity baseline", "Explainable AI", "CapsNet", "WGAN-GP", "StreamingLLM", "GPT", "Group DRO",
+            "Sequence-to-Sequence", "TL;DR summarization dataset", "Signal-to-artifacts ratio", "GPU memory usage"}
+
+
+def test_broad_phrases_do_not_name_specific_entities(data):
+    folded = {fold(p) for p in BROAD_PHRASES}
+    for entries in data.values():
+        for e in entries:
+            if e["name"] in SPECIFIC:
+                clash = [f for f in forms(e) if fold(f) in folded]
+                assert not clash, (e["name"], clash)
+
+
+def test_llama_is_spelled_as_meta_spells_it(data):
+    methods = {e["name"]: e for e in data["method"]}
+    assert "Llama" in methods and "LLaMA" not in methods
+    assert methods["Llama 2"]["family"] == "Llama" and methods["Vicuna"]["family"] == "Llama"
+    assert not any(e.get("family") == "LLaMA" for e in data["method"])

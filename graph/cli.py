@@ -75,6 +75,8 @@ LazyGroup.lazy.update({
     "leaderboard": "graph.commands_results:leaderboard",
     "results": "graph.commands_results:results",
     "benchmarks": "graph.commands_results:benchmarks",
+    "export-html": "graph.commands_export:export_html_command",
+    "export": "graph.commands_export:export_command",
 })
 
 

@@ -195,7 +195,7 @@ def view_graph(
             cand, dist, totals, truncated = _whole_candidates(conn, ent_filter, ent_params, limit)
         else:
             cand, dist, totals, truncated = _neighbourhood_candidates(
-                conn, center_id, hops, ent_filter, ent_params
+                conn, center_id, hops, ent_filter, ent_params, budget=_budget(limit)
             )
         isolated = [n for n in cand if cand.degree(n) == 0 and n != center_id]
         cand.remove_nodes_from(isolated)
@@ -248,11 +248,11 @@ def _whole_candidates(conn, ent_filter: str, params: list, limit: int | None):
             "SELECT paper_id FROM paper_entity WHERE entity_id IN (SELECT value FROM json_each(?)) "
             "GROUP BY paper_id ORDER BY count(*) DESC, paper_id LIMIT ?", (_json(ents), 3 * limit),
         )]
-        rows = conn.execute(
-            "SELECT paper_id, entity_id, role, sentence FROM paper_entity "
-            "WHERE paper_id IN (SELECT value FROM json_each(?)) AND entity_id IN (SELECT value FROM json_each(?))",
-            (_json(papers), _json(ents)),
-        )
+        wanted = set(ents)
+        rows = (r for r in conn.execute(
+            "SELECT paper_id, entity_id, role, sentence FROM paper_entity WHERE paper_id IN (SELECT value FROM json_each(?))",
+            (_json(papers),),
+        ) if r[1] in wanted)
     _add_edges(g, rows)
     return g, {}, totals, False
 
@@ -263,44 +263,76 @@ def _add_edges(g: nx.Graph, rows) -> None:
                    evidence=sentence or "")
 
 
-def _neighbourhood_candidates(conn, center: str, hops: int, ent_filter: str, params: list):
+def _budget(limit: int | None) -> int:
+    """How many candidate nodes one hop may add: enough to pick the most connected ``limit`` from."""
+    return MAX_CANDIDATES if limit is None else min(MAX_CANDIDATES, max(1_000, 20 * limit))
+
+
+def _neighbourhood_candidates(conn, center: str, hops: int, ent_filter: str, params: list,
+                              budget: int = MAX_CANDIDATES):
+    """Grow hop by hop from ``center``; each hop keeps at most ``budget`` new nodes, those with the
+    most links into the previous hop (so a 2-hop view around a hub stays bounded)."""
     dist = {center: 0}
     frontier = {center}
     truncated = False
     for d in range(1, hops + 1):
         papers = [n[2:] for n in frontier if n.startswith("p:")]
         ents = [int(n[2:]) for n in frontier if n.startswith("e:")]
-        found: set[str] = set()
+        room = max(0, min(budget, MAX_CANDIDATES - len(dist)))
+        found: list[tuple[int, str]] = []
         if papers:
-            found.update(f"e:{r[0]}" for r in conn.execute(
-                f"SELECT DISTINCT pe.entity_id FROM paper_entity pe JOIN entities e ON e.id = pe.entity_id "
-                f"WHERE pe.paper_id IN (SELECT value FROM json_each(?)) AND {ent_filter}", [_json(papers), *params],
-            ))
+            found += [(-r[1], f"e:{r[0]}") for r in conn.execute(
+                f"SELECT pe.entity_id, count(*) AS links FROM paper_entity pe JOIN entities e ON e.id = pe.entity_id "
+                f"WHERE pe.paper_id IN (SELECT value FROM json_each(?)) AND {ent_filter} "
+                f"GROUP BY pe.entity_id ORDER BY links DESC, e.paper_count DESC, pe.entity_id LIMIT ?",
+                [_json(papers), *params, room + len(dist)],
+            )]
         if ents:
-            found.update(f"p:{r[0]}" for r in conn.execute(
-                "SELECT DISTINCT paper_id FROM paper_entity WHERE entity_id IN (SELECT value FROM json_each(?))",
-                (_json(ents),),
-            ))
-        frontier = found - dist.keys()
-        if len(dist) + len(frontier) > MAX_CANDIDATES:
-            frontier = set(sorted(frontier)[: max(0, MAX_CANDIDATES - len(dist))])
-            truncated = True
+            found += [(-r[1], f"p:{r[0]}") for r in conn.execute(
+                "SELECT paper_id, count(*) AS links FROM paper_entity WHERE entity_id IN (SELECT value FROM json_each(?)) "
+                "GROUP BY paper_id ORDER BY links DESC, paper_id LIMIT ?",
+                (_json(ents), room + len(dist)),
+            )]
+        found.sort()
+        new = [n for _, n in found if n not in dist]
+        if len(new) >= room:
+            truncated = truncated or len(new) > room or _more_than(conn, papers, ents, ent_filter, params, room, dist)
+            new = new[:room]
+        frontier = set(new)
         for n in frontier:
             dist[n] = d
-        if not frontier or truncated:
+        if not frontier or len(dist) >= MAX_CANDIDATES:
             break
     papers = [n[2:] for n in dist if n.startswith("p:")]
     ents = [int(n[2:]) for n in dist if n.startswith("e:")]
     g = nx.Graph()
     g.add_nodes_from(dist)
+    # by paper (the primary key's prefix), keeping the edges whose entity is a candidate too: a
+    # two-list IN on both columns makes SQLite scan
+    wanted = set(ents)
     rows = conn.execute(
-        "SELECT paper_id, entity_id, role, sentence FROM paper_entity "
-        "WHERE paper_id IN (SELECT value FROM json_each(?)) AND entity_id IN (SELECT value FROM json_each(?))",
-        (_json(papers), _json(ents)),
+        "SELECT paper_id, entity_id, role, sentence FROM paper_entity WHERE paper_id IN (SELECT value FROM json_each(?))",
+        (_json(papers),),
     )
-    _add_edges(g, rows)
+    _add_edges(g, (r for r in rows if r[1] in wanted))
     totals = {"papers": len(papers), "entities": len(ents), "edges": g.number_of_edges()}
     return g, dist, totals, truncated
+
+
+def _more_than(conn, papers, ents, ent_filter, params, room, dist) -> bool:
+    """Whether the hop had more new nodes than were kept (the LIMIT hid them)."""
+    total = 0
+    if papers:
+        total += conn.execute(
+            f"SELECT count(DISTINCT pe.entity_id) FROM paper_entity pe JOIN entities e ON e.id = pe.entity_id "
+            f"WHERE pe.paper_id IN (SELECT value FROM json_each(?)) AND {ent_filter}", [_json(papers), *params],
+        ).fetchone()[0]
+    if ents:
+        total += conn.execute(
+            "SELECT count(DISTINCT paper_id) FROM paper_entity WHERE entity_id IN (SELECT value FROM json_each(?))",
+            (_json(ents),),
+        ).fetchone()[0]
+    return total > room + len(dist)
 
 
 def connected_core(
@@ -412,7 +444,8 @@ def _left_out(g: nx.Graph, totals: dict, isolated: int, limit: int | None, trunc
     if isolated:
         parts.append(f"{plural(isolated, 'paper')} with no entity in view not drawn")
     if truncated:
-        parts.append(f"the neighbourhood was cut at {MAX_CANDIDATES:,} candidate nodes")
+        parts.append("the neighbourhood is larger still: each hop was limited to its most connected nodes "
+                     "before choosing what to draw")
     return {
         "nodes": trimmed + isolated,
         "edges": edges_out,

@@ -98,8 +98,8 @@ def _progress(stats) -> None:
               help="User aliases file (TOML): add aliases, split merges, retype or block entities")
 @click.option("--skip-bad", is_flag=True, help="Skip bad records (reported at the end) instead of stopping")
 @click.option("--batch-size", type=int, default=1000, show_default=True, help="Papers per transaction")
-@click.option("--workers", default="1", show_default=True,
-              help="Extraction processes on this machine (a number or 'auto')")
+@click.option("--workers", default="auto", show_default=True,
+              help="Extraction processes on this machine: a number, or auto (serial for small corpora or busy cores)")
 @click.option("--scheduler", help="Address of a Dask scheduler (tcp://HOST:PORT) to extract on a cluster")
 @click.option("--progress/--no-progress", default=None, help="Progress line (default: only on a terminal)")
 @handle_errors

@@ -204,13 +204,22 @@ class GraphWriter:
         """Decide for each paper of a batch: new, update (changed text/metadata/extractor), unchanged, duplicate."""
         plans: list[PaperPlan] = []
         batch_ids: dict[str, int] = {}
-        batch_keys: dict[tuple[str, str], str] = {}  # (doi|arxiv|title, value) -> paper id planned in this batch
+        batch_keys: dict[tuple[str, str], str] = {}  # (doi|arxiv, value) -> paper id planned in this batch
+        batch_titles: dict[str, list[tuple[str, _Keys]]] = {}  # title key -> [(paper id, its keys)]
         all_keys = [_Keys.of(paper) for paper in papers]
         found = self._find_existing_many(all_keys)
         for paper, k, existing in zip(papers, all_keys, found, strict=True):
             h = content_hash(paper, k)
-            keys = k.identity()
+            keys = k.identity()[1:]
+            # Same rules as against the database: a DOI or arXiv id match, else the same title with no
+            # conflicting identifier (so the outcome does not depend on where batches happen to split).
             in_batch = next((batch_keys[key] for key in keys if key in batch_keys), None)
+            if in_batch is None:
+                in_batch = next(
+                    (pid for pid, o in batch_titles.get(k.title, ())
+                     if not ((k.doi and o.doi and o.doi != k.doi) or (k.arxiv and o.arxiv and o.arxiv != k.arxiv))),
+                    None,
+                )
             if in_batch is not None:
                 plans.append(PaperPlan(paper, in_batch, "duplicate", h, k.title))
                 continue
@@ -232,6 +241,7 @@ class GraphWriter:
                 batch_ids[pid] = len(plans)
                 for key in keys:
                     batch_keys.setdefault(key, pid)
+                batch_titles.setdefault(k.title, []).append((pid, k))
             plans.append(PaperPlan(paper, pid, action, h, k.title))
         return plans
 
@@ -480,10 +490,41 @@ class GraphWriter:
             """
         ).fetchall()
         for src, dst in pairs:
-            self.merge_entity(src, dst)
+            self.merge_entity(src, dst, results=False)
+        self._remap_results(pairs)
 
-    def merge_entity(self, src: int, dst: int) -> None:
-        """Move every mention, edge, alias and result of entity ``src`` to ``dst`` and drop ``src``."""
+    def _remap_results(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """The ``results`` part of :meth:`merge_entity` for many merges, applied in order, in one pass per column.
+
+        (``results`` has no index on its method/metric/baseline columns: one UPDATE per merge would scan
+        the table once per merged entity.)
+        """
+        final: dict[int, int] = {}  # entity id -> where its results end up after the merges so far
+        holders: dict[int, set[int]] = {}  # current target -> original ids now pointing at it
+        for src, dst in pairs:
+            if src == dst:
+                continue
+            group = holders.pop(src, set())
+            if src not in final:
+                group.add(src)
+            for x in group:
+                final[x] = dst
+            holders.setdefault(dst, set()).update(group)
+        if not final:
+            return
+        c = self.conn
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS _merge_map(src INTEGER PRIMARY KEY, dst INTEGER NOT NULL)")
+        c.execute("DELETE FROM _merge_map")
+        c.executemany("INSERT INTO _merge_map(src, dst) VALUES (?, ?)", final.items())
+        for col in ("method_id", "dataset_id", "metric_id", "baseline_id"):
+            c.execute(f"UPDATE results SET {col} = m.dst FROM _merge_map m WHERE results.{col} = m.src")
+        c.execute("DELETE FROM _merge_map")
+
+    def merge_entity(self, src: int, dst: int, *, results: bool = True) -> None:
+        """Move every mention, edge, alias and result of entity ``src`` to ``dst`` and drop ``src``.
+
+        ``results=False`` leaves the ``results`` table to the caller (see :meth:`_remap_results`).
+        """
         c = self.conn
         if src == dst:
             return
@@ -501,8 +542,9 @@ class GraphWriter:
         c.execute("DELETE FROM paper_entity WHERE entity_id = ?", (src,))
         c.execute("UPDATE OR IGNORE aliases SET entity_id = ? WHERE entity_id = ?", (dst, src))
         c.execute("DELETE FROM aliases WHERE entity_id = ?", (src,))
-        for col in ("method_id", "dataset_id", "metric_id", "baseline_id"):
-            c.execute(f"UPDATE results SET {col} = ? WHERE {col} = ?", (dst, src))
+        if results:
+            for col in ("method_id", "dataset_id", "metric_id", "baseline_id"):
+                c.execute(f"UPDATE results SET {col} = ? WHERE {col} = ?", (dst, src))
         c.execute("UPDATE entities SET family_id = ? WHERE family_id = ?", (dst, src))
         c.execute("DELETE FROM entities WHERE id = ?", (src,))
 

@@ -191,6 +191,74 @@ def _normalise(raw: str) -> tuple[str, str, str, str | None, str | None] | None:
     return f"{scheme or 'https'}://{host_l}{path}", host_l, kind, owner, repo
 
 
+# Every match of _SCHEME_RE or _BARE_RE holds one of these (case-insensitively).
+_URL_HINTS = ("http", "www.", "github.", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "hf.co",
+              "anonymous.4open.science")
+
+
+def _may_hold_url(text: str) -> bool:
+    """Cheap necessary condition for a URL start in ``text`` (most abstracts have none).
+
+    Non-ASCII text is always scanned: the ``(?i)`` regexes fold some non-ASCII letters to ASCII ones.
+    """
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(h in low for h in _URL_HINTS)
+
+
+# The same regexes for lower-cased ASCII text (case-insensitive matching is slow in ``re``); the
+# scheme regex starts with its literal ("\bhttp" as "http" + look-behind) so that it is searched fast.
+_SCHEME_LOW_RE = re.compile(r"http(?<!\whttp)s?:\s?//\s?(?=[a-z0-9])")
+_BARE_LOW_RE = re.compile(_BARE_RE.pattern.replace("(?i)", "", 1))
+# Every _BARE_RE match holds one of these, and white space only right after "github."
+_BARE_HINTS = ("github.", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "hf.co",
+               "anonymous.4open.science", "www.")
+_ASCII_SPACES = " \t\n\r\f\v\x1c\x1d\x1e\x1f"  # what \s matches in ASCII text
+
+
+def _chunk_start(low: str, i: int) -> int:
+    """Start of the run of non-space characters holding ``low[i]``."""
+    return max(low.rfind(c, 0, i) for c in _ASCII_SPACES) + 1
+
+
+def _chunk_end(low: str, i: int) -> int:
+    """End of the run of non-space characters holding ``low[i]`` (``len(low)`` at the end)."""
+    n = len(low)
+    if i >= n:
+        return n
+    return min((j for j in (low.find(c, i) for c in _ASCII_SPACES) if j >= 0), default=n)
+
+
+def _url_starts(text: str) -> set[int]:
+    """Where URLs start: the matches of :data:`_SCHEME_RE` and :data:`_BARE_RE` in ``text``.
+
+    For ASCII text the bare-host regex runs only on the runs of non-space characters around the
+    host names it needs (a match never holds white space, except one character after ``github.``),
+    on the lower-cased text; the result is the same as a scan of the whole text.
+    """
+    if not text.isascii():
+        return {m.start() for m in _SCHEME_RE.finditer(text)} | {m.start() for m in _BARE_RE.finditer(text)}
+    low = text.lower()
+    starts = {m.start() for m in _SCHEME_LOW_RE.finditer(low)} if "http" in low else set()
+    windows = []
+    for hint in _BARE_HINTS:
+        i = low.find(hint)
+        while i >= 0:
+            windows.append((_chunk_start(low, i), _chunk_end(low, i + len(hint) + 1)))
+            i = low.find(hint, i + 1)
+    windows.sort()
+    merged: list[list[int]] = []
+    for a, b in windows:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    for a, b in merged:
+        starts.update(m.start() for m in _BARE_LOW_RE.finditer(low, a, b))
+    return starts
+
+
 def _dedupe_key(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url.lower()).removesuffix(".git").rstrip("/")
 
@@ -214,9 +282,9 @@ def find_code_links(
     >>> [(c.url, c.owner, c.repo) for c in find_code_links("Code: github.com/keyu-tian/SparK.")]
     [('https://github.com/keyu-tian/SparK', 'keyu-tian', 'SparK')]
     """
-    if not text:
+    if not text or not _may_hold_url(text):
         return []
-    starts = {m.start() for m in _SCHEME_RE.finditer(text)} | {m.start() for m in _BARE_RE.finditer(text)}
+    starts = _url_starts(text)
     hidden = _display_regions(text)
     spans: list[tuple[int, int]] = []
     for start in sorted(starts):

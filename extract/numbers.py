@@ -119,6 +119,15 @@ def _attached_before(text: str, start: int) -> tuple[bool, str, int]:
     return False, "", start
 
 
+def _may_have_word_times(text: str) -> bool:
+    """Cheap necessary condition for a :data:`_WORD_TIMES_RE` match that yields a number
+    (``three times``, ``3-fold``, ``twice``); non-ASCII text is always scanned (Unicode case folding)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return "times" in low or "fold" in low or "twice" in low
+
+
 def find_numbers(text: str) -> list[Number]:
     """Every stand-alone number in ``text`` with its unit and written sign.
 
@@ -162,7 +171,7 @@ def find_numbers(text: str) -> list[Number]:
         if sign == "-":
             value = -value
         out.append(Number(full_start, uend, value, unit, sign))
-    for m in _WORD_TIMES_RE.finditer(text):
+    for m in _WORD_TIMES_RE.finditer(text) if _may_have_word_times(text) else ():
         if m.group("w"):
             value = float(_WORD_NUMBERS[m.group("w").lower()])
         else:

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from extract.numbers import Number, find_numbers
 from extract.records import Mention, Result
@@ -47,9 +48,8 @@ def _key(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", name.lower())
 
 
-@dataclass(frozen=True)
-class _Span:
-    """A metric, dataset or method span inside one sentence (absolute offsets)."""
+class _Span(NamedTuple):
+    """A metric, dataset or method span inside one sentence (absolute offsets; a tuple: cheap to make)."""
 
     start: int
     end: int
@@ -59,15 +59,41 @@ class _Span:
     role: str = "used"
 
 
+_LEFT, _RIGHT = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
+
+
+class _MetricScanner:
+    """Spans of ``(?<![A-Za-z0-9])(?:REGEXES|FORMS)(?![A-Za-z0-9])`` (case-insensitive or not) in a text.
+
+    Case-insensitive matching (``re.IGNORECASE``) is slow in ``re``; for ASCII text and ASCII forms,
+    the same matches come from a case-sensitive regex of the lower-cased forms run on the lower-cased
+    text (same length, same offsets). Anything else uses the case-insensitive regex.
+    """
+
+    def __init__(self, regexes: list[str], forms: list[str], ignorecase: bool) -> None:
+        alts = regexes + ([_alternation(forms)] if forms else [])
+        self.full = re.compile(f"{_LEFT}(?:{'|'.join(alts)}){_RIGHT}", re.IGNORECASE if ignorecase else 0)
+        self.folded = None
+        if ignorecase and not regexes and all(f.isascii() for f in forms):
+            self.folded = re.compile(f"{_LEFT}(?:{_alternation([f.lower() for f in forms])}){_RIGHT}")
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of the matches in ``text``, as ``self.full.finditer(text)`` finds them."""
+        if self.folded is not None and text.isascii():
+            return [m.span() for m in self.folded.finditer(text.lower())]
+        return [m.span() for m in self.full.finditer(text)]
+
+
 @dataclass(frozen=True)
 class _Rules:
-    metric_cs: re.Pattern | None
-    metric_ci: re.Pattern | None
+    metric_cs: _MetricScanner | None
+    metric_ci: _MetricScanner | None
     metric_names: dict
     follow_words: frozenset
     precede_words: frozenset
     improvement_words: frozenset
     verbs: re.Pattern
+    verbs_low: re.Pattern | None  # ``verbs`` for lower-cased ASCII text (case-sensitive: faster)
     baseline_cue: re.Pattern
     proposed_cue: re.Pattern
     negative_subject: re.Pattern
@@ -93,17 +119,17 @@ def _rules() -> _Rules:
                 continue
             names[form if any(c.isupper() for c in form) else form.lower()] = name
             (cs if any(c.isupper() for c in form) else ci).append(form)
-    left, right = r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])"
-    cs_alt = "|".join(regexes + ([_alternation(cs)] if cs else []))
     words = "|".join(sorted(data["result_verbs"], key=len, reverse=True))
     return _Rules(
-        metric_cs=re.compile(f"{left}(?:{cs_alt}){right}") if cs_alt else None,
-        metric_ci=re.compile(f"{left}(?:{_alternation(ci)}){right}", re.IGNORECASE) if ci else None,
+        metric_cs=_MetricScanner(regexes, cs, False) if regexes or cs else None,
+        metric_ci=_MetricScanner([], ci, True) if ci else None,
         metric_names=names,
         follow_words=frozenset(data["follow_gap_words"]),
         precede_words=frozenset(data["precede_gap_words"]),
         improvement_words=frozenset(data["improvement_words"]),
         verbs=re.compile(rf"\b(?:{words})\b", re.IGNORECASE),
+        verbs_low=re.compile(rf"\b(?:{words})\b") if all(re.fullmatch(r"[a-z ]+", w) for w in data["result_verbs"])
+        else None,
         baseline_cue=re.compile(data["baseline_cue"], re.IGNORECASE),
         proposed_cue=re.compile(data["proposed_cue"], re.IGNORECASE),
         negative_subject=re.compile(data["negative_subject"], re.IGNORECASE),
@@ -133,6 +159,26 @@ _YEAR_MIN, _YEAR_MAX = 1950, 2100
 _SKIP_UNITS = {"K", "M", "B", "T", "d", "h", "GB", "MB", "TB", "KB", "FLOPs", "GFLOPs", "TFLOPs", "MACs", "GMACs"}
 
 
+_ANY_DIGIT_RE = re.compile(r"\d")
+
+
+def _may_hold_number_word(text: str) -> bool:
+    """Whether ``text`` may hold a number written without digits (``twice``, ``three times``, ``3-fold``).
+
+    With :data:`_ANY_DIGIT_RE`, a cheap necessary condition for :func:`~extract.numbers.find_numbers`
+    to find anything; non-ASCII text always may (case folding beyond ASCII is left to the real regexes).
+    """
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return "twice" in low or "times" in low or "fold" in low
+
+
+def _may_hold_number(sent: str) -> bool:
+    """Cheap necessary condition for :func:`~extract.numbers.find_numbers` to find anything in ``sent``."""
+    return bool(_ANY_DIGIT_RE.search(sent)) or _may_hold_number_word(sent)
+
+
 def _fallback_metrics(sent: str, offset: int, taken: list[tuple[int, int]]) -> list[_Span]:
     """Well-known metric tokens of ``sent`` that no pipeline mention covers."""
     rules = _rules()
@@ -140,11 +186,11 @@ def _fallback_metrics(sent: str, offset: int, taken: list[tuple[int, int]]) -> l
     for rx in (rules.metric_cs, rules.metric_ci):
         if rx is None:
             continue
-        for m in rx.finditer(sent):
-            s, e = m.start() + offset, m.end() + offset
+        for ms, me in rx.spans(sent):
+            s, e = ms + offset, me + offset
             if any(a < e and s < b for a, b in taken):
                 continue
-            text = m.group(0)
+            text = sent[ms:me]
             name = rules.metric_names.get(text) or rules.metric_names.get(text.lower()) or text
             found.append(_Span(s, e, "metric", name, _key(name)))
     # keep the longest of overlapping candidates
@@ -294,10 +340,17 @@ def _fronted(text: str, d: _Span, sent_start: int) -> bool:
 
 def _method_for(
     text: str, num: Number, metric: _Span, methods: list[_Span], sent_start: int, proposed: _Span | None,
-    baseline: _Span | None,
+    baseline: _Span | None, low: str | None = None,
 ) -> _Span | None:
-    """The method a number belongs to: the subject of a result verb, else the proposed method."""
+    """The method a number belongs to: the subject of a result verb, else the proposed method.
+
+    ``low`` is ``text.lower()`` when ``text`` is ASCII (the verbs are then searched case-sensitively in it).
+    """
     rules = _rules()
+    if low is not None and rules.verbs_low is not None:
+        verbs, vtext = rules.verbs_low, low
+    else:
+        verbs, vtext = rules.verbs, text
     lo = num.start
     for m in reversed([m for m in methods if m.end <= lo]):
         if baseline is not None and m.key == baseline.key:
@@ -305,7 +358,7 @@ def _method_for(
         lead = text[max(sent_start, m.start - 40):m.start]
         if rules.baseline_cue.search(lead):
             continue
-        v = rules.verbs.search(text, m.end, lo)
+        v = verbs.search(vtext, m.end, lo)
         if v is None:
             continue
         between = text[m.end:v.start()]
@@ -316,7 +369,7 @@ def _method_for(
     head = text[sent_start:lo]
     if proposed is None:
         return None
-    found = list(rules.verbs.finditer(head))
+    found = list(verbs.finditer(vtext[sent_start:lo]))
     v = found[-1] if found else None
     if v is not None:
         window = head[max(0, v.start() - 40):v.start()]
@@ -328,12 +381,19 @@ def _method_for(
     return None
 
 
-def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int, sent_end: int) -> _Span | None:
+def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int, sent_end: int,
+                  cued: dict[int, bool] | None = None) -> _Span | None:
+    """The baseline method a number is compared with; ``cued`` memoises, per sentence, which method
+    starts have a baseline cue before them."""
     rules = _rules()
     best, best_dist = None, 10**9
     for m in methods:
-        lead = text[max(sent_start, m.start - 60):m.start]
-        if not rules.baseline_cue.search(lead):
+        cue = cued.get(m.start) if cued is not None else None
+        if cue is None:
+            cue = bool(rules.baseline_cue.search(text[max(sent_start, m.start - 60):m.start]))
+            if cued is not None:
+                cued[m.start] = cue
+        if not cue:
             continue
         dist = num.start - m.end if m.end <= num.start else m.start - num.end
         between = text[m.end:num.start] if m.end <= num.start else text[num.end:m.start]
@@ -405,8 +465,14 @@ def find_results(
         proposed = _Span(-1, -1, "method", name or "", proposed_key or _key(name or ""), "proposed")
     out: list[Result] = []
     seen: set[tuple] = set()
+    low: str | None = None  # text.lower() for ASCII text ("" for other text), made when first needed
     for ss, se in sorted(sentences):
         sent = text[ss:se]
+        if not _may_hold_number(sent):
+            continue  # (most sentences: no number, hence no result)
+        found = find_numbers(sent)
+        if not found:
+            continue
         in_sent = [m for m in ms if ss <= m.start and m.end <= se and m.start < m.end]
         spans = [
             _Span(m.start, m.end, m.type, m.canonical or m.text, m.key or _key(m.canonical or m.text), m.role)
@@ -416,20 +482,21 @@ def find_results(
         metrics = sorted(
             [s for s in spans if s.type == "metric"] + _fallback_metrics(sent, ss, taken), key=lambda s: s.start
         )
+        if not metrics and not any(n.unit in ("fps", "x") for n in found):
+            continue  # no metric for any number to belong to (only "30 fps" and "2x faster" make their own)
         datasets = sorted([s for s in spans if s.type == "dataset"], key=lambda s: s.start)
         methods = sorted([s for s in spans if s.type == "method"], key=lambda s: s.start)
         blocked = [(m.start, m.end) for m in in_sent if m.type != "metric"]
         blocked += [(sp.start, sp.end) for sp in metrics]
         blocked += [(c.start() + ss, c.end() + ss) for c in _CITATION_RE.finditer(sent)]
-        numbers = [
-            Number(n.start + ss, n.end + ss, n.value, n.unit, n.sign) for n in find_numbers(sent)
-        ]
+        numbers = [Number(n.start + ss, n.end + ss, n.value, n.unit, n.sign) for n in found]
         prev: tuple[Number, _Span, str] | None = None  # last number with a metric, for lists
+        cued: dict[int, bool] = {}  # method start -> baseline cue before it (see _baseline_for)
+        others = [sp for sp in spans if sp.type in ("dataset", "method")]
         claims: list[tuple[Number, _Span, _Span | None]] = []  # results read so far in this sentence
         for num in numbers:
             if _is_skipped(text, num, ss, blocked):
                 continue
-            others = [sp for sp in spans if sp.type in ("dataset", "method")]
             follow = _following_metric(text, num, metrics, others)
             precede = _preceding_metric(text, num, metrics, spans)
             metric: _Span | None = None
@@ -488,8 +555,10 @@ def find_results(
                 anchor = _Span(num.start, num.end, "metric", "", "") if listed else metric
                 dataset = _dataset_for(text, num, anchor, datasets, ss, [c[0] for c in claims], from_precede)
             claims.append((num, metric, dataset))
-            baseline = _baseline_for(text, num, methods, ss, se)
-            method = _method_for(text, num, metric, methods, ss, proposed, baseline)
+            baseline = _baseline_for(text, num, methods, ss, se, cued)
+            if low is None:
+                low = text.lower() if text.isascii() else ""
+            method = _method_for(text, num, metric, methods, ss, proposed, baseline, low or None)
             if baseline is not None and method is not None and baseline.key == method.key:
                 baseline = None
             value = abs(num.value) if kind == "absolute" else num.value

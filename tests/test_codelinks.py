@@ -180,3 +180,30 @@ def test_sentence_and_field():
     assert link.sentence == "Code is at https://github.com/acme/FastSeg."
     assert link.field == "title"
     assert find_code_links(text)[0].sentence == ""
+
+
+# --- the fast URL-start scan must find exactly what the two regexes find ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Code: github. com/a/b and GitHub.Com/Foo/Bar, WWW.Example.org, x.github.io/y.",
+    "See https:// github.com/a/b (https://HF.co/x) or anonymous.4open.science/r/x-1.",
+    "tab\tgithub.com/a/b\nwww.a.b\x1cgitlab.com/c/d huggingface.co/datasets/e/f",
+    "a-b.c.github.io and mail@github.com/x and ./www.x.org and ghithub.com/a",
+    "non-ASCII: café github.com/a/b ſ www.x.org",
+    "github.",
+    "",
+])
+def test_url_starts_match_the_regexes(text):
+    from extract.codelinks import _BARE_RE, _SCHEME_RE, _url_starts
+
+    expected = {m.start() for m in _SCHEME_RE.finditer(text)} | {m.start() for m in _BARE_RE.finditer(text)}
+    assert _url_starts(text) == expected
+
+
+def test_url_hint_check_is_case_insensitive():
+    from extract.codelinks import _may_hold_url
+
+    assert _may_hold_url("Code at GITHUB.COM/a/b")
+    assert _may_hold_url("HTTPS://example.org")
+    assert not _may_hold_url("We propose a new method.")
+    assert [c.url for c in find_code_links("Code at GITHUB.COM/a/b")] == ["https://github.com/a/b"]

@@ -146,10 +146,13 @@ def test_abbreviation_links_keys_in_document(ex):
     mims = [m for m in x.mentions if m.text == "MIM"]
     longs = [m for m in x.mentions if m.text == "masked image modeling"]
     assert len(mims) == 3 and len(longs) == 1
-    assert {m.key for m in mims} == {longs[0].key} == {"masked image modeling"}
+    from extract.canonical import entity_key
+
+    # (keys in the form extract.canonical.entity_key gives them: the key format is canonical.py's business)
+    assert {m.key for m in mims} == {longs[0].key} == {entity_key("masked image modeling")}
     assert mims[0].type == "method" and "masked image modeling" in mims[0].aliases
     assert x.extra["abbreviations"][0]["short"] == "MIM"
-    assert ex.abbreviations["mim"] == "masked image modeling"
+    assert ex.abbreviations[entity_key("MIM")] == entity_key("masked image modeling")
 
 
 def test_untyped_abbreviation_is_not_an_entity(ex):
@@ -246,3 +249,17 @@ def test_roles(ex, title, text, proposed, used):
         assert roles.get(name) == "proposed", (name, roles)
     for name in used:
         assert roles.get(name) == "used", (name, roles)
+
+
+def test_our_and_is_a_scans_match_the_plain_regexes():
+    import re
+
+    from extract.components.context import _OUR, _is_a_starts
+
+    our = re.compile(r"\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?")
+    is_a = re.compile(r"\s+is\s+(?:a|an)\s+(?:novel|new)\b")
+    texts = ["Our new model. In our  proposed method, four our_x _our. Our", "X is a new Y.  Z  is an novel is a new W",
+             "this is a new one; His\tis\ta\tnew; is a new", "é is a new é our novel", ""]
+    for t in texts:
+        assert sorted(m.end() for w, rx in _OUR for m in rx.finditer(t)) == [m.end() for m in our.finditer(t)]
+        assert _is_a_starts(t) == [m.start() for m in is_a.finditer(t)]

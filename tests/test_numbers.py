@@ -113,3 +113,9 @@ def test_word_multipliers_are_found():
 
 def test_unit_glued_to_more_letters_is_not_a_unit():
     assert find_numbers("a 5Bn budget and 10kHz audio") == []
+
+
+def test_word_multipliers_are_found_in_any_case_and_without_digits():
+    assert [(n.value, n.unit) for n in find_numbers("It is Three Times faster and TWICE as small, a 5-fold gain.")] == [
+        (3.0, "x"), (2.0, "x"), (5.0, "x")]
+    assert find_numbers("No numbers here, just words.") == []

@@ -346,3 +346,48 @@ def test_fixture_tuple_f1_floor(name):
     prec, rec, f1 = tuple_scores(_load_fixture(name))
     assert f1 >= TUPLE_F1_FLOOR[name], (prec, rec, f1)
     assert prec >= rec - 0.05  # precision is favoured over recall
+
+
+# --- fast paths (must find exactly what the plain regexes find) ---------------------------------------------
+
+_SCAN_TEXTS = [
+    "Top-1 accuracy of 84.3% and TOP-5 ACC 97.0; mAP@0.5 = 41.2, Recall@10 62.1 (R@1 30.5).",
+    "xAP 3.1, AP50x 2, box AP 52.1 / mask AP 45.3, mIoU, mean IoU, BLEU-4 and error rate 2.1%.",
+    "acc. top1 top-1-acc accuracy_1 _accuracy 9accuracy accuracy9 Accuracy",
+    "Fréchet Inception Distance 3.2 and ſ-accuracy (a non-ASCII fold) with \u212aID and ACCURACY 5",
+    "",
+    "accuracy",
+]
+
+
+@pytest.mark.parametrize("text", _SCAN_TEXTS)
+def test_metric_scanner_finds_what_the_case_insensitive_regex_finds(text):
+    from extract.results import _rules
+
+    rules = _rules()
+    for scanner in (rules.metric_cs, rules.metric_ci):
+        assert scanner.spans(text) == [m.span() for m in scanner.full.finditer(text)]
+    assert rules.metric_ci.folded is not None  # the fast path is in use for the bundled rules
+
+
+def test_metric_scanner_keeps_leftmost_alternative_order():
+    from extract.results import _MetricScanner
+
+    sc = _MetricScanner([], ["top-1", "top-1 accuracy", "acc"], ignorecase=True)
+    text = "TOP-1 Accuracy and Top-1 and ACC"
+    assert sc.spans(text) == [m.span() for m in sc.full.finditer(text)] == [(0, 14), (19, 24), (29, 32)]
+    # non-ASCII forms cannot use the lower-cased fast path
+    assert _MetricScanner([], ["fréchet distance"], ignorecase=True).folded is None
+
+
+def test_sentences_without_digits_or_number_words_are_skipped_but_word_numbers_are_not():
+    from extract.results import _may_hold_number
+
+    assert not _may_hold_number("We propose a new model for detection.")
+    assert _may_hold_number("It is 3 points better.")
+    assert _may_hold_number("It runs twice as fast.")
+    assert _may_hold_number("It is three TIMES faster.")
+    assert _may_hold_number("Une amélioration")  # non-ASCII: always scanned
+    text = "Our model is three times faster. It is better. It reaches 84.3% top-1 accuracy."
+    rs = find_results(text, "abstract", [(0, 31), (32, 46), (47, len(text))], [])
+    assert [(r.metric, r.value, r.unit) for r in rs] == [("speedup", 3.0, "x"), ("top-1 accuracy", 84.3, "%")]

@@ -106,7 +106,24 @@ _SUBJ_BEFORE = re.compile(
 )
 _AFTER_NAME = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:is|was)\s+)?(?:a|an|the)\s+")
 _APPOSITIVE = re.compile(r",\s+(?:(?:is|was)\s+)?(?:a|an|our)\s+")
-_IS_A = re.compile(r"\s+is\s+(?:a|an)\s+(?:novel|new)\b")
+# "\s+is\s+(?:a|an)\s+(?:novel|new)\b", found from its literal "is" (a pattern that starts with \s+ is
+# tried at every space); see _is_a_starts
+_IS_A = re.compile(r"is(?<=\sis)\s+(?:a|an)\s+(?:novel|new)\b")
+# "\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?" as two regexes with a literal prefix (fast to search)
+_OUR = tuple((w, re.compile(w + r"(?<!\w...)\s+(?:proposed\s+|new\s+|novel\s+)?")) for w in ("our", "Our"))
+
+
+def _is_a_starts(text: str) -> list[int]:
+    r"""Starts of the matches of ``\s+is\s+(?:a|an)\s+(?:novel|new)\b`` in ``text`` (as ``re.finditer``)."""
+    out = []
+    last = 0
+    for m in _IS_A.finditer(text):
+        s = m.start() - 1  # the white space before "is" (the look-behind saw one)
+        while s > last and text[s - 1].isspace():
+            s -= 1
+        out.append(s)
+        last = m.end()
+    return out
 
 
 class _Ctx:
@@ -126,7 +143,6 @@ class _Ctx:
             rf"(?:,\s*|\s+)(?:(?:called|named|dubbed|termed|coined)\s+)?[\"“'‘]?(?P<name>{_NAME})",
         )
         self.app_fwd = re.compile(rf"(?P<mods>(?:[\w\-]+\s+){{0,5}}?)(?P<head>{heads})s?\b", re.I)
-        self.our = re.compile(r"\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?")
         self.title = re.compile(r"^\s*(?P<prefix>[^:\n]{1,80}?)\s*:\s*(?=\S)")
         self.method_lead = {w.lower() for w in r.raw.get("method_list_lead", [])}
         self.list_lead = {"datasets", "benchmarks", "corpora", "tasks"} | self.method_lead
@@ -440,9 +456,10 @@ def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
                 t = r.appositive_heads.get(mh.group("head").lower(), "method")
                 found.append((span[0], span[1], t, True, "proposal"))
                 st.proposal_slots.append((span[0], span[0]))
-    if "our" in text or "Our" in text:
-        for m in ctx.our.finditer(text):
-            st.proposal_slots.append((m.end(), m.end()))
+    ends = [m.end() for word, rx in _OUR for m in (rx.finditer(text) if word in text else ())]
+    if ends:
+        ends.sort()  # (the matches of the two regexes never overlap)
+        st.proposal_slots.extend((e, e) for e in ends)
     for m in _APPOSITIVE.finditer(text):
         f = ctx.app_fwd.match(text, m.end())
         if not f:
@@ -465,8 +482,8 @@ def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
         if proposed:
             st.proposal_slots.append((span[0], span[0]))
     if " is a" in text:
-        for m in _IS_A.finditer(text):
-            span = _name_before(text, m.start(), r)
+        for start in _is_a_starts(text):
+            span = _name_before(text, start, r)
             if span:
                 found.append((span[0], span[1], name_type(text[span[0]:span[1]], r, gaz_types), True, "appositive"))
                 st.proposal_slots.append((span[0], span[0]))
@@ -598,18 +615,19 @@ def _is_word(w: str) -> bool:
 def _words_before(text: str, end: int, max_words: int = 5) -> list[tuple[int, int, str]]:
     """Up to ``max_words`` single-space-separated words ending at ``end``, nearest first, as (start, end, word)."""
     lo = end - 72 if end > 72 else 0
-    parts = text[lo:end].split(" ")
     out = []
     pos = end
-    k = len(parts) - 1
-    stop = k - max_words if k >= max_words else -1
-    while k > stop:
-        w = parts[k]
-        if (k == 0 and lo > 0) or not w or not _is_word(w):
-            break  # (the first part may be cut by the window)
-        out.append((pos - len(w), pos, w))
-        pos -= len(w) + 1
-        k -= 1
+    while len(out) < max_words:
+        j = text.rfind(" ", lo, pos)
+        if j < 0 and lo > 0:
+            break  # (the first word of the window may be cut by it)
+        w = text[j + 1:pos]
+        if not w or not _is_word(w):
+            break
+        out.append((j + 1, pos, w))
+        if j < 0:
+            break  # the start of the text
+        pos = j
     return out
 
 
@@ -643,7 +661,8 @@ def _head_rule(text: str, st: DocState, ctx: _Ctx, anchors) -> None:
             j = text.rfind(" ", 0, p - 1)
             prev = text[j + 1:p - 1].lower()
             if prev and prev not in r.stop:
-                words.extend(_words_before(text, p - 1))
+                # (_head_start and _generic_start look at 3 words at most)
+                words.extend(_words_before(text, p - 1, max_words=3))
             elif not words and head not in ctx.bare_ok:
                 continue
         elif not words and head not in ctx.bare_ok:

@@ -59,7 +59,7 @@ def normalize_arxiv_id(arxiv_id: str | None) -> str | None:
     return a or None
 
 
-def dedup_key(paper: "Paper") -> str:
+def dedup_key(paper: Paper) -> str:
     """``doi:...``, else ``arxiv:...``, else ``title:<normalised title>``."""
     doi = normalize_doi(paper.doi)
     if doi:

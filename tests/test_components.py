@@ -263,3 +263,66 @@ def test_our_and_is_a_scans_match_the_plain_regexes():
     for t in texts:
         assert sorted(m.end() for w, rx in _OUR for m in rx.finditer(t)) == [m.end() for m in our.finditer(t)]
         assert _is_a_starts(t) == [m.start() for m in is_a.finditer(t)]
+
+
+# --- precision of the context rules ------------------------------------------------------
+
+
+def _by_rule(ex: Extractor, text: str, title: str = "") -> dict[str, tuple[str, str]]:
+    return {m.text: (m.type, m.rule) for m in ex.extract(title, text).mentions}
+
+
+def test_dataset_cue_needs_a_name_shape(ex):
+    junk = ("We test on the Impossible Visual benchmark. The Diagnostic dataset helps. We build the "
+            "Convolution-based Unlearnable dataset, the English dataset and the DNN benchmark.")
+    assert not [m for m in ex.extract("", junk).mentions if m.rule == "dataset-cue"]
+    ok = ("We report results on the Yelp dataset, the Visual Genome benchmark, the Replay-Attack dataset, "
+          "the Clean Crawled corpus and the FooQA-2 benchmark.")
+    got = _by_rule(ex, ok)
+    for name in ("Yelp", "Visual Genome", "Replay-Attack", "Clean Crawled", "FooQA-2"):
+        assert got.get(name, ("", ""))[0] == "dataset", (name, got)
+
+
+def test_dataset_list_skips_numbers(ex):
+    got = _by_rule(ex, "We use datasets such as 4.2, 11.0, 1 and BarSet.")
+    assert "BarSet" in got
+    assert not {"4.2", "11.0", "1"} & set(got), got
+
+
+def test_title_metric_adjective_does_not_type_the_name(ex):
+    x = ex.extract("Depth Pro: Sharp Monocular Metric Depth in Less Than a Second", "Depth Pro is fast.")
+    assert {m.type for m in x.mentions if m.text == "Depth Pro"} == {"method"}
+    x = ex.extract("FooScore: A Metric for Caption Quality", "FooScore agrees with humans.")
+    assert {m.type for m in x.mentions if m.text == "FooScore"} == {"metric"}
+
+
+def test_shape_strips_adjective_suffixes_and_keeps_escaped_underscores(ex):
+    got = _by_rule(ex, "We train a FooNet-based encoder, a BarGPT-7-like agent and a Baz2\\_VL model.")
+    assert got.get("FooNet") == ("method", "shape"), got
+    assert "BarGPT-7" in got and "Baz2\\_VL" in got, got
+    assert not [t for t in got if t.endswith(("-based", "-like")) or t == "Baz2"], got
+
+
+def test_generic_method_heads_need_a_content_modifier(ex):
+    text = ("We use an integration scheme, a pruning scheme, an ad hoc procedure, the top performing method, "
+            "a 200-layer model and a deep Transformer, but also a graph partitioning algorithm.")
+    got = _by_rule(ex, text)
+    for junk in ("integration scheme", "pruning scheme", "ad hoc procedure", "top performing method",
+                 "200-layer model", "deep Transformer"):
+        assert junk not in got, (junk, got)
+    assert got.get("graph partitioning algorithm", ("", ""))[0] == "method", got
+
+
+def test_task_heads_reject_verbs_and_evaluative_modifiers(ex):
+    text = ("It needs profound understanding. Noise can degrade generation and we accelerate generation. "
+            "Depth estimation is a fundamental vision problem. We improve semantic segmentation.")
+    got = _by_rule(ex, text)
+    for junk in ("profound understanding", "degrade generation", "accelerate generation", "fundamental vision problem"):
+        assert junk not in got, (junk, got)
+    assert got.get("semantic segmentation", ("", ""))[0] == "task", got
+
+
+def test_dataset_on_skips_a_list_of_models(ex):
+    got = _by_rule(ex, "Extensive experiments on BERT, FooBERTa, and GPT-2 models show gains.")
+    assert got.get("FooBERTa", ("", ""))[0] == "method", got
+    assert _by_rule(ex, "The model is evaluated on Foo10 and BarSet.")["BarSet"] == ("dataset", "dataset-on")

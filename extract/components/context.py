@@ -33,7 +33,7 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.canonical import family_of
+from extract.canonical import entity_key, family_of
 from extract.components.rules import Rules
 from extract.components.state import (
     P_CONTEXT,
@@ -164,6 +164,11 @@ class _Ctx:
                            for h in r.task_heads | r.tech_heads | r.metric_heads}
         self.generic_heads = {h.lower(): "method" for h in r.raw.get("generic_method_heads", [])}
         self.generic_heads.update({h.lower(): "task" for h in r.raw.get("generic_task_heads", [])})
+        raw = r.raw
+        self.ds_common = {w.lower() for w in raw.get("dataset_name_common_words", [])}
+        self.languages = {w.lower() for w in raw.get("dataset_name_language_words", [])}
+        self.generic_mods = {w.lower() for w in raw.get("generic_modifiers", [])}
+        self.task_reject = {w.lower() for w in raw.get("task_reject_modifiers", [])}
         # heads that can stand alone (no modifier needed)
         self.bare_ok = r.tech_standalone | r.task_standalone | r.metric_bare
         # heads, by their last word (the token that triggers them), longest first
@@ -332,7 +337,7 @@ def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
     """
     _title_rule(text, st, ctx, gaz_types)
     _naming_rules(text, st, ctx, gaz_types, anchors)
-    _dataset_rules(text, st, ctx, anchors)
+    _dataset_rules(text, st, ctx, anchors, gaz_types)
     _shape_rule(text, st, ctx, gaz_types, anchors["shape"])
     _head_rule(text, st, ctx, anchors["head"])
     end = -1
@@ -347,6 +352,10 @@ def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
         if m:
             _add(st, Cand(m.start(), m.end(), "metric", "metric-shape", prio, STRONG))
             end = m.end()
+
+
+# "metric" / "measure" as the head noun of the first noun phrase after the colon
+_TITLE_METRIC_HEAD = re.compile(r"(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,4}?(?:metric|measure)s?(?:\s+(?:for|of|to|that|which|based)\b|\s*$|[,.])")
 
 
 def _title_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str]) -> None:
@@ -376,8 +385,8 @@ def _title_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str]) -
     t = name_type(name, r, gaz_types)
     if re.search(r"\b(?:dataset|benchmark|corpus|suite|leaderboard|testbed|collection)\b", rest):
         t = "dataset"
-    elif re.search(r"\bmetric\b", rest):
-        t = "metric"
+    elif _TITLE_METRIC_HEAD.match(rest):
+        t = "metric"  # "X: A Metric for ..." (the head noun), not "X: Sharp Metric Depth ..." (an adjective)
     _add(st, Cand(s, e, t, "title", P_CONTEXT, STRONG, proposed=True))
     st.proposal_slots.append((s, e))
     # the same name in the abstract
@@ -512,6 +521,8 @@ def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, i
         span = _trim_name_words(text, i, i + len(piece), r, need_shape=False, max_words=4)
         if span is None:
             break
+        if not re.search(r"[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z]", text[span[0]:span[1]]):
+            continue  # a number ("4.2", "11.0"), not a name
         # a list item must be a whole piece (not the start of a longer lowercase phrase)
         if text[span[0]:span[1]] != text[i:i + len(piece)].strip().rstrip(_SENT_END_PUNCT):
             break
@@ -519,7 +530,52 @@ def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, i
     return out
 
 
-def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors) -> None:
+_ADJ_ENDINGS = ("ible", "able", "ive", "al", "ic", "ous", "ful", "less", "ary", "ish")
+_HYPHEN_DIGIT = re.compile(r"^[A-Za-z][\w.]*-\w*\d|^\d+[\w.]*-[A-Za-z]")
+
+
+def _dataset_name_ok(words: list[str], ctx: _Ctx, gaz_types: dict[str, str]) -> bool:
+    """Whether the capitalised words before "dataset / benchmark" look like a dataset name.
+
+    A name shape (``SQuAD``, ``KITTI``, ``MS-COCO``, ``ImageNet-1K``, ``Places365``), a head the
+    gazetteer knows as a dataset, or Title Case words that are not all common English words
+    ("Visual Genome", "Yelp" yes; "Impossible Visual", "Diagnostic" no). Language names ("English") and
+    names the gazetteer types as methods ("DNN") are rejected.
+    """
+    lows = [w.lower() for w in words]
+    if all(w in ctx.languages or all(p in ctx.languages for p in w.split("-")) for w in lows):
+        return False
+    name = " ".join(words)
+    key_t = gaz_types.get(entity_key(name)) if gaz_types else None
+    if key_t is not None:
+        return key_t == "dataset"
+    if len(words) == 1 and ((gaz_types and gaz_types.get(entity_key(words[0])) == "method")
+                            or (words[0].isupper() and words[0].endswith(ctx.m_suffix)
+                                and not words[0].endswith(tuple(ctx.rules.dataset_name_suffixes)))):
+        return False  # a method abbreviation ("DNN benchmark")
+    head_t = gaz_types.get(entity_key(words[-1])) if gaz_types else None
+    if head_t == "dataset":
+        return True
+    if any(is_name_shaped(w) or _HYPHEN_DIGIT.match(w) for w in words):
+        return True
+    if any("-" in w and all(p[:1].isupper() for p in w.split("-")) for w in words):
+        return True  # "Replay-Attack"
+
+    def common(w: str) -> bool:
+        if w in ctx.ds_common or w in ctx.rules.stop or w.endswith(_ADJ_SUFFIXES):
+            return True
+        if "-" in w:
+            return all(common(p) for p in w.split("-") if p)
+        return len(w) > 4 and w.endswith(_ADJ_ENDINGS)
+
+    return not all(common(w) for w in lows)
+
+
+# the word after a list's last item, skipping one more item the list split could not take ("and GPT-2 models")
+_NEXT_WORD = re.compile(r"(?:,?\s*(?:and|or|&)?\s*[A-Z0-9][\w\-\.]*)?,?\s*([A-Za-z]+)")
+
+
+def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None = None) -> None:
     r = ctx.rules
     # "the X dataset / benchmark"
     for a, _ in anchors["ds_cue"]:
@@ -548,6 +604,8 @@ def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors) -> None:
         name = " ".join(keep)
         if r.is_stop_name(name) or r.is_stop_name(keep[0]):
             continue
+        if not _dataset_name_ok(keep, ctx, gaz_types):
+            continue
         _add(st, Cand(name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG))
     # "datasets (A, B and C)", "benchmarks such as A, B, C"
     for a, _ in anchors["ds_list"]:
@@ -573,11 +631,19 @@ def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors) -> None:
         if not m:
             continue
         done = m.end()
-        for s, e in _list_names(text, m.start("list"), m.end("list"), ctx):
+        names = _list_names(text, m.start("list"), m.end("list"), ctx)
+        nxt = _NEXT_WORD.match(text, names[-1][1]) if names else None
+        if nxt and (nxt.group(1).lower() in ctx.method_lead or nxt.group(1).lower() + "s" in ctx.method_lead):
+            continue  # "experiments on BERT, RoBERTa and GPT-2 models": a list of methods
+        for s, e in names:
             name = text[s:e]
             if r.is_stop_name(name) or name.endswith(ctx.m_suffix) or name[0].isdigit():
                 continue
             _add(st, Cand(s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG))
+
+
+_SHAPE_SUFFIX = re.compile(r"-(?:based|like|style|architecture|driven|free|aware|guided)$", re.I)
+_ESC_TAIL = re.compile(r"\\_[\w+]+(?:[\-./][\w+]+)*(?![\w@]|-\w)")
 
 
 def _shape_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
@@ -597,11 +663,24 @@ def _shape_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str], a
         m = _SHAPE.match(text, start)
         if not m:
             continue
-        done = m.end()
-        name = m.group()
+        end = m.end()
+        while text.startswith("\\_", end):  # "Qwen2\_VL": an escaped underscore is an underscore
+            x = _ESC_TAIL.match(text, end)
+            if not x:
+                break
+            end = x.end()
+        done = end
+        name = text[m.start():end]
+        sx = _SHAPE_SUFFIX.search(name)
+        if sx:  # "NeRF-based", "GPT-4-like": the name is the part before the suffix, if it is one
+            name = name[:sx.start()]
+            rest = _SHAPE.match(name)
+            if not rest or rest.end() != len(name):
+                continue
+            end = m.start() + len(name)
         if r.is_stop_name(name) or (name[-1] == "s" and name[:-1].isupper()):
             continue
-        _add(st, Cand(m.start(), m.end(), name_type(name, r, gaz_types), "shape", P_SHAPE, WEAK))
+        _add(st, Cand(m.start(), end, name_type(name, r, gaz_types), "shape", P_SHAPE, WEAK))
 
 
 _TW_FULL = re.compile(_TW)
@@ -669,28 +748,42 @@ def _head_rule(text: str, st: DocState, ctx: _Ctx, anchors) -> None:
             continue
         done = False
         for t in ctx.head_types.get(head, ()):
-            start = _head_start(text, t, head, hs, words, r)
+            start = _head_start(text, t, head, hs, words, r, ctx.generic_mods, ctx.task_reject)
             if start is not None:
                 _add(st, Cand(start, he, t, f"head-{t}", P_HEAD, WEAK))
                 done = True
                 break
         if not done and head in ctx.generic_heads:
             # "parsing algorithm", "object recognition tasks": a content-word phrase before a generic head noun
-            start = _generic_start(words, r)
+            t = ctx.generic_heads[head]
+            if t == "task" and any(w.lower() in ctx.task_reject or w.lower() in ctx.generic_mods for _, _, w in words[:3]):
+                continue  # "fundamental vision problem", "major problems"
+            start = _generic_start(words, r, ctx.generic_mods)
             if start is not None:
-                t = ctx.generic_heads[head]
                 _add(st, Cand(start, he, t, f"generic-{t}", P_SHAPE - 10, WEAK))
 
 
-def _generic_start(words, r: Rules) -> int | None:
+def _is_generic_mod(wl: str, generic_mods) -> bool:
+    """``deep``, ``top``, ``proposed``, ``200-layer``: a modifier that does not make a name."""
+    return wl in generic_mods or bool(_NUMBER_MOD.match(wl))
+
+
+_NUMBER_MOD = re.compile(r"^\d[\d.,]*(?:[kmb]|-[a-z]+)?$")
+
+
+def _generic_start(words, r: Rules, generic_mods=frozenset()) -> int | None:
+    """Start of "content words + generic head" ("parsing algorithm"); ``None`` when the modifiers are
+    all generic ("top performing method", "deep learning method", "training procedure")."""
     taken = []
+    content = False
     for s, _e, w in words[:3]:
         wl = w.lower()
         if (wl in r.stop or w.isdigit() or not w[0].isalpha() or is_name_shaped(w) or wl.endswith("ly")
                 or _looks_verb_or_plural(wl) or wl.endswith(_ADJ_SUFFIXES)):
             break
         taken.append(s)
-    return taken[-1] if taken else None
+        content = content or not _is_generic_mod(wl, generic_mods)
+    return taken[-1] if taken and content else None
 
 
 _BLOCK_BARE_METRIC = {"full", "mixed", "half", "single", "double", "numerical", "arbitrary", "reduced", "floating",
@@ -733,7 +826,8 @@ def _looks_verb_or_plural(w: str) -> bool:
     return len(w) > 3 and w[-1] == "s" and not w.endswith(("ss", "us", "is", "ous", "ics", "-s"))
 
 
-def _head_start(text: str, t: str, head: str, hs: int, words, r: Rules) -> int | None:
+def _head_start(text: str, t: str, head: str, hs: int, words, r: Rules, generic_mods=frozenset(),
+                task_reject=frozenset()) -> int | None:
     """Start of the phrase ending in ``head`` (at ``hs``) for type ``t``, or ``None``."""
     max_mods = 2 if t == "metric" else 3
     taken: list[tuple[int, int, str]] = []
@@ -748,6 +842,8 @@ def _head_start(text: str, t: str, head: str, hs: int, words, r: Rules) -> int |
             if not (attached or _technical_word(wl, r)):
                 break
         elif t == "task":
+            if wl in task_reject and wl not in r.task_keep_mods:
+                break  # "degrade generation", "profound understanding"
             if _looks_verb_or_plural(wl) and wl not in r.task_keep_mods:
                 break
             if wl.endswith(("ing", "ly")) and wl not in r.task_keep_mods and wl not in r.tech_mods:
@@ -768,6 +864,9 @@ def _head_start(text: str, t: str, head: str, hs: int, words, r: Rules) -> int |
             return None
         return start
     names = [m[2] for m in mods]
+    if (t == "method" and names and all(_is_generic_mod(n, generic_mods) for n in names)
+            and (text[hs].isupper() or head in r.tech_need_name)):
+        return None  # "deep Transformer", "200-layer model" (but "deep learning" is a term)
     if t == "method":
         if head in r.tech_need_name:
             if not any(n not in _GENERIC_TECH for n in names):

@@ -213,3 +213,14 @@ def test_scorer_sanity():
     assert s["method"]["f1"] == 1.0
     s = score_documents([doc], {"d": Extraction()})
     assert s["method"]["f1"] == 0.0
+
+
+def test_known_name_heading_the_title_is_proposed(full):
+    ex = full.extract("Mamba: Linear-Time Sequence Modeling with Selective State Spaces",
+                           "We evaluate Mamba against the Transformer on language modeling.")
+    roles = {(m.canonical, m.field): m.role for m in ex.mentions}
+    assert roles[("Mamba", "title")] == "proposed" and roles[("Mamba", "abstract")] == "proposed"
+    assert all(m.role == "used" for m in ex.mentions if m.canonical != "Mamba")
+    # a known name later in the title is not a proposal
+    ex = full.extract("Scaling Laws for Mamba: An Empirical Study", "We train Mamba models.")
+    assert all(m.role == "used" for m in ex.mentions)

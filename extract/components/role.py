@@ -55,8 +55,18 @@ class RoleDetector:
                 v = own_voice[key] = bool(_OWN_VOICE.search(text, ss, pos))
             return v
 
+        # "HorNet: Efficient ..." -- a name heading the title before a colon is what the paper introduces,
+        # also when the gazetteer already knows it (the title rule only sees names no list knows)
+        title_prefix_end = -1
+        if st.title_end >= 0:
+            colon = text.find(":", 0, st.title_end)
+            if colon > 0:
+                title_prefix_end = colon
         for c in st.mentions:
             if c.type == "metric":
+                continue
+            if c.start == 0 and title_prefix_end > 0 and text[c.end:title_prefix_end].strip() == "":
+                proposed.add(c.key)
                 continue
             if c.proposed and (c.rule.startswith(_PROPOSAL_RULES) or voiced(c.start)):
                 proposed.add(c.key)

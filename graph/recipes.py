@@ -93,9 +93,9 @@ RECIPES: list[Recipe] = [
     ),
     Recipe(
         "leaderboard",
-        "Reported results on a benchmark, best first.",
+        "Reported (absolute) results on a benchmark, highest first per metric.",
         "SELECT method, metric, value, unit, title, evidence FROM leaderboard\n"
-        "WHERE dataset = :dataset COLLATE NOCASE ORDER BY metric, value DESC",
+        "WHERE dataset = :dataset COLLATE NOCASE AND kind = 'absolute' ORDER BY metric, value DESC",
     ),
     Recipe(
         "leaderboard_ranked",

@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -70,6 +72,16 @@ def open_db(path: str | Path, *, readonly: bool = False, create: bool = True) ->
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path}: not a usable SQLite database ({exc})") from None
     return db
+
+
+@contextmanager
+def read_connection(path: str | Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection for one query, closed afterwards (never shared across threads)."""
+    conn = open_db(path, readonly=True).conn
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def schema_version(db: sqlite_utils.Database) -> int | None:

@@ -23,7 +23,6 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from extract.errors import LitkgError
 from extract.normalize import normalize_arxiv_id, normalize_doi, normalize_title
 from extract.records import ENTITY_TYPES
 from graph import model
-from graph.db import open_db
+from graph.db import read_connection
 
 Node = dict[str, Any]
 
@@ -57,15 +56,6 @@ class NoPath(LitkgError):
 
 
 # ---- plumbing -----------------------------------------------------------------------------------------
-@contextmanager
-def _connect(db: str | Path) -> Iterator[sqlite3.Connection]:
-    conn = open_db(db, readonly=True).conn
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
 def _n_papers(db: str | Path, conn: sqlite3.Connection) -> int:
     return model.cached(db, "n_papers", lambda: conn.execute("SELECT count(*) FROM papers").fetchone()[0])
 
@@ -279,7 +269,7 @@ def resolve_node(db: str | Path, text: str, kind: str | None = None) -> Node:
     >>> resolve_node(db, "ade20k")["name"]  # doctest: +SKIP
     'ADE20K'
     """
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         return _resolve(conn, text, kind)
 
 
@@ -387,7 +377,7 @@ def neighbors(
     if hops not in (1, 2, 3):
         raise LitkgError(f"hops must be 1, 2 or 3 (got {hops})")
     types_ = normalize_types(types)
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         center = _resolve(conn, node_text)
         n = _n_papers(db, conn)
         hub = model.hub_threshold(n)
@@ -555,7 +545,7 @@ def shared(db: str | Path, a: str, b: str) -> dict[str, Any]:
         ``{"a": node, "b": node, "shared": {type: [{"entity_id", "entity", "idf", "evidence_a",
         "evidence_b", "role_a", "role_b"}]}, "count": n, "related": [...]}``
     """
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         pa, pb = _resolve(conn, a, "paper"), _resolve(conn, b, "paper")
         if pa["id"] == pb["id"]:
             raise LitkgError(f"both names mean the same paper, {describe(pa)}: give two different papers")
@@ -615,7 +605,7 @@ def similar(db: str | Path, paper: str, by: str | Iterable[str] = "all", limit: 
         "weight"}]}]``, best first.
     """
     types_ = normalize_types(by)
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         p = _resolve(conn, paper, "paper")
         n = _n_papers(db, conn)
         hub = model.hub_threshold(n)
@@ -681,7 +671,7 @@ def path(db: str | Path, a: str, b: str) -> dict[str, Any]:
     NoPath
         Nothing links the two (for example a paper that mentions no entity).
     """
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         na, nb = _resolve(conn, a), _resolve(conn, b)
     G = model.load_bipartite(db)
     nodes = model.explanation_path(G, na["node"], nb["node"])
@@ -697,7 +687,7 @@ def path(db: str | Path, a: str, b: str) -> dict[str, Any]:
         pu, ev = (u, v) if u.startswith("p:") else (v, u)
         pairs.append((model.parse_node(pu)[1], model.parse_node(ev)[1]))
     evidence: dict[tuple[str, int], tuple[str, str]] = {}
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         for pid, eid in set(pairs):
             row = conn.execute(
                 "SELECT sentence, role FROM paper_entity WHERE paper_id = ? AND entity_id = ?", [pid, eid]
@@ -746,7 +736,7 @@ def together(
         wanted = [(None, name) for name in entities]
     if not wanted:
         raise LitkgError("name at least one entity (for example --method ConvNeXt --dataset COCO)")
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         resolved = [_resolve(conn, name, t or "entity") for t, name in wanted]
         resolved = _dedupe(resolved)
         groups: dict[int, tuple[Node, dict[int, str]]] = {}
@@ -802,7 +792,7 @@ def top(db: str | Path, type: str | None = None, limit: int = 20) -> list[dict[s
     """
     types_ = normalize_types(type)
     tc, tp = _type_clause(types_, "type")
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         rows = conn.execute(
             f"SELECT id, name, type, paper_count FROM entities WHERE paper_count > 0{tc} "
             "ORDER BY paper_count DESC, name LIMIT ?",
@@ -881,7 +871,7 @@ def paper_detail(db: str | Path, paper: str) -> dict[str, Any]:
         "sentence"}], "code_links": [...], "results": [...], "sources": [...]}``; mention offsets
         index the title or abstract (``field``), end-exclusive.
     """
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         p = _resolve(conn, paper, "paper")
         row = conn.execute(
             "SELECT id, title, abstract, year, url, authors, doi, arxiv_id, empty_abstract FROM papers WHERE id = ?",
@@ -939,7 +929,7 @@ def entity_detail(db: str | Path, entity: str, limit: int = 100) -> dict[str, An
         "entity", "count"}]}, "code_links": [...], "per_year": {year: count}}``; ``used_by`` and
         ``code_links`` list at most ``limit`` rows.
     """
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         e = _resolve(conn, entity, "entity")
         eid = e["id"]
         (family_id,) = conn.execute("SELECT family_id FROM entities WHERE id = ?", [eid]).fetchone()

@@ -37,13 +37,12 @@ import difflib
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from extract.errors import LitkgError
-from graph.db import open_db
+from graph.db import read_connection
 
 NOTE = "Claims extracted from abstracts, not verified result tables."
 
@@ -117,15 +116,6 @@ def is_percentage_metric(metric: str) -> bool:
 
 
 # ---- plumbing -------------------------------------------------------------------------------------------
-@contextmanager
-def _connect(db: str | Path) -> Iterator[sqlite3.Connection]:
-    conn = open_db(db, readonly=True).conn
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
 def _key(text: str | None) -> str:
     if not text:
         return ""
@@ -402,7 +392,7 @@ def leaderboard(
     >>> [(r["rank"], r["method"], r["value"]) for r in board["boards"][0]["rows"]]  # doctest: +SKIP
     [(1, 'ConvNeXt', 87.8), (2, 'HorNet', 84.3)]
     """
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         ds = _resolve_dataset(db, conn, dataset)
         claims = _claims(conn, ds, include_families)
         boards_raw = _split_boards(claims)
@@ -468,7 +458,7 @@ def paper_results(db: str | Path, paper: str) -> dict[str, Any]:
     from graph.queries import resolve_node
 
     node = resolve_node(db, paper, kind="paper")
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         prow = conn.execute("SELECT id, title, year, url FROM papers WHERE id = ?", [node["id"]]).fetchone()
         rows = conn.execute(
             "SELECT COALESCE(me.name, r.method), COALESCE(d.name, r.dataset), COALESCE(mt.name, r.metric), r.value, "
@@ -511,7 +501,7 @@ def benchmarks(db: str | Path, min_results: int = 1) -> list[dict[str, Any]]:
     >>> benchmarks(db)[0]  # doctest: +SKIP
     {'dataset': 'ImageNet-1K', 'dataset_id': 5, 'family': 'ImageNet', 'family_id': 4, 'metric': 'top-1 accuracy', ...}
     """
-    with _connect(db) as conn:
+    with read_connection(db) as conn:
         rows = conn.execute(
             "SELECT r.dataset_id, d.name, d.family_id, f.name, r.dataset, r.metric_id, mt.name, r.metric, r.paper_id "
             "FROM results r LEFT JOIN entities d ON d.id = r.dataset_id LEFT JOIN entities f ON f.id = d.family_id "

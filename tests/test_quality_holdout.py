@@ -10,12 +10,10 @@ estimates quality on unseen abstracts.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from scoring import TYPES, score_documents
 
 from extract.pipeline import Extractor
 from extract.records import Extraction, Mention
@@ -23,45 +21,10 @@ from extract.records import Extraction, Mention
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 HOLDOUT = FIXTURES / "holdout.jsonl"
 ANNOTATED = FIXTURES / "annotated.jsonl"
-TYPES = ("method", "dataset", "metric", "task")
 
 # Measured strict document-level F1 with the gazetteers of this change: method 0.708, dataset 0.857,
 # metric 0.743, task 0.633 (before it: 0.688 / 0.857 / 0.722 / 0.633). Floors a little below.
 F1_FLOORS = {"method": 0.66, "dataset": 0.80, "metric": 0.68, "task": 0.58}
-
-
-def _norm(s: str) -> str:
-    """The name normalisation of the shared scorer."""
-    s = unicodedata.normalize("NFKC", s).lower()
-    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
-    words = re.findall(r"[a-z0-9@]+", s)
-    if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
-        words[-1] = words[-1][:-1]
-    return " ".join(words)
-
-
-def score(gold_docs: list[dict], predictions: dict[str, Extraction]) -> dict[str, dict[str, float]]:
-    """Strict document-level P/R/F1 per type; one count per gold entity and per predicted canonical."""
-    tp_p, tp_g, n_p, n_g = (defaultdict(int) for _ in range(4))
-    for doc in gold_docs:
-        gold = [(e["type"], {_norm(n) for n in e["aliases"] + [e["canonical"]]}) for e in doc["entities"]]
-        groups: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for m in predictions[doc["id"]].mentions:
-            groups[(m.type, _norm(m.canonical))].update({_norm(m.text), _norm(m.canonical)})
-        pred = [(t, names) for (t, _), names in groups.items()]
-        for t in TYPES:
-            g = [n for tt, n in gold if tt == t]
-            p = [n for tt, n in pred if tt == t]
-            n_g[t] += len(g)
-            n_p[t] += len(p)
-            tp_g[t] += sum(any(gn & pn for pn in p) for gn in g)
-            tp_p[t] += sum(any(gn & pn for gn in g) for pn in p)
-    out = {}
-    for t in TYPES:
-        prec = tp_p[t] / n_p[t] if n_p[t] else 0.0
-        rec = tp_g[t] / n_g[t] if n_g[t] else 0.0
-        out[t] = {"p": prec, "r": rec, "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0}
-    return out
 
 
 def _load(path: Path) -> list[dict]:
@@ -89,15 +52,15 @@ def test_scorer_counts_each_entity_once():
     doc = {"id": "d", "entities": [{"type": "dataset", "canonical": "ADE20K", "aliases": ["ADE20K", "ADE-20K"]}]}
     m1 = Mention("ADE20K", "dataset", 0, 6, "abstract", "", 0, 0, "ADE20K", "ade20k")
     m2 = Mention("MIMIC", "dataset", 10, 15, "abstract", "", 0, 0, "MIMIC", "mimic")
-    s = score([doc], {"d": Extraction((m1, m1))})
+    s = score_documents([doc], {"d": Extraction((m1, m1))})
     assert s["dataset"] == {"p": 1.0, "r": 1.0, "f1": 1.0}
-    s = score([doc], {"d": Extraction((m1, m2))})
+    s = score_documents([doc], {"d": Extraction((m1, m2))})
     assert s["dataset"]["p"] == 0.5 and s["dataset"]["r"] == 1.0
 
 
 def test_holdout_f1_floor(holdout):
     ex = Extractor()
     preds = dict(zip([d["id"] for d in holdout], ex.pipe([(d["title"], d["text"]) for d in holdout]), strict=True))
-    scores = score(holdout, preds)
+    scores = score_documents(holdout, preds)
     for t, floor in F1_FLOORS.items():
         assert scores[t]["f1"] >= floor, (t, scores[t])

@@ -7,6 +7,7 @@ query, export and app tests run on it independently of extraction quality.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -28,7 +29,8 @@ def _key(text: str) -> str:
     return entity_key(text)
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Naive sentence spans: a split after ., ! or ? followed by white space and a capital."""
     spans, start = [], 0
     for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z])", text):
         spans.append((start, m.start()))
@@ -50,7 +52,7 @@ def make_extraction(title: str, abstract: str, specs, code=(), results=()) -> Ex
                 if field == "title":
                     s0, s1 = 0, len(text)
                 else:
-                    s0, s1 = next((a, b) for a, b in _sentences(text) if a <= m.start() < b)
+                    s0, s1 = next((a, b) for a, b in split_sentences(text) if a <= m.start() < b)
                 mentions.append(
                     Mention(
                         text=surface, type=type_, start=m.start(), end=m.end(), field=field,
@@ -195,6 +197,27 @@ def tiny_db(tiny_db_master, tmp_path) -> Path:
     target = tmp_path / "tiny.db"
     shutil.copy(tiny_db_master, target)
     return target
+
+
+@pytest.fixture
+def run(tiny_db):
+    """Invoke ``litkg COMMAND tiny_db ARGS...`` through click's CliRunner."""
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(cli, [args[0], str(tiny_db), *args[1:]])
+
+    return invoke
+
+
+def ok_json(result):
+    """The JSON a successful CLI invocation printed."""
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
 
 
 @pytest.fixture(scope="session")

@@ -4,30 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
-import pytest
 from click.testing import CliRunner
+from conftest import ok_json
 
 from graph.cli import cli
 
 HORNET = "HorNet: Efficient High-Order Spatial Interactions with Recursive Gated Convolutions"
 NOTE = "Claims extracted from abstracts, not verified result tables."
-
-
-@pytest.fixture
-def run(tiny_db):
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, [args[0], str(tiny_db), *args[1:]])
-
-    return invoke
-
-
-def ok_json(result):
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_commands_are_registered():

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import split_sentences
 
 from extract.records import Mention, Result
 from extract.results import find_results
@@ -19,16 +20,6 @@ TUPLE_F1_FLOOR = {"annotated.jsonl": 0.90, "holdout.jsonl": 0.85}
 
 def _key(s: str | None) -> str:
     return re.sub(r"[^0-9a-z@]+", "", (s or "").lower())
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Naive sentence spans: a split after ., ! or ? followed by white space and a capital."""
-    spans, start = [], 0
-    for m in re.finditer(r"(?<=[.!?])\s+(?=[A-Z])", text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return spans
 
 
 def make_mentions(text: str, pairs, field: str = "abstract") -> list[Mention]:

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 import networkx as nx
 
 from extract.errors import LitkgError
+from graph.output import csv_cell
 from graph.views import ViewGraph, connected_core, view_graph
 
 # node type -> (colour, vis-network shape, legend glyph); Okabe-Ito colours (colour-blind safe)
@@ -547,20 +548,21 @@ EDGE_COLUMNS = ("source", "target", "type", "role", "evidence")
 def to_csv(view: ViewGraph) -> tuple[str, str]:
     """``(nodes_csv, edges_csv)``: node and edge lists with a header row (Gephi's spreadsheet import).
 
-    Aliases are joined with " | ". Cells are written as they are (no spreadsheet-formula escaping).
+    Aliases are joined with " | ". Text that a spreadsheet would run as a formula gets a leading
+    ``'`` (:func:`graph.output.csv_cell`).
     """
     nodes, edges = io.StringIO(), io.StringIO()
     w = csv.writer(nodes, lineterminator="\n")
     w.writerow(NODE_COLUMNS)
     for n, d in view.graph.nodes(data=True):
         row = {"id": n, **d, "degree": view.graph.degree(n), "aliases": " | ".join(d.get("aliases") or [])}
-        w.writerow(["" if row.get(c) is None else row.get(c) for c in NODE_COLUMNS])
+        w.writerow([csv_cell(row.get(c)) for c in NODE_COLUMNS])
     w = csv.writer(edges, lineterminator="\n")
     w.writerow(EDGE_COLUMNS)
     for u, v, d in view.graph.edges(data=True):
         if u.startswith("e:") and v.startswith("p:"):
             u, v = v, u  # papers first
-        w.writerow([u, v, d.get("type", ""), d.get("role", ""), d.get("evidence", "")])
+        w.writerow([csv_cell(x) for x in (u, v, d.get("type"), d.get("role"), d.get("evidence"))])
     return nodes.getvalue(), edges.getvalue()
 
 

@@ -42,14 +42,45 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, 
     return "\n".join(lines)
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """``value`` made inert for spreadsheets: text that would start a formula gets a leading ``'``.
+
+    Titles and abstracts are untrusted; a CSV cell such as ``=HYPERLINK(...)`` would run as a
+    formula when the file is opened in a spreadsheet (CSV injection). Numbers pass unchanged.
+
+    >>> spreadsheet_safe("=1+2"), spreadsheet_safe("-log p"), spreadsheet_safe(-3), spreadsheet_safe("ok")
+    ("'=1+2", "'-log p", -3, 'ok')
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_cell(value: Any) -> Any:
+    """One CSV cell: ``None`` as empty, lists and dicts as JSON, formulas neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    return spreadsheet_safe(value)
+
+
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """Rows as CSV with a header row; cells go through :func:`csv_cell`.
+
+    >>> to_csv([{"title": "=cmd()", "year": 2024}]).splitlines()
+    ['title,year', "'=cmd(),2024"]
+    """
     buf = io.StringIO()
     columns = list(columns or (rows[0].keys() if rows else []))
     w = csv.writer(buf)
     w.writerow(columns)
     for r in rows:
-        w.writerow(["" if r.get(c) is None else (json.dumps(r[c]) if isinstance(r[c], (list, dict)) else r[c])
-                    for c in columns])
+        w.writerow([csv_cell(r.get(c)) for c in columns])
     return buf.getvalue()
 
 

@@ -42,6 +42,15 @@ def test_sql_named_params_and_table_output(tiny_db):
     assert r.output.splitlines() == ["name", "----", "COCO"]
 
 
+def test_csv_output_neutralises_formulas(tiny_db):
+    import csv
+    import io
+
+    r = run("sql", tiny_db, "SELECT '=HYPERLINK(1)' AS a, '@x' AS b, -2 AS c, 'plain' AS d", "--csv")
+    assert r.exit_code == 0, r.output
+    assert list(csv.reader(io.StringIO(r.output))) == [["a", "b", "c", "d"], ["'=HYPERLINK(1)", "'@x", "-2", "plain"]]
+
+
 def test_sql_refuses_writes_and_keeps_data(tiny_db):
     for stmt in ["DELETE FROM papers", "  drop table papers", "UPDATE papers SET title = 'x'",
                  "WITH x AS (SELECT 1) DELETE FROM papers", "PRAGMA writable_schema = 1"]:

@@ -224,6 +224,20 @@ def test_csv_lists(tiny_db):
     assert {r["type"] for r in edges} == {"proposes", "uses", "variant_of"}
 
 
+def test_csv_neutralises_spreadsheet_formulas():
+    g = nx.Graph()
+    g.add_node("p:1", kind="paper", title="=HYPERLINK(\"http://x\",\"y\")", label="@SUM(A1)", year=2020)
+    g.add_node("e:2", kind="entity", type="method", label="+cmd", aliases=["-x"])
+    g.add_edge("p:1", "e:2", type="uses", evidence="=1+1 is the evidence")
+    nodes_csv, edges_csv = to_csv(ViewGraph(g, center=None))
+    nodes = {r["id"]: r for r in csv.DictReader(io.StringIO(nodes_csv))}
+    assert nodes["p:1"]["title"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert nodes["p:1"]["label"] == "'@SUM(A1)" and nodes["p:1"]["year"] == "2020"
+    assert nodes["e:2"]["label"] == "'+cmd" and nodes["e:2"]["aliases"] == "'-x"
+    (edge,) = csv.DictReader(io.StringIO(edges_csv))
+    assert edge["evidence"] == "'=1+1 is the evidence" and edge["source"] == "p:1"
+
+
 def test_csv_paths(tmp_path):
     assert csv_paths(tmp_path / "g.csv") == (tmp_path / "g-nodes.csv", tmp_path / "g-edges.csv")
     assert csv_paths(tmp_path / "g") == (tmp_path / "g-nodes.csv", tmp_path / "g-edges.csv")

@@ -72,3 +72,10 @@ def test_c4_as_a_detection_backbone_stage(full):
     got = mentions(full, "Our detector uses an R50-C4 backbone. We pretrain T5 on the C4 corpus.")
     assert got["R50-C4"][0] == "method" and got["R50-C4"][2] == "ResNet-50"
     assert got["C4"][0] == "dataset"
+
+
+def test_a_metric_and_its_minimum_over_samples_stay_apart(full):
+    got = mentions(full, "We report the average displacement error (ADE), FDE and minADE.")
+    assert got["ADE"][:2] == ("metric", "Average displacement error")
+    assert got["FDE"][:2] == ("metric", "Final displacement error")
+    assert got["minADE"][:3] == ("metric", "minADE", "Average displacement error")

@@ -130,8 +130,8 @@ _SIZE_LETTERS = r"(?:Ti|T|S|M|B|L|H|G|XL|XXL|N)"
 _SIZE_SUFFIX = re.compile(
     rf"^(?P<base>.*?[A-Za-z0-9])[-_ ](?:(?i:{_SIZE_WORDS})|{_SIZE_LETTERS})(?:/\d+)?(?:@\d+(?:px)?)?$"
 )
-# Llama-2-7B-Chat, Mistral-7B-Instruct, Gemma-2-9b-it, Qwen-VL-Chat: the tuned release of a model
-_TUNED_SUFFIX = re.compile(r"^(?P<base>.*?[A-Za-z0-9])[-_ ](?:Chat|Instruct|Base|it|IT|SFT|RLHF|DPO|Preview)$")
+# Llama-2-7B-Chat, Mistral-7B-Instruct, Gemma-2-9b-it, Qwen-VL-Chat, GPT-4-Turbo, o3-mini: a tuned or tiered release
+_TUNED_SUFFIX = re.compile(r"^(?P<base>.*?[A-Za-z0-9])[-_ ](?:Chat|Instruct|Base|it|IT|SFT|RLHF|DPO|Preview|Pro|Flash|Ultra|Turbo|mini|Mini|Lite)$")
 # LLaMA-2-7B, OPT-350M, BLOOM-176B, Qwen2.5-VL-72B
 _PARAM_SUFFIX = re.compile(r"^(?P<base>.*?[A-Za-z0-9])[-_ ]\d+(?:\.\d+)?[BMK]$")
 # EfficientNet-B0, EfficientNetB0, EfficientNet-L2 (but not HMDB51: an all-capital word keeps its B)

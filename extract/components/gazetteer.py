@@ -51,7 +51,7 @@ def _is_mixed_case(name: str) -> bool:
     return any(any(c.isupper() for c in w[1:]) and any(c.islower() for c in w) for w in re.split(r"[\s\-]", name))
 _PLURAL_TYPES = ("method", "task", "metric")
 # "-Chat", "-Instruct", "-it" after a model name: the tuned release of that model, one entity of its family
-_TUNED_VARIANT = re.compile(r"-(?:Chat|Instruct|Base|it|IT|SFT|RLHF|DPO|Preview)(?![\w\-])")
+_TUNED_VARIANT = re.compile(r"-(?:Chat|Instruct|Base|it|IT|SFT|RLHF|DPO|Preview|Pro|Flash|Ultra|Turbo|mini|Mini|Lite)(?![\w\-])")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
 
 

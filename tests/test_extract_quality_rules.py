@@ -79,3 +79,21 @@ def test_a_metric_and_its_minimum_over_samples_stay_apart(full):
     assert got["ADE"][:2] == ("metric", "Average displacement error")
     assert got["FDE"][:2] == ("metric", "Final displacement error")
     assert got["minADE"][:3] == ("metric", "minADE", "Average displacement error")
+
+
+@pytest.mark.parametrize(("text", "short", "long"), [
+    ("We train agents with Proximal Policy Optimization (PPO) on Atari.", "PPO", "Proximal Policy Optimization"),
+    ("We introduce the Abstraction and Reasoning Corpus (ARC) for evaluation.", "ARC", "Abstraction and Reasoning Corpus"),
+    ("We learn a hierarchical And-Or graph (AOG) of parts.", "AOG", "And-Or graph"),
+    ("Samples are independent and identically distributed (IID) here.", "IID", "independent and identically distributed"),
+    ("We adapt with Low-Rank Adaptation (LoRA) and Sparse masKed modeling (SparK).", "LoRA", "Low-Rank Adaptation"),
+])
+def test_abbreviation_long_form_prefers_word_initials(text, short, long):
+    from extract.components.abbreviations import find_abbreviations
+
+    assert (short, long) in {(p.short, p.long) for p in find_abbreviations(text)}
+
+
+def test_abbreviation_with_a_full_long_form_joins_the_gazetteer_entity(full):
+    got = mentions(full, "We use Proximal Policy Optimization (PPO). PPO is stable.")
+    assert got["PPO"][:2] == ("method", "Proximal Policy Optimization")

@@ -32,6 +32,8 @@ def test_title_case_spelling_of_an_inner_capital_name(full):
     got = mentions(full, "We pretrain on Imagenet and compare with Deepseek.")
     assert got["Imagenet"][:2] == ("dataset", "ImageNet")
     assert got["Deepseek"][:2] == ("method", "DeepSeek")
+    # a surface with inner capitals of its own still matches ("iSAID" starts lower-case)
+    assert mentions(full, "We evaluate on iSAID and DIOR.")["iSAID"][0] == "dataset"
     # lower case stays an English word: "quality" is not the QuALITY benchmark
     assert "quality" not in mentions(full, "We improve the quality of generated images.")
 
@@ -97,3 +99,12 @@ def test_abbreviation_long_form_prefers_word_initials(text, short, long):
 def test_abbreviation_with_a_full_long_form_joins_the_gazetteer_entity(full):
     got = mentions(full, "We use Proximal Policy Optimization (PPO). PPO is stable.")
     assert got["PPO"][:2] == ("method", "Proximal Policy Optimization")
+
+
+def test_mechanisms_named_like_tasks(full):
+    got = mentions(full, "We upsample with bicubic interpolation and train with v-prediction and "
+                         "next-scale prediction; a bottleneck layer helps link prediction.")
+    assert all(t != "task" for s, (t, _, _) in got.items() if "interpolation" in s or s.endswith("-prediction")
+               or s.startswith("next-scale")), got
+    assert got["bottleneck layer"][0] == "method"
+    assert got["link prediction"][0] == "task"

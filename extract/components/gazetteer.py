@@ -257,7 +257,8 @@ class GazetteerMatcher:
                 if entry.mixed_case and matcher is self.lower:
                     surface = text[start:end]
                     # lower case "quality" is not QuALITY; title case "Imagenet" / "Deepseek" is ImageNet / DeepSeek
-                    if not surface[:1].isupper() and not any(c.isdigit() for c in surface):
+                    if (sum(c.isupper() for c in surface) < 2 and not surface[:1].isupper()
+                            and not any(c.isdigit() for c in surface)):
                         continue
                 if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
                     # inside a longer hyphenated name ("Tiny-ImageNet", "Video-LLaVA"): a capitalised

@@ -130,6 +130,8 @@ _SIZE_LETTERS = r"(?:Ti|T|S|M|B|L|H|G|XL|XXL|N)"
 _SIZE_SUFFIX = re.compile(
     rf"^(?P<base>.*?[A-Za-z0-9])[-_ ](?:(?i:{_SIZE_WORDS})|{_SIZE_LETTERS})(?:/\d+)?(?:@\d+(?:px)?)?$"
 )
+# Llama-2-7B-Chat, Mistral-7B-Instruct, Gemma-2-9b-it, Qwen-VL-Chat, GPT-4-Turbo, o3-mini: a tuned or tiered release
+_TUNED_SUFFIX = re.compile(r"^(?P<base>.*?[A-Za-z0-9])[-_ ](?:Chat|Instruct|Base|it|IT|SFT|RLHF|DPO|Preview|Pro|Flash|Ultra|Turbo|mini|Mini|Lite)$")
 # LLaMA-2-7B, OPT-350M, BLOOM-176B, Qwen2.5-VL-72B
 _PARAM_SUFFIX = re.compile(r"^(?P<base>.*?[A-Za-z0-9])[-_ ]\d+(?:\.\d+)?[BMK]$")
 # EfficientNet-B0, EfficientNetB0, EfficientNet-L2 (but not HMDB51: an all-capital word keeps its B)
@@ -176,6 +178,8 @@ def family_of(name: str, type: str) -> tuple[str, str] | None:
     ('LLaMA-2', 'LLaMA')
     >>> family_of("ImageNet-1K", "dataset")[0]
     'ImageNet'
+    >>> family_of("Llama-2-7B-Chat", "method")[0], family_of("Mistral-7B-Instruct", "method")[0]
+    ('Llama-2-7B', 'Mistral-7B')
     >>> family_of("ResNet", "method") is None
     True
     """
@@ -184,14 +188,16 @@ def family_of(name: str, type: str) -> tuple[str, str] | None:
     name = name.strip()
     if entity_key(name) in _NO_FAMILY:
         return None
-    for rx in (_SIZE_SUFFIX, _PARAM_SUFFIX, _B_SUFFIX, _MULTI_SUFFIX, _VERSION_SUFFIX):
+    for rx in (_TUNED_SUFFIX, _SIZE_SUFFIX, _PARAM_SUFFIX, _B_SUFFIX, _MULTI_SUFFIX, _VERSION_SUFFIX):
+        if rx is _TUNED_SUFFIX and type != "method":
+            continue
         m = rx.match(name)
         if m:
             base = m.group("base").rstrip("-_ ")
             key = entity_key(base)
             letters = sum(c.isalpha() for c in base)
             # "T5-11B" -> "T5": a letter-digit model name is a family when a size is stripped
-            short_ok = rx in (_SIZE_SUFFIX, _PARAM_SUFFIX) and key in _NO_FAMILY
+            short_ok = rx in (_TUNED_SUFFIX, _SIZE_SUFFIX, _PARAM_SUFFIX) and key in _NO_FAMILY
             if (letters < 2 and not short_ok) or key == entity_key(name) or key in _NOT_A_FAMILY:
                 return None
             return base, key

@@ -105,17 +105,32 @@ def test_sorted_by_name(data, entity_type):
     assert names == sorted(names, key=lambda n: (n.casefold(), n))
 
 
+def _generated_from(entry: dict, other: str, form: str) -> bool:
+    """Whether the pipeline already matches ``form`` through the spelling variants of ``other``.
+
+    Such a form must not be listed. Forms it cannot generate are listed even when they fold alike: a
+    different tokenisation (``Tanks & Temples`` next to ``Tanks&Temples``, ``state-space model`` next to
+    ``State Space Model``) or, when both are case-exact, a different case (``MAP`` next to ``mAP``).
+    """
+    from extract.components.gazetteer import name_variants
+
+    variants = name_variants(other, entry["type"])
+    if is_exact(entry, other) and is_exact(entry, form):
+        return form in variants
+    return form.lower() in {v.lower() for v in variants}
+
+
 @pytest.mark.parametrize("entity_type", list(FILES))
 def test_no_duplicate_surface_forms_within_type(data, entity_type):
     owner: dict[str, str] = {}
     problems = []
     for e in data[entity_type]:
-        seen_here = set()
+        seen_here: dict[str, list[str]] = {}
         for f in forms(e):
             k = fold(f)
-            if k in seen_here:
+            if any(_generated_from(e, g, f) for g in seen_here.get(k, ())):
                 problems.append(f"{e['name']}: {f!r} repeats another form of the same entry")
-            seen_here.add(k)
+            seen_here.setdefault(k, []).append(f)
             if k in owner and owner[k] != e["name"]:
                 problems.append(f"{f!r} in {e['name']!r} collides with {owner[k]!r}")
             owner.setdefault(k, e["name"])

@@ -62,13 +62,53 @@ def _core(sf: str) -> str:
     return sf
 
 
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "or", "in", "on", "for", "to", "with", "by", "we",
+                             "from", "at", "via"})
+_WORD_SPAN = re.compile(r"[^\s]+")
+_WORD_PARTS = re.compile(r"[^\W_]+")
+
+
+def _initials_start(letters: str, candidate: str) -> int | None:
+    """Start of the shortest run of final words whose initials spell ``letters`` (function words may be
+    skipped): "Proximal Policy Optimization" for PPO, "Abstraction and Reasoning Corpus" for ARC."""
+    words = list(_WORD_SPAN.finditer(candidate))
+    for k in range(1, min(len(words), len(letters) + 5) + 1):
+        first = words[-k]
+        head = _WORD_PARTS.findall(first.group())
+        if not head or head[0].lower() in _FUNCTION_WORDS:
+            continue
+        parts = [q for w in words[-k:] for q in _WORD_PARTS.findall(w.group())]
+        every = "".join(q[0] for q in parts).lower()
+        content = "".join(q[0] for q in parts if q.lower() not in _FUNCTION_WORDS).lower()
+        if letters in (every, content):
+            return first.start()
+        if len(content) > len(letters):
+            break
+    return None
+
+
 def best_long_form(sf: str, candidate: str) -> int | None:
-    """Start offset in ``candidate`` of the best long form for ``sf`` (Schwartz-Hearst), or ``None``.
+    """Start offset in ``candidate`` of the best long form for ``sf``, or ``None``.
+
+    Word initials first ("Proximal Policy Optimization" for PPO, not "Policy Optimization", whose
+    letters also hold P, P, O), else Schwartz-Hearst, whose first letter must start a word that is not a
+    function word ("Abstraction and Reasoning Corpus" for ARC, not "and Reasoning Corpus").
 
     >>> c = "our method called Sparse masKed modeling"
     >>> c[best_long_form("SparK", c):]
     'Sparse masKed modeling'
+    >>> c = "we train with Proximal Policy Optimization"
+    >>> c[best_long_form("PPO", c):]
+    'Proximal Policy Optimization'
+    >>> c = "we introduce the Abstraction and Reasoning Corpus"
+    >>> c[best_long_form("ARC", c):]
+    'Abstraction and Reasoning Corpus'
     """
+    letters = "".join(c for c in sf if c.isalnum()).lower()
+    if letters.isalpha():
+        off = _initials_start(letters, candidate)
+        if off is not None:
+            return off
     s = len(sf) - 1
     lpos = len(candidate) - 1
     while s >= 0:
@@ -77,7 +117,7 @@ def best_long_form(sf: str, candidate: str) -> int | None:
             s -= 1
             continue
         while (lpos >= 0 and candidate[lpos].lower() != ch) or (
-            s == 0 and lpos > 0 and candidate[lpos - 1].isalnum()
+            s == 0 and lpos > 0 and (candidate[lpos - 1].isalnum() or _function_word_at(candidate, lpos))
         ):
             lpos -= 1
         if lpos < 0:
@@ -85,6 +125,12 @@ def best_long_form(sf: str, candidate: str) -> int | None:
         lpos -= 1
         s -= 1
     return candidate.rfind(" ", 0, lpos + 1) + 1
+
+
+def _function_word_at(text: str, i: int) -> bool:
+    """Whether the word starting at ``i`` is a function word ("and" of "and Reasoning Corpus")."""
+    m = _WORD_SPAN.match(text, i)  # the whole token: "And-Or graph" keeps its "And"
+    return bool(m) and m.group().strip(",.;:").lower() in _FUNCTION_WORDS
 
 
 def _valid_pair(sf: str, lf: str) -> bool:

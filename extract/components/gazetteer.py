@@ -50,6 +50,8 @@ def _is_mixed_case(name: str) -> bool:
     """A word with capitals after its first letter and lower-case letters (``QuALITY``, ``MultiPL-E``)."""
     return any(any(c.isupper() for c in w[1:]) and any(c.islower() for c in w) for w in re.split(r"[\s\-]", name))
 _PLURAL_TYPES = ("method", "task", "metric")
+# "-Chat", "-Instruct", "-it" after a model name: the tuned release of that model, one entity of its family
+_TUNED_VARIANT = re.compile(r"-(?:Chat|Instruct|Base|it|IT|SFT|RLHF|DPO|Preview|Pro|Flash|Ultra|Turbo|mini|Mini|Lite)(?![\w\-])")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
 
 
@@ -254,7 +256,9 @@ class GazetteerMatcher:
                 end = last.idx + len(last)
                 if entry.mixed_case and matcher is self.lower:
                     surface = text[start:end]
-                    if sum(c.isupper() for c in surface) < 2 and not any(c.isdigit() for c in surface):
+                    # lower case "quality" is not QuALITY; title case "Imagenet" / "Deepseek" is ImageNet / DeepSeek
+                    if (sum(c.isupper() for c in surface) < 2 and not surface[:1].isupper()
+                            and not any(c.isdigit() for c in surface)):
                         continue
                 if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
                     # inside a longer hyphenated name ("Tiny-ImageNet", "Video-LLaVA"): a capitalised
@@ -264,10 +268,15 @@ class GazetteerMatcher:
                     if prefix[:1].isupper() and prefix[1:].islower():
                         continue
                 generic = entry.generic
+                key, canonical, family = entry.key, entry.name, entry.family
+                if entry.type == "method" and text.startswith("-", end):
+                    v = _TUNED_VARIANT.match(text, end)
+                    if v:  # "Qwen-VL-Chat", "Mistral-7B-Instruct": a tuned variant of the matched model
+                        end, key, canonical, family = v.end(), None, None, entry.name
                 st.cands.append(Cand(
                     start, end, entry.type,
                     GAZ_RULE + ("-ambiguous" if ambiguous else "-generic" if generic else ""),
                     P_GAZ_GENERIC if generic else P_GAZ,
                     WEAK if generic else STRONG,
-                    key=entry.key, canonical=entry.name, family=entry.family, entry=entry))
+                    key=key, canonical=canonical, family=family, entry=entry))
         return doc

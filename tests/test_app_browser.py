@@ -154,7 +154,12 @@ def _wait_ready(page, timeout: float = 60) -> None:
 def _graph_frame(page):
     handle = page.wait_for_selector(GRAPH_FRAME, timeout=60_000)
     frame = handle.content_frame()
-    frame.wait_for_function("window.network && window.litkgSettled === true", timeout=60_000)
+    # the graph page's CSP forbids eval, which wait_for_function needs when its first poll fails:
+    # poll from Python instead (frame.evaluate is not subject to the page's CSP)
+    deadline = time.monotonic() + 60
+    while not frame.evaluate("!!window.network && window.litkgSettled === true"):
+        assert time.monotonic() < deadline, "the graph never settled"
+        time.sleep(0.1)
     return frame
 
 

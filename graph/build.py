@@ -70,12 +70,18 @@ def build(
     scheduler: str | None = None,
     extractor: ExtractorLike | None = None,
     progress: ProgressFn | None = None,
+    communities: bool = True,
 ) -> WriteStats:
     """Build or update the database at ``db_path`` from ``sources``.
 
     Incremental: papers whose content and extractor version are unchanged are not
     re-extracted; each batch is one transaction, so an interrupted build leaves a
     consistent database and a re-run completes it.
+
+    When the graph changed, the end of the build (:meth:`GraphWriter.finalize`) also computes the
+    paper communities into their tables (``communities=False`` skips that: the app then computes them
+    on first use); an unchanged graph whose stored communities are stale gets them computed.
+    ``stats.finalize_seconds`` and ``stats.communities_seconds`` say how long that took.
 
     Raises
     ------
@@ -184,7 +190,11 @@ def build(
             parallel.close()
             parallel = None
         if writer.needs_finalize():
-            writer.finalize()
+            writer.finalize(communities=communities)
+            stats.finalize_seconds = writer.finalize_seconds
+            stats.communities_seconds = writer.communities_seconds
+        elif communities and writer.communities_stale():
+            stats.communities_seconds = writer.update_communities()
     finally:
         if parallel is not None:
             parallel.close()

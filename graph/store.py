@@ -83,6 +83,8 @@ class WriteStats:
     code_links: int = 0
     results: int = 0
     seconds: float = 0.0
+    finalize_seconds: float | None = None  # None: nothing to finalize
+    communities_seconds: float | None = None  # None: not computed (unchanged graph, or --no-communities)
     skipped_records: list[str] = field(default_factory=list)
 
     @property
@@ -117,7 +119,7 @@ class _BatchRows:
         )
         conn.executemany(
             "INSERT OR IGNORE INTO mentions(paper_id, entity_id, surface, field, start, end, sent_start, sent_end, "
-            "sentence, role, rule) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "role, rule) VALUES (?,?,?,?,?,?,?,?,?,?)",
             self.mentions,
         )
         conn.executemany(
@@ -370,7 +372,7 @@ class GraphWriter:
         for m in ex.mentions:
             eid = self.entity_id(m.key, m.canonical, m.type, m.family_key, m.family)
             mention_rows.append(
-                (paper_id, eid, m.text, m.field, m.start, m.end, m.sent_start, m.sent_end, m.sentence, m.role, m.rule)
+                (paper_id, eid, m.text, m.field, m.start, m.end, m.sent_start, m.sent_end, m.role, m.rule)
             )
             if m.text != m.canonical:
                 alias_rows.add((entity_key(m.text), m.text, eid, "extracted"))
@@ -428,34 +430,61 @@ class GraphWriter:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'dirty'").fetchone()
         return bool(row and row[0] == "1")
 
-    def finalize(self, *, aliases_applied: Iterable[tuple[str, str, str]] = ()) -> None:
+    def finalize(self, *, aliases_applied: Iterable[tuple[str, str, str]] = (), communities: bool = True) -> None:
         """Bring corpus-wide derived data up to date, in one transaction.
 
         1. merge an entity into another when its key is an abbreviation (or user alias) of
            exactly one other entity ("MIM" -> "masked image modeling");
-        2. recompute ``paper_count``; drop entities no paper mentions and no variant needs;
-        3. rebuild the entity full-text index; record build time and clear ``dirty``.
+        2. recompute ``paper_count`` (writing only the counts that changed); drop entities no
+           paper mentions and no variant needs;
+        3. rewrite the entity full-text rows of the entities listed in ``entities_fts_todo``
+           (the paper index is kept up to date by triggers as papers are written);
+        4. compute the communities into their tables (``communities=False`` marks them stale:
+           queries then compute them in-process); record build time and clear ``dirty``.
+
+        ``finalize_seconds`` and ``communities_seconds`` (``None`` when skipped) say how long it took.
         """
+        from graph import communities as comm
+
         t0 = time.time()
+        self.communities_seconds: float | None = None
         with self.conn:
             self._merge_abbreviations()
             c = self.conn
             self._link_results()
+            c.execute("CREATE TEMP TABLE IF NOT EXISTS _counts(entity_id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+            c.execute("DELETE FROM _counts")
+            c.execute("INSERT INTO _counts SELECT entity_id, count(*) FROM paper_entity GROUP BY entity_id")
             c.execute(
-                "UPDATE entities SET paper_count = (SELECT count(*) FROM paper_entity pe WHERE pe.entity_id = entities.id)"
+                "UPDATE entities SET paper_count = coalesce((SELECT n FROM _counts WHERE entity_id = entities.id), 0) "
+                "WHERE paper_count IS NOT coalesce((SELECT n FROM _counts WHERE entity_id = entities.id), 0)"
             )
+            c.execute("DELETE FROM _counts")
             c.execute(
                 "DELETE FROM entities WHERE paper_count = 0 AND id NOT IN "
                 "(SELECT family_id FROM entities WHERE family_id IS NOT NULL) "
                 "AND id NOT IN (SELECT entity_id FROM aliases WHERE source = 'user')"
             )
             c.execute("DELETE FROM aliases WHERE entity_id NOT IN (SELECT id FROM entities)")
-            c.execute("DELETE FROM entities_fts")
+            rebuild = c.execute("SELECT 1 FROM meta WHERE key = 'fts_rebuild' AND value = '1'").fetchone()
+            if rebuild:
+                # a file migrated from schema 1 in the middle of a build: its indexes were never finished
+                c.execute("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')")
+                c.execute("DELETE FROM entities_fts")
+                c.execute("INSERT OR IGNORE INTO entities_fts_todo(entity_id) SELECT id FROM entities")
+                c.execute("DELETE FROM meta WHERE key = 'fts_rebuild'")
+            else:
+                c.execute("DELETE FROM entities_fts WHERE rowid IN (SELECT entity_id FROM entities_fts_todo)")
             c.execute(
                 "INSERT INTO entities_fts(rowid, name, aliases) SELECT e.id, e.name, "
-                "(SELECT group_concat(alias, ' | ') FROM aliases a WHERE a.entity_id = e.id) FROM entities e"
+                "(SELECT group_concat(alias, ' | ') FROM aliases a WHERE a.entity_id = e.id) "
+                "FROM entities_fts_todo t JOIN entities e ON e.id = t.entity_id"
             )
-            c.execute("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')")
+            c.execute("DELETE FROM entities_fts_todo")
+            if communities:
+                self.communities_seconds = comm.write_communities(c)
+            else:
+                comm.mark_stale(c)
             for key, value in (("dirty", "0"), ("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
                                ("extractor_version", self.version)):
                 c.execute(
@@ -464,6 +493,19 @@ class GraphWriter:
                 )
         self._entity_ids.clear()
         self.finalize_seconds = time.time() - t0
+
+    def communities_stale(self) -> bool:
+        """The stored communities do not describe the graph (a build with ``--no-communities``, a migrated file)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'communities_stale'").fetchone()
+        return bool(row and row[0] == "1")
+
+    def update_communities(self) -> float:
+        """Compute the communities into their tables (one transaction); returns seconds."""
+        from graph import communities as comm
+
+        with self.conn:
+            self.communities_seconds = comm.write_communities(self.conn)
+        return self.communities_seconds
 
     def _link_results(self) -> None:
         """Link result names to entities created after the result was written (later in the same batch)."""

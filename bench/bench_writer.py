@@ -61,13 +61,13 @@ def sizes(db: Path) -> dict[str, int]:
 
 
 def write_all(db_path: Path, version: str, papers, extractions, batch_size: int) -> dict:
-    from graph.build import CACHE_KIB
+    from graph.build import tune_writer
     from graph.db import open_db
     from graph.store import GraphWriter, WriteStats
 
     by_item = {(p.title, p.abstract): ex for p, ex in zip(papers, extractions, strict=True)}
     db = open_db(db_path)
-    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    tune_writer(db)
     writer = GraphWriter(db, version)
     stats = WriteStats()
     plan_s = write_s = 0.0

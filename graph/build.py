@@ -34,6 +34,15 @@ class ExtractorLike(Protocol):
 ProgressFn = Callable[[WriteStats], None]
 
 
+def tune_writer(db) -> None:
+    """Connection settings for the build's writer.
+
+    A larger page cache (SQLite's default is 2 MB): the entity-ordered indexes of mentions and edges
+    take inserts all over the file.
+    """
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
 def batched(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
     it = iter(items)
     while batch := list(islice(it, size)):
@@ -117,9 +126,7 @@ def build(
             workers, papers=estimate_papers(sources) if str(workers).strip().lower() == "auto" else None
         )
     db = open_db(db_path)
-    # A larger page cache for the writer (SQLite's default is 2 MB): the entity-ordered indexes of mentions
-    # and edges take inserts all over the file.
-    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    tune_writer(db)
     parallel = None
     try:
         writer = GraphWriter(db, version)

@@ -182,8 +182,7 @@ def write_communities(conn: sqlite3.Connection, *, seed: int = SEED) -> float:
         [(c["id"], r, pid) for c in found for r, pid in enumerate(c["papers"])],
     )
     seconds = time.perf_counter() - t0
-    for key, value in (("communities_stale", "0"), ("communities_seed", str(seed)),
-                       ("communities_seconds", f"{seconds:.2f}")):
+    for key, value in (("communities_stale", "0"), ("communities_seed", str(seed))):
         conn.execute(
             "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),

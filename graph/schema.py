@@ -148,9 +148,11 @@ CREATE INDEX IF NOT EXISTS idx_results_paper ON results(paper_id);
 CREATE INDEX IF NOT EXISTS idx_community_papers_paper ON community_papers(paper_id);
 """
 
-# Full-text search. papers_fts is an external-content FTS5 table over papers, kept in step row by row by
-# triggers (a changed paper's old text is 'delete'd, the new one inserted), so a small update to a large
-# database does not rewrite the index. entities_fts (name, ' | '-joined aliases) is rewritten by
+# Full-text search. papers_fts is an external-content FTS5 table over papers, kept in step incrementally:
+# the writer indexes each batch's new papers in one INSERT ... SELECT (five times cheaper than a per-row
+# trigger), triggers 'delete' a changed or deleted paper's old text and index the new one, and finalize
+# indexes any rows appended without the writer (rowid above the index's largest). A small update to a
+# large database does not rewrite the index. entities_fts (name, ' | '-joined aliases) is rewritten by
 # finalize for the entities that triggers list in entities_fts_todo (new, renamed, deleted, alias added
 # or removed).
 FTS = """
@@ -160,9 +162,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS papers_fts USING fts5(
 CREATE VIRTUAL TABLE IF NOT EXISTS entities_fts USING fts5(
     name, aliases, tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER IF NOT EXISTS papers_fts_insert AFTER INSERT ON papers BEGIN
-    INSERT INTO papers_fts(rowid, title, abstract) VALUES (new.rowid, new.title, new.abstract);
-END;
 CREATE TRIGGER IF NOT EXISTS papers_fts_delete AFTER DELETE ON papers BEGIN
     INSERT INTO papers_fts(papers_fts, rowid, title, abstract) VALUES ('delete', old.rowid, old.title, old.abstract);
 END;
@@ -230,7 +229,7 @@ VIEW_NAMES = ("paper_entities", "entity_papers", "shared_entities", "mention_evi
               "entity_families", "leaderboard")
 TABLE_NAMES = ("meta", "papers", "paper_sources", "entities", "aliases", "mentions", "paper_entity", "code_links", "results",
                "communities", "community_entities", "community_papers", "entities_fts_todo")
-TRIGGER_NAMES = ("papers_fts_insert", "papers_fts_delete", "papers_fts_update", "entities_fts_on_insert",
+TRIGGER_NAMES = ("papers_fts_delete", "papers_fts_update", "entities_fts_on_insert",
                  "entities_fts_on_delete", "entities_fts_on_rename", "entities_fts_on_alias_insert",
                  "entities_fts_on_alias_delete", "entities_fts_on_alias_update")
 

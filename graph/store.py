@@ -155,6 +155,7 @@ class GraphWriter:
         self.version = version
         self.seen_ids: set[str] = set()  # papers written or confirmed during this run
         self._entity_ids: dict[str, int] = {}
+        self._absent: set[str] = set()  # keys known (this batch) to have no entity yet
 
     # ---- planning -----------------------------------------------------------------------------
     def _find_existing(self, paper: Paper) -> tuple[str, str, str | None] | None:
@@ -265,6 +266,10 @@ class GraphWriter:
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
                 )
             rows = _BatchRows()
+            self._absent.clear()
+            self._prefetch_entities(
+                k for p in changed for m in extractions[p.paper_id].mentions for k in (m.key, m.family_key)
+            )
             # New papers first, in order (a duplicate later in the batch may fill in their missing fields).
             self._insert_papers([p for p in plans if p.action == "new"])
             for plan in plans:
@@ -310,10 +315,16 @@ class GraphWriter:
     def _insert_papers(self, plans: Sequence[PaperPlan]) -> None:
         if not plans:
             return
+        (last,) = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM papers").fetchone()
         self.conn.executemany(
             "INSERT INTO papers(title, abstract, year, url, doi, arxiv_id, authors, title_key, content_hash, "
             "extractor_version, empty_abstract, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [self._paper_row(plan) for plan in plans],
+        )
+        # the new rows have the rowids above the previous largest: index them in one statement
+        self.conn.execute(
+            "INSERT INTO papers_fts(rowid, title, abstract) SELECT rowid, title, abstract FROM papers WHERE rowid > ?",
+            (last,),
         )
 
     def _write_paper(self, plan: PaperPlan) -> None:
@@ -335,11 +346,14 @@ class GraphWriter:
         if cached is not None:
             return cached
         cur = self.conn.cursor()
-        row = cur.execute("SELECT id FROM entities WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            row = cur.execute(
-                "SELECT entity_id FROM aliases WHERE alias_key = ? AND source = 'user' LIMIT 1", (key,)
-            ).fetchone()
+        if key in self._absent:  # looked up by _prefetch_entities: neither an entity nor a user alias
+            row = None
+        else:
+            row = cur.execute("SELECT id FROM entities WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                row = cur.execute(
+                    "SELECT entity_id FROM aliases WHERE alias_key = ? AND source = 'user' LIMIT 1", (key,)
+                ).fetchone()
         if row is None:
             family_id = None
             if family_key and family_key != key:
@@ -354,8 +368,28 @@ class GraphWriter:
             )
         else:
             eid = row[0]
+        self._absent.discard(key)
         self._entity_ids[key] = eid
         return eid
+
+    def _prefetch_entities(self, keys: Iterable[str]) -> None:
+        """Resolve a batch's entity keys in a few ``IN`` queries instead of two lookups per new key."""
+        todo = sorted({k for k in keys if k and k not in self._entity_ids})
+        cur = self.conn.cursor()
+        for i in range(0, len(todo), 900):
+            chunk = todo[i:i + 900]
+            marks = ",".join("?" * len(chunk))
+            found = dict(cur.execute(f"SELECT key, id FROM entities WHERE key IN ({marks})", chunk).fetchall())
+            rest = [k for k in chunk if k not in found]
+            if rest:
+                # as the single lookup: the first user alias in (alias_key, entity_id) order
+                found.update(cur.execute(
+                    f"SELECT alias_key, min(entity_id) FROM aliases WHERE alias_key IN ({','.join('?' * len(rest))}) "
+                    "AND source = 'user' GROUP BY alias_key",
+                    rest,
+                ).fetchall())
+            self._entity_ids.update(found)
+            self._absent.update(k for k in chunk if k not in found)
 
     def _write_extraction(
         self, paper_id: str, ex: Extraction, stats: WriteStats, rows: _BatchRows | None = None
@@ -474,6 +508,11 @@ class GraphWriter:
                 c.execute("INSERT OR IGNORE INTO entities_fts_todo(entity_id) SELECT id FROM entities")
                 c.execute("DELETE FROM meta WHERE key = 'fts_rebuild'")
             else:
+                # papers appended by something else than this writer (rowids above the index's largest)
+                c.execute(
+                    "INSERT INTO papers_fts(rowid, title, abstract) SELECT rowid, title, abstract FROM papers "
+                    "WHERE rowid > (SELECT coalesce(max(id), 0) FROM papers_fts_docsize)"
+                )
                 c.execute("DELETE FROM entities_fts WHERE rowid IN (SELECT entity_id FROM entities_fts_todo)")
             c.execute(
                 "INSERT INTO entities_fts(rowid, name, aliases) SELECT e.id, e.name, "
@@ -492,6 +531,7 @@ class GraphWriter:
                     (key, value),
                 )
         self._entity_ids.clear()
+        self._absent.clear()
         self.finalize_seconds = time.time() - t0
 
     def communities_stale(self) -> bool:
@@ -508,18 +548,24 @@ class GraphWriter:
         return self.communities_seconds
 
     def _link_results(self) -> None:
-        """Link result names to entities created after the result was written (later in the same batch)."""
+        """Link result names to entities created after the result was written (later in the same batch).
+
+        One query per column (the name's key computed by a SQL function), so a corpus with many names
+        that never become entities costs a scan, not a Python round trip per row, at every finalize.
+        """
         from extract.canonical import entity_key
 
+        self.conn.create_function("litkg_entity_key", 1, entity_key, deterministic=True)
         for col, name_col in (("method_id", "method"), ("dataset_id", "dataset"), ("metric_id", "metric"),
                               ("baseline_id", "baseline")):
-            rows = self.conn.execute(
-                f"SELECT id, {name_col} FROM results WHERE {col} IS NULL AND {name_col} IS NOT NULL"
+            found = self.conn.execute(
+                f"SELECT eid, id FROM (SELECT r.id, (SELECT x FROM ("
+                f"SELECT e.id AS x FROM entities e WHERE e.key = k.key UNION ALL "
+                f"SELECT a.entity_id FROM aliases a WHERE a.alias_key = k.key) LIMIT 1) AS eid "
+                f"FROM results r JOIN (SELECT id AS rid, litkg_entity_key({name_col}) AS key FROM results "
+                f"WHERE {col} IS NULL AND {name_col} IS NOT NULL) k ON k.rid = r.id) WHERE eid IS NOT NULL"
             ).fetchall()
-            for rid, name in rows:
-                eid = self._lookup_entity(entity_key(name))
-                if eid is not None:
-                    self.conn.execute(f"UPDATE results SET {col} = ? WHERE id = ?", (eid, rid))
+            self.conn.executemany(f"UPDATE results SET {col} = ? WHERE id = ?", found)
 
     def _merge_abbreviations(self) -> None:
         c = self.conn

@@ -1,8 +1,8 @@
 """Opening litkg databases: schema creation, versioning, read-only access.
 
 >>> db = open_db(":memory:")
->>> sorted(t for t in db.table_names() if not t.endswith(("_data", "_idx", "_docsize", "_config", "_content")))[:3]
-['aliases', 'code_links', 'entities']
+>>> sorted(t for t in db.table_names() if not t.endswith(("_data", "_idx", "_docsize", "_config", "_content")))[:4]
+['aliases', 'code_links', 'communities', 'community_entities']
 """
 
 from __future__ import annotations

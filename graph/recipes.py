@@ -95,7 +95,8 @@ RECIPES: list[Recipe] = [
         "mentions_of_entity",
         "Every mention of an entity: where it is, how it was written and the sentence it was read from.",
         "SELECT m.paper_id, p.title, m.field, m.start, m.surface, m.role, m.sentence\n"
-        "FROM mention_evidence m JOIN papers p ON p.id = m.paper_id JOIN entities e ON e.id = m.entity_id\n"
+        "FROM entities e CROSS JOIN paper_entity pe ON pe.entity_id = e.id JOIN papers p ON p.id = pe.paper_id\n"
+        "CROSS JOIN mention_evidence m ON m.paper_id = pe.paper_id AND m.entity_id = e.id\n"
         "WHERE e.name = :entity COLLATE NOCASE ORDER BY p.title, m.field <> 'title', m.start",
     ),
     Recipe(

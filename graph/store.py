@@ -616,8 +616,10 @@ class GraphWriter:
         c = self.conn
         if src == dst:
             return
-        c.execute("UPDATE OR IGNORE mentions SET entity_id = ? WHERE entity_id = ?", (dst, src))
-        c.execute("DELETE FROM mentions WHERE entity_id = ?", (src,))
+        # mentions are keyed by paper: reach src's through its edges (every mention has its paper's edge)
+        of_src = "paper_id IN (SELECT paper_id FROM paper_entity WHERE entity_id = ?) AND entity_id = ?"
+        c.execute(f"UPDATE OR IGNORE mentions SET entity_id = ? WHERE {of_src}", (dst, src, src))
+        c.execute(f"DELETE FROM mentions WHERE {of_src}", (src, src))
         for row in c.execute(
             "SELECT paper_id, role, mentions, sentence FROM paper_entity WHERE entity_id = ?", (src,)
         ).fetchall():

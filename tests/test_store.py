@@ -106,6 +106,10 @@ def test_abbreviation_in_another_paper_merges_into_long_form(tmp_path):
     assert rows(db, "SELECT name, paper_count FROM entities") == [("masked image modeling", 2)]
     aliases = {r[0] for r in rows(db, "SELECT alias FROM aliases")}
     assert "MIM" in aliases
+    # the bare paper's mention moved with its edge
+    assert rows(db, "SELECT p.title, e.name, m.surface FROM mentions m JOIN papers p ON p.id = m.paper_id "
+                    "JOIN entities e ON e.id = m.entity_id ORDER BY p.title") == [
+        ("Bare", "masked image modeling", "MIM"), ("Defines", "masked image modeling", "masked image modeling")]
     db.conn.close()
 
 

@@ -115,7 +115,9 @@ MIGRATIONS: dict[int, str] = {
     # communities move into tables (stale until the next build computes them);
     # the full-text indexes are kept up to date incrementally, so a file left 'dirty' by an interrupted v1
     # build (whose index was to be rebuilt at its end) has them rebuilt once by the next finalize.
-    # (The space of the dropped column is reused by later writes; VACUUM returns it to the file system.)
+    # The new mentions table is spelled out (not taken from graph/schema.py) so that this step stays what it
+    # was when later versions change the schema. The old table's pages are reused by later writes; VACUUM
+    # returns them to the file system.
     1: """
     CREATE TABLE mentions_v2 (
         paper_id   TEXT NOT NULL REFERENCES papers(id),

@@ -8,8 +8,9 @@ Version 2 (for million-paper corpora): the evidence sentence of a mention is no 
 stored in ``mentions`` (its offsets locate it in the title or abstract; the
 ``mention_evidence`` view yields it); communities are computed by the build into
 ``communities`` / ``community_entities`` / ``community_papers``; the paper full-text
-index is kept up to date row by row by triggers, and the entity one for the entities
-listed in ``entities_fts_todo``.
+index is kept up to date as papers are written, and finalize refreshes paper counts and
+search rows only for the entities listed in ``entities_todo`` (so a small update to a
+large database costs little).
 """
 
 from __future__ import annotations
@@ -126,8 +127,10 @@ CREATE TABLE IF NOT EXISTS community_papers (
     paper_id     TEXT NOT NULL REFERENCES papers(id),
     PRIMARY KEY (community_id, rank)
 ) WITHOUT ROWID;
--- Entities whose row in entities_fts must be rewritten by the next finalize (filled by triggers).
-CREATE TABLE IF NOT EXISTS entities_fts_todo (
+-- Entities whose paper_count and entities_fts row the next finalize must refresh: filled by triggers
+-- (entity created, renamed or deleted; alias added, moved or removed) and by the writer (edges written,
+-- deleted or merged).
+CREATE TABLE IF NOT EXISTS entities_todo (
     entity_id INTEGER PRIMARY KEY
 );
 """
@@ -153,8 +156,7 @@ CREATE INDEX IF NOT EXISTS idx_community_papers_paper ON community_papers(paper_
 # trigger), triggers 'delete' a changed or deleted paper's old text and index the new one, and finalize
 # indexes any rows appended without the writer (rowid above the index's largest). A small update to a
 # large database does not rewrite the index. entities_fts (name, ' | '-joined aliases) is rewritten by
-# finalize for the entities that triggers list in entities_fts_todo (new, renamed, deleted, alias added
-# or removed).
+# finalize for the entities listed in entities_todo.
 FTS = """
 CREATE VIRTUAL TABLE IF NOT EXISTS papers_fts USING fts5(
     title, abstract, content='papers', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
@@ -169,24 +171,24 @@ CREATE TRIGGER IF NOT EXISTS papers_fts_update AFTER UPDATE OF title, abstract O
     INSERT INTO papers_fts(papers_fts, rowid, title, abstract) VALUES ('delete', old.rowid, old.title, old.abstract);
     INSERT INTO papers_fts(rowid, title, abstract) VALUES (new.rowid, new.title, new.abstract);
 END;
-CREATE TRIGGER IF NOT EXISTS entities_fts_on_insert AFTER INSERT ON entities BEGIN
-    INSERT OR IGNORE INTO entities_fts_todo(entity_id) VALUES (new.id);
+CREATE TRIGGER IF NOT EXISTS entities_todo_on_insert AFTER INSERT ON entities BEGIN
+    INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (new.id);
 END;
-CREATE TRIGGER IF NOT EXISTS entities_fts_on_delete AFTER DELETE ON entities BEGIN
-    INSERT OR IGNORE INTO entities_fts_todo(entity_id) VALUES (old.id);
+CREATE TRIGGER IF NOT EXISTS entities_todo_on_delete AFTER DELETE ON entities BEGIN
+    INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (old.id);
 END;
-CREATE TRIGGER IF NOT EXISTS entities_fts_on_rename AFTER UPDATE OF name ON entities BEGIN
-    INSERT OR IGNORE INTO entities_fts_todo(entity_id) VALUES (new.id);
+CREATE TRIGGER IF NOT EXISTS entities_todo_on_rename AFTER UPDATE OF name ON entities BEGIN
+    INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (new.id);
 END;
-CREATE TRIGGER IF NOT EXISTS entities_fts_on_alias_insert AFTER INSERT ON aliases BEGIN
-    INSERT OR IGNORE INTO entities_fts_todo(entity_id) VALUES (new.entity_id);
+CREATE TRIGGER IF NOT EXISTS entities_todo_on_alias_insert AFTER INSERT ON aliases BEGIN
+    INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (new.entity_id);
 END;
-CREATE TRIGGER IF NOT EXISTS entities_fts_on_alias_delete AFTER DELETE ON aliases BEGIN
-    INSERT OR IGNORE INTO entities_fts_todo(entity_id) VALUES (old.entity_id);
+CREATE TRIGGER IF NOT EXISTS entities_todo_on_alias_delete AFTER DELETE ON aliases BEGIN
+    INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (old.entity_id);
 END;
-CREATE TRIGGER IF NOT EXISTS entities_fts_on_alias_update AFTER UPDATE OF entity_id, alias ON aliases BEGIN
-    INSERT OR IGNORE INTO entities_fts_todo(entity_id) VALUES (old.entity_id);
-    INSERT OR IGNORE INTO entities_fts_todo(entity_id) VALUES (new.entity_id);
+CREATE TRIGGER IF NOT EXISTS entities_todo_on_alias_update AFTER UPDATE OF entity_id, alias ON aliases BEGIN
+    INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (old.entity_id);
+    INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (new.entity_id);
 END;
 """
 
@@ -228,10 +230,10 @@ CREATE VIEW IF NOT EXISTS leaderboard AS
 VIEW_NAMES = ("paper_entities", "entity_papers", "shared_entities", "mention_evidence", "entity_code_links",
               "entity_families", "leaderboard")
 TABLE_NAMES = ("meta", "papers", "paper_sources", "entities", "aliases", "mentions", "paper_entity", "code_links", "results",
-               "communities", "community_entities", "community_papers", "entities_fts_todo")
-TRIGGER_NAMES = ("papers_fts_delete", "papers_fts_update", "entities_fts_on_insert",
-                 "entities_fts_on_delete", "entities_fts_on_rename", "entities_fts_on_alias_insert",
-                 "entities_fts_on_alias_delete", "entities_fts_on_alias_update")
+               "communities", "community_entities", "community_papers", "entities_todo")
+TRIGGER_NAMES = ("papers_fts_delete", "papers_fts_update", "entities_todo_on_insert",
+                 "entities_todo_on_delete", "entities_todo_on_rename", "entities_todo_on_alias_insert",
+                 "entities_todo_on_alias_delete", "entities_todo_on_alias_update")
 
 # SQL for a mention's evidence sentence, given the mention ``m`` and its paper ``p`` (as in mention_evidence).
 MENTION_SENTENCE_SQL = (

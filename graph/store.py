@@ -112,6 +112,7 @@ class _BatchRows:
     edges: list[tuple] = field(default_factory=list)
     code_links: list[tuple] = field(default_factory=list)
     results: list[tuple] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)  # entities whose paper count changes
 
     def flush(self, conn) -> None:
         conn.executemany(
@@ -134,7 +135,8 @@ class _BatchRows:
             "baseline, value, unit, kind, value_text, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             self.results,
         )
-        for rows in (self.sources, self.mentions, self.edges, self.code_links, self.results):
+        conn.executemany("INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (?)", [(e,) for e in self.touched])
+        for rows in (self.sources, self.mentions, self.edges, self.code_links, self.results, self.touched):
             rows.clear()
 
 
@@ -336,6 +338,10 @@ class GraphWriter:
             "content_hash=?, extractor_version=?, empty_abstract=? WHERE id=?",
             self._paper_row(plan),
         )
+        self.conn.execute(
+            "INSERT OR IGNORE INTO entities_todo(entity_id) SELECT entity_id FROM paper_entity WHERE paper_id = ?",
+            (plan.paper_id,),
+        )
         for table in ("mentions", "paper_entity", "code_links", "results"):
             self.conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (plan.paper_id,))
 
@@ -424,10 +430,12 @@ class GraphWriter:
                     edge[4], edge[5] = m.sentence, (m.field == "title", m.start)
         rows.mentions.extend(mention_rows)
         rows.edges.extend(e[:5] for e in edges.values())
+        rows.touched.update(edges)
         # Aliases now: a later paper's result may be resolved through them.
         self.conn.executemany(
             "INSERT OR IGNORE INTO aliases(alias_key, alias, entity_id, source) VALUES (?,?,?,?)",
-            [a for a in alias_rows if a[0]],
+            # sorted: which spelling of an alias key is kept must not depend on the process's string hashing
+            sorted(a for a in alias_rows if a[0]),
         )
         rows.code_links.extend(
             (paper_id, c.url, c.host, c.owner, c.repo, c.kind, c.sentence) for c in ex.code_links
@@ -469,11 +477,11 @@ class GraphWriter:
 
         1. merge an entity into another when its key is an abbreviation (or user alias) of
            exactly one other entity ("MIM" -> "masked image modeling");
-        2. recompute ``paper_count`` (writing only the counts that changed); drop entities no
-           paper mentions and no variant needs;
-        3. rewrite the entity full-text rows of the entities listed in ``entities_fts_todo``
-           (the paper index is kept up to date by triggers as papers are written);
-        4. compute the communities into their tables (``communities=False`` marks them stale:
+        2. for the entities listed in ``entities_todo`` (those whose edges, aliases or names
+           changed): recompute ``paper_count``, drop those no paper mentions and no variant
+           needs, rewrite their full-text rows (the paper index is kept up to date as papers
+           are written; rows appended by another writer are indexed here);
+        3. compute the communities into their tables (``communities=False`` marks them stale:
            queries then compute them in-process); record build time and clear ``dirty``.
 
         ``finalize_seconds`` and ``communities_seconds`` (``None`` when skipped) say how long it took.
@@ -483,29 +491,28 @@ class GraphWriter:
         t0 = time.time()
         self.communities_seconds: float | None = None
         with self.conn:
-            self._merge_abbreviations()
             c = self.conn
-            self._link_results()
-            c.execute("CREATE TEMP TABLE IF NOT EXISTS _counts(entity_id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
-            c.execute("DELETE FROM _counts")
-            c.execute("INSERT INTO _counts SELECT entity_id, count(*) FROM paper_entity GROUP BY entity_id")
-            c.execute(
-                "UPDATE entities SET paper_count = coalesce((SELECT n FROM _counts WHERE entity_id = entities.id), 0) "
-                "WHERE paper_count IS NOT coalesce((SELECT n FROM _counts WHERE entity_id = entities.id), 0)"
-            )
-            c.execute("DELETE FROM _counts")
-            c.execute(
-                "DELETE FROM entities WHERE paper_count = 0 AND id NOT IN "
-                "(SELECT family_id FROM entities WHERE family_id IS NOT NULL) "
-                "AND id NOT IN (SELECT entity_id FROM aliases WHERE source = 'user')"
-            )
-            c.execute("DELETE FROM aliases WHERE entity_id NOT IN (SELECT id FROM entities)")
             rebuild = c.execute("SELECT 1 FROM meta WHERE key = 'fts_rebuild' AND value = '1'").fetchone()
             if rebuild:
-                # a file migrated from schema 1 in the middle of a build: its indexes were never finished
+                # a file migrated from schema 1 in the middle of a build: its indexes and counts were never finished
+                c.execute("INSERT OR IGNORE INTO entities_todo(entity_id) SELECT id FROM entities")
+            self._merge_abbreviations()
+            self._link_results()
+            # Paper counts, unused entities and search rows: only for the entities that changed.
+            todo = "SELECT entity_id FROM entities_todo"
+            c.execute(
+                "UPDATE entities SET paper_count = (SELECT count(*) FROM paper_entity pe WHERE pe.entity_id = entities.id) "
+                f"WHERE id IN ({todo})"
+            )
+            c.execute(
+                f"DELETE FROM entities WHERE id IN ({todo}) AND paper_count = 0 "
+                "AND NOT EXISTS (SELECT 1 FROM entities v WHERE v.family_id = entities.id) "
+                "AND id NOT IN (SELECT entity_id FROM aliases WHERE source = 'user')"
+            )
+            c.execute(f"DELETE FROM aliases WHERE entity_id IN ({todo}) AND entity_id NOT IN (SELECT id FROM entities)")
+            if rebuild:
                 c.execute("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')")
                 c.execute("DELETE FROM entities_fts")
-                c.execute("INSERT OR IGNORE INTO entities_fts_todo(entity_id) SELECT id FROM entities")
                 c.execute("DELETE FROM meta WHERE key = 'fts_rebuild'")
             else:
                 # papers appended by something else than this writer (rowids above the index's largest)
@@ -513,13 +520,13 @@ class GraphWriter:
                     "INSERT INTO papers_fts(rowid, title, abstract) SELECT rowid, title, abstract FROM papers "
                     "WHERE rowid > (SELECT coalesce(max(id), 0) FROM papers_fts_docsize)"
                 )
-                c.execute("DELETE FROM entities_fts WHERE rowid IN (SELECT entity_id FROM entities_fts_todo)")
+                c.execute(f"DELETE FROM entities_fts WHERE rowid IN ({todo})")
             c.execute(
                 "INSERT INTO entities_fts(rowid, name, aliases) SELECT e.id, e.name, "
                 "(SELECT group_concat(alias, ' | ') FROM aliases a WHERE a.entity_id = e.id) "
-                "FROM entities_fts_todo t JOIN entities e ON e.id = t.entity_id"
+                "FROM entities_todo t JOIN entities e ON e.id = t.entity_id"
             )
-            c.execute("DELETE FROM entities_fts_todo")
+            c.execute("DELETE FROM entities_todo")
             if communities:
                 self.communities_seconds = comm.write_communities(c)
             else:
@@ -558,12 +565,12 @@ class GraphWriter:
         self.conn.create_function("litkg_entity_key", 1, entity_key, deterministic=True)
         for col, name_col in (("method_id", "method"), ("dataset_id", "dataset"), ("metric_id", "metric"),
                               ("baseline_id", "baseline")):
+            # the entity with that key, else one with that alias (as _lookup_entity)
             found = self.conn.execute(
-                f"SELECT eid, id FROM (SELECT r.id, (SELECT x FROM ("
-                f"SELECT e.id AS x FROM entities e WHERE e.key = k.key UNION ALL "
-                f"SELECT a.entity_id FROM aliases a WHERE a.alias_key = k.key) LIMIT 1) AS eid "
-                f"FROM results r JOIN (SELECT id AS rid, litkg_entity_key({name_col}) AS key FROM results "
-                f"WHERE {col} IS NULL AND {name_col} IS NOT NULL) k ON k.rid = r.id) WHERE eid IS NOT NULL"
+                "SELECT eid, id FROM (SELECT id, (SELECT x FROM (SELECT e.id AS x FROM entities e WHERE e.key = k "
+                "UNION ALL SELECT a.entity_id FROM aliases a WHERE a.alias_key = k) LIMIT 1) AS eid "
+                f"FROM (SELECT id, litkg_entity_key({name_col}) AS k FROM results "
+                f"WHERE {col} IS NULL AND {name_col} IS NOT NULL)) WHERE eid IS NOT NULL"
             ).fetchall()
             self.conn.executemany(f"UPDATE results SET {col} = ? WHERE id = ?", found)
 
@@ -630,6 +637,7 @@ class GraphWriter:
                 (row[0], dst, row[1], row[2], row[3]),
             )
         c.execute("DELETE FROM paper_entity WHERE entity_id = ?", (src,))
+        c.execute("INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (?), (?)", (src, dst))
         c.execute("UPDATE OR IGNORE aliases SET entity_id = ? WHERE entity_id = ?", (dst, src))
         c.execute("DELETE FROM aliases WHERE entity_id = ?", (src,))
         if results:

@@ -79,7 +79,7 @@ def test_v1_file_is_migrated_on_write_and_keeps_its_data(tmp_path):
     assert schema_version(db) == 2
     assert "sentence" not in {c.name for c in db["mentions"].columns}
     assert db.execute("SELECT count(*) FROM mentions").fetchone()[0] == len(sentences)
-    assert {"communities", "community_entities", "community_papers", "entities_fts_todo"} <= set(db.table_names())
+    assert {"communities", "community_entities", "community_papers", "entities_todo"} <= set(db.table_names())
     assert set(schema.VIEW_NAMES) <= set(db.view_names())
     assert get_meta(db, "communities_stale") == "1"
     assert get_meta(db, "fts_rebuild") is None  # the v1 build had finished: its indexes are complete

@@ -151,7 +151,7 @@ def test_full_text_indexes_follow_updates_without_a_rebuild(tmp_path):
     assert rows(db, "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'zebras'") == [(1,)]
     # entities: ADE20K dropped (no paper), COCO added; only those rows were rewritten
     assert rows(db, "SELECT name FROM entities_fts ORDER BY name") == [("COCO",)]
-    assert rows(db, "SELECT count(*) FROM entities_fts_todo") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM entities_todo") == [(0,)]
     # a paper appended by something else than the writer is indexed by the next finalize
     db.execute("INSERT INTO papers(id, title, abstract, title_key, content_hash) VALUES ('x', 'Giraffes', '', 'g', 'h')")
     db.execute("INSERT INTO meta(key, value) VALUES ('dirty', '1') ON CONFLICT(key) DO UPDATE SET value = '1'")

@@ -199,12 +199,17 @@ def mark_stale(conn: sqlite3.Connection) -> None:
 
 
 def stored_are_fresh(conn: sqlite3.Connection, seed: int = SEED) -> bool:
-    """The stored communities describe the current graph, for this seed."""
+    """The stored communities were computed, for this seed, by the last finalize of the graph.
+
+    While a build is writing (or after one was interrupted: meta ``dirty``) they describe the graph
+    as of the last finished build and are still served: recomputing them in-process at every
+    committed batch would cost the app seconds to a minute each time on a large corpus. A build
+    with ``--no-communities`` and a migrated schema-1 file mark them stale.
+    """
     meta = dict(conn.execute(
-        "SELECT key, value FROM meta WHERE key IN ('communities_stale', 'communities_seed', 'dirty')"
+        "SELECT key, value FROM meta WHERE key IN ('communities_stale', 'communities_seed')"
     ).fetchall())
-    return (meta.get("communities_stale") == "0" and meta.get("dirty", "0") != "1"
-            and meta.get("communities_seed", str(SEED)) == str(seed))
+    return meta.get("communities_stale") == "0" and meta.get("communities_seed", str(SEED)) == str(seed)
 
 
 def read_communities(

@@ -814,9 +814,9 @@ def communities(
     Hub entities and, on large corpora, the most frequent entities beyond a pair budget
     (:data:`COMMUNITY_MAX_PAIRS`) are left out of the projection, so papers linked only through
     frequent entities may be in no cluster. ``litkg build`` computes them (seed 42) into the
-    ``communities`` tables, which this reads; a database whose tables are stale (built with
-    ``--no-communities``, migrated from schema 1, or an interrupted build) or another ``seed``
-    computes them in-process once per database state (:mod:`graph.communities`).
+    ``communities`` tables, which this reads (during a build: as of the last finished one); a
+    database whose tables are stale (built with ``--no-communities``, or migrated from schema 1)
+    or another ``seed`` computes them in-process once per database state (:mod:`graph.communities`).
 
     Returns
     -------

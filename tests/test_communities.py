@@ -135,3 +135,14 @@ def test_entity_in_every_paper_gives_no_zero_weight_louvain():
     conn.execute("INSERT INTO entities(id, key, name, type, paper_count) VALUES (1, 'x', 'X', 'method', 2)")
     conn.executemany("INSERT INTO paper_entity VALUES (?, 1, 'used', 1, 's')", [("a",), ("b",)])
     assert comm.compute_communities(conn) == []  # idf 0: nothing to cluster (networkx would divide by zero)
+
+
+def test_an_unfinished_build_keeps_serving_the_last_finished_communities(tiny_db):
+    before = communities(tiny_db, min_size=1)
+    db = open_db(tiny_db)
+    db.execute("INSERT INTO meta(key, value) VALUES ('dirty', '1') ON CONFLICT(key) DO UPDATE SET value = '1'")  # building
+    db.conn.commit()
+    db.conn.close()
+    model.clear_cache()
+    assert communities(tiny_db, min_size=1) == before
+    assert not model._CACHE  # read from the tables

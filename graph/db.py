@@ -162,8 +162,8 @@ def ensure_schema(db: sqlite_utils.Database, path: str | Path = "") -> None:
         schema.TABLES + schema.INDEXES + schema.FTS + schema.VIEWS,
         # a new file: no papers, so no communities to compute
         "INSERT OR IGNORE INTO meta(key, value) VALUES ('communities_stale', '0');" if version is None else "",
-        "INSERT INTO meta(key, value) VALUES ('schema_version', '%d') "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value;" % schema.SCHEMA_VERSION,
+        f"INSERT INTO meta(key, value) VALUES ('schema_version', '{schema.SCHEMA_VERSION:d}') "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
         "COMMIT;",
     ])
     conn = db.conn

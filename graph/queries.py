@@ -802,7 +802,7 @@ def top(db: str | Path, type: str | None = None, limit: int = 20) -> list[dict[s
 
 
 # ---- communities --------------------------------------------------------------------------------------
-from graph.communities import COMMUNITY_MAX_PAIRS  # noqa: E402  (re-exported: the projection's pair budget)
+from graph.communities import COMMUNITY_MAX_PAIRS as COMMUNITY_MAX_PAIRS  # noqa: E402  (the pair budget, re-exported)
 
 
 def communities(

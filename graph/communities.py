@@ -204,7 +204,8 @@ def stored_are_fresh(conn: sqlite3.Connection, seed: int = SEED) -> bool:
     While a build is writing (or after one was interrupted: meta ``dirty``) they describe the graph
     as of the last finished build and are still served: recomputing them in-process at every
     committed batch would cost the app seconds to a minute each time on a large corpus. A build
-    with ``--no-communities`` and a migrated schema-1 file mark them stale.
+    with ``--no-communities`` and a migrated schema-1 file mark them stale; a file never finalized
+    (e.g. filled directly, as ``bench/synth_graph.py`` does) has none.
     """
     meta = dict(conn.execute(
         "SELECT key, value FROM meta WHERE key IN ('communities_stale', 'communities_seed')"

@@ -160,8 +160,6 @@ def ensure_schema(db: sqlite_utils.Database, path: str | Path = "") -> None:
         "BEGIN IMMEDIATE;",
         *steps,
         schema.TABLES + schema.INDEXES + schema.FTS + schema.VIEWS,
-        # a new file: no papers, so no communities to compute
-        "INSERT OR IGNORE INTO meta(key, value) VALUES ('communities_stale', '0');" if version is None else "",
         f"INSERT INTO meta(key, value) VALUES ('schema_version', '{schema.SCHEMA_VERSION:d}') "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
         "COMMIT;",

@@ -544,7 +544,7 @@ class GraphWriter:
     def communities_stale(self) -> bool:
         """The stored communities do not describe the graph (a build with ``--no-communities``, a migrated file)."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'communities_stale'").fetchone()
-        return bool(row and row[0] == "1")
+        return not (row and row[0] == "0")  # never computed (a file filled by something else) counts as stale
 
     def update_communities(self) -> float:
         """Compute the communities into their tables (one transaction); returns seconds."""

@@ -146,3 +146,19 @@ def test_an_unfinished_build_keeps_serving_the_last_finished_communities(tiny_db
     model.clear_cache()
     assert communities(tiny_db, min_size=1) == before
     assert not model._CACHE  # read from the tables
+
+
+def test_a_file_filled_without_the_writer_computes_in_process(tmp_path):
+    path = tmp_path / "g.db"
+    db = open_db(path)
+    conn = db.conn
+    conn.executemany("INSERT INTO papers(id, title, title_key, content_hash) VALUES (?, ?, ?, '')",
+                     [(p, p.upper(), p) for p in "abcd"])
+    conn.executemany("INSERT INTO entities(id, key, name, type, paper_count) VALUES (?, ?, ?, 'method', 2)",
+                     [(1, "x", "X"), (2, "y", "Y")])
+    conn.executemany("INSERT INTO paper_entity VALUES (?, ?, 'used', 1, 's')", [("a", 1), ("b", 1), ("c", 2), ("d", 2)])
+    conn.commit()
+    assert not comm.stored_are_fresh(conn)
+    conn.close()
+    out = communities(path, min_size=1)
+    assert sorted(sorted(p["paper_id"] for p in c["papers"]) for c in out) == [["a", "b"], ["c", "d"]]

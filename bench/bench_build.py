@@ -12,7 +12,8 @@ measures, each in a fresh process:
 * extract alone: abstracts/s of ``Extractor.pipe`` on a sample of the corpus (one process);
 * the whole build: ``litkg build DB CORPUS`` from an empty database — wall time, abstracts/s, CPU time
   (user + sys, the Dask workers included), peak RSS of the build process (``/usr/bin/time -v``; with
-  ``--workers N`` each worker process is smaller than the writer), database size;
+  ``--workers N`` each worker process is smaller than the writer), database size (and per paper), the
+  seconds of finalize and of its community step (``litkg build``'s report);
 * a re-run over the unchanged corpus;
 * with ``graph/queries.py`` present: median latencies of neighbours / shared / similar / path (through
   ``bench/bench_queries.py``);
@@ -227,6 +228,14 @@ def _rerun(b: dict) -> str:
     return f"{b['rerun_s']:.1f} s"
 
 
+def _finalize(report: dict) -> str:
+    """``litkg build``'s finalize seconds and, in brackets, the community step's (schema 2 builds)."""
+    fin, com = report.get("finalize_seconds"), report.get("communities_seconds")
+    if fin is None:
+        return "–"
+    return f"{fin:.1f} s" + (f" ({com:.1f} s)" if com is not None else "")
+
+
 def markdown(builds: list[dict], extracts: dict[int, dict], comparison: list[dict], apps: dict[int, str],
              note: str = "") -> str:
     lines = [
@@ -237,8 +246,9 @@ def markdown(builds: list[dict], extracts: dict[int, dict], comparison: list[dic
     ]
     lines += [
         "| papers | workers | extract alone: abstracts/s (per CPU-s) | whole build: abstracts/s (per CPU-s) "
-        "| build wall | peak RSS | database | re-run (unchanged) | neighbours ms | shared ms | similar ms | path ms |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| build wall | peak RSS | database (per paper) | finalize (communities) | re-run (unchanged) "
+        "| neighbours ms | shared ms | similar ms | path ms |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for b in builds:
         if "error" in b:
@@ -252,7 +262,8 @@ def markdown(builds: list[dict], extracts: dict[int, dict], comparison: list[dic
             f"| {b['papers']:,} | {b['workers']} | {ex.get('per_s', 0):,.0f} ({ex_cpu:,.0f}) "
             f"| {b['per_s']:,.0f} ({build_cpu:,.0f}) "
             f"| {b['wall_s'] / 60:.1f} min | {b['peak_rss_mb'] or 0:,.0f} MB "
-            f"| {human_bytes(b['db_bytes'])} | {_rerun(b)} "
+            f"| {human_bytes(b['db_bytes'])} ({b['db_bytes'] / max(b['papers'], 1) / 1000:.1f} KB) "
+            f"| {_finalize(b['report'])} | {_rerun(b)} "
             f"| {_ms(q, 'neighbors_paper')} | {_ms(q, 'shared')} | {_ms(q, 'similar')} | {_ms(q, 'path')} |"
         )
     if comparison:

@@ -34,6 +34,15 @@ class ExtractorLike(Protocol):
 ProgressFn = Callable[[WriteStats], None]
 
 
+def tune_writer(db) -> None:
+    """Connection settings for the build's writer.
+
+    A larger page cache (SQLite's default is 2 MB): the entity-ordered indexes of mentions and edges
+    take inserts all over the file.
+    """
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
 def batched(items: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
     it = iter(items)
     while batch := list(islice(it, size)):
@@ -70,12 +79,18 @@ def build(
     scheduler: str | None = None,
     extractor: ExtractorLike | None = None,
     progress: ProgressFn | None = None,
+    communities: bool = True,
 ) -> WriteStats:
     """Build or update the database at ``db_path`` from ``sources``.
 
     Incremental: papers whose content and extractor version are unchanged are not
     re-extracted; each batch is one transaction, so an interrupted build leaves a
     consistent database and a re-run completes it.
+
+    When the graph changed, the end of the build (:meth:`GraphWriter.finalize`) also computes the
+    paper communities into their tables (``communities=False`` skips that: the app then computes them
+    on first use); an unchanged graph whose stored communities are stale gets them computed.
+    ``stats.finalize_seconds`` and ``stats.communities_seconds`` say how long that took.
 
     Raises
     ------
@@ -111,9 +126,7 @@ def build(
             workers, papers=estimate_papers(sources) if str(workers).strip().lower() == "auto" else None
         )
     db = open_db(db_path)
-    # A larger page cache for the writer (SQLite's default is 2 MB): the entity-ordered indexes of mentions
-    # and edges take inserts all over the file.
-    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    tune_writer(db)
     parallel = None
     try:
         writer = GraphWriter(db, version)
@@ -184,7 +197,11 @@ def build(
             parallel.close()
             parallel = None
         if writer.needs_finalize():
-            writer.finalize()
+            writer.finalize(communities=communities)
+            stats.finalize_seconds = writer.finalize_seconds
+            stats.communities_seconds = writer.communities_seconds
+        elif communities and writer.communities_stale():
+            stats.communities_seconds = writer.update_communities()
     finally:
         if parallel is not None:
             parallel.close()

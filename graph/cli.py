@@ -102,8 +102,10 @@ def _progress(stats) -> None:
               help="Extraction processes on this machine: a number, or auto (serial for small corpora or busy cores)")
 @click.option("--scheduler", help="Address of a Dask scheduler (tcp://HOST:PORT) to extract on a cluster")
 @click.option("--progress/--no-progress", default=None, help="Progress line (default: only on a terminal)")
+@click.option("--no-communities", is_flag=True,
+              help="Do not compute the paper communities at the end (the app then computes them on first use)")
 @handle_errors
-def build(db, sources, fmt, aliases, skip_bad, batch_size, workers, scheduler, progress):
+def build(db, sources, fmt, aliases, skip_bad, batch_size, workers, scheduler, progress, no_communities):
     """Ingest SOURCES, extract entities and store them in DB (incremental).
 
     A second run over the same sources changes nothing; changed abstracts, a new
@@ -116,7 +118,7 @@ def build(db, sources, fmt, aliases, skip_bad, batch_size, workers, scheduler, p
     show = sys.stderr.isatty() if progress is None else progress
     stats = run_build(
         db, sources, format=fmt, aliases=aliases, skip_bad=skip_bad, batch_size=batch_size,
-        workers=workers, scheduler=scheduler, progress=_progress if show else None,
+        workers=workers, scheduler=scheduler, progress=_progress if show else None, communities=not no_communities,
     )
     if show:
         click.echo("", err=True)
@@ -125,6 +127,8 @@ def build(db, sources, fmt, aliases, skip_bad, batch_size, workers, scheduler, p
         "unchanged": stats.unchanged, "duplicates": stats.duplicates, "skipped": stats.skipped,
         "empty_abstracts": stats.empty_abstracts, "mentions": stats.mentions, "code_links": stats.code_links,
         "results": stats.results, "seconds": round(stats.seconds, 2),
+        "finalize_seconds": None if stats.finalize_seconds is None else round(stats.finalize_seconds, 2),
+        "communities_seconds": None if stats.communities_seconds is None else round(stats.communities_seconds, 2),
     }
     if stats.skipped_records:
         report["skipped_records"] = stats.skipped_records[:50]

@@ -1,8 +1,8 @@
 """Opening litkg databases: schema creation, versioning, read-only access.
 
 >>> db = open_db(":memory:")
->>> sorted(t for t in db.table_names() if not t.endswith(("_data", "_idx", "_docsize", "_config", "_content")))[:3]
-['aliases', 'code_links', 'entities']
+>>> sorted(t for t in db.table_names() if not t.endswith(("_data", "_idx", "_docsize", "_config", "_content")))[:4]
+['aliases', 'code_links', 'communities', 'community_entities']
 """
 
 from __future__ import annotations
@@ -107,8 +107,42 @@ def check_version(db: sqlite_utils.Database, path: str | Path) -> None:
         )
 
 
-# Migrations from version N to N + 1, run in order inside one transaction.
-MIGRATIONS: dict[int, str] = {}
+# Migrations from version N to N + 1, run in order, in one transaction with the creation of whatever the
+# current schema adds (tables, indexes, views, triggers: graph/schema.py, all "IF NOT EXISTS").
+MIGRATIONS: dict[int, str] = {
+    # v1 -> v2: the evidence sentence of a mention is located by its offsets (view mention_evidence) instead
+    # of being stored in every row, and mentions is a WITHOUT ROWID table (its key is not stored twice);
+    # communities move into tables (stale until the next build computes them);
+    # the full-text indexes are kept up to date incrementally, so a file left 'dirty' by an interrupted v1
+    # build (whose index was to be rebuilt at its end) has them rebuilt once by the next finalize.
+    # The new mentions table is spelled out (not taken from graph/schema.py) so that this step stays what it
+    # was when later versions change the schema. The old table's pages are reused by later writes; VACUUM
+    # returns them to the file system.
+    1: """
+    CREATE TABLE mentions_v2 (
+        paper_id   TEXT NOT NULL REFERENCES papers(id),
+        entity_id  INTEGER NOT NULL REFERENCES entities(id),
+        surface    TEXT NOT NULL,
+        field      TEXT NOT NULL,
+        start      INTEGER NOT NULL,
+        end        INTEGER NOT NULL,
+        sent_start INTEGER NOT NULL,
+        sent_end   INTEGER NOT NULL,
+        role       TEXT NOT NULL DEFAULT 'used',
+        rule       TEXT,
+        PRIMARY KEY (paper_id, field, start, entity_id)
+    ) WITHOUT ROWID;
+    INSERT INTO mentions_v2 SELECT paper_id, entity_id, surface, field, start, end, sent_start, sent_end, role, rule
+        FROM mentions;
+    DROP TABLE mentions;
+    ALTER TABLE mentions_v2 RENAME TO mentions;
+    INSERT INTO meta(key, value) VALUES ('communities_stale', '1')
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+    INSERT INTO meta(key, value) SELECT 'fts_rebuild', '1' WHERE EXISTS
+        (SELECT 1 FROM meta WHERE key = 'dirty' AND value = '1')
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+    """,
+}
 
 
 def ensure_schema(db: sqlite_utils.Database, path: str | Path = "") -> None:
@@ -119,17 +153,30 @@ def ensure_schema(db: sqlite_utils.Database, path: str | Path = "") -> None:
         raise DatabaseError(f"{path}: not a litkg database (it has tables {sorted(tables)[:5]} but no litkg meta)")
     if version is not None and version > schema.SCHEMA_VERSION:
         check_version(db, path)
+    if version == schema.SCHEMA_VERSION and _complete(db):
+        return
+    steps = [MIGRATIONS[v] for v in range(version, schema.SCHEMA_VERSION)] if version is not None else []
+    script = "\n".join([
+        "BEGIN IMMEDIATE;",
+        *steps,
+        schema.TABLES + schema.INDEXES + schema.FTS + schema.VIEWS,
+        f"INSERT INTO meta(key, value) VALUES ('schema_version', '{schema.SCHEMA_VERSION:d}') "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
+        "COMMIT;",
+    ])
     conn = db.conn
-    with conn:
-        if version is not None:
-            for v in range(version, schema.SCHEMA_VERSION):
-                conn.executescript(MIGRATIONS[v])
-        conn.executescript(schema.TABLES + schema.INDEXES + schema.FTS + schema.VIEWS)
-        conn.execute(
-            "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (str(schema.SCHEMA_VERSION),),
-        )
+    try:
+        conn.executescript(script)
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+
+
+def _complete(db: sqlite_utils.Database) -> bool:
+    """Every table, view and trigger of the current schema exists (the common case of reopening a file)."""
+    have = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view', 'trigger')")}
+    return set(schema.TABLE_NAMES) | set(schema.VIEW_NAMES) | set(schema.TRIGGER_NAMES) | {"papers_fts"} <= have
 
 
 def get_meta(db: sqlite_utils.Database, key: str, default: str | None = None) -> str | None:

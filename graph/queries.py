@@ -29,7 +29,7 @@ from typing import Any
 from extract.errors import LitkgError
 from extract.normalize import normalize_arxiv_id, normalize_doi, normalize_title
 from extract.records import ENTITY_TYPES
-from graph import model
+from graph import model, schema
 from graph.db import read_connection
 
 Node = dict[str, Any]
@@ -802,10 +802,7 @@ def top(db: str | Path, type: str | None = None, limit: int = 20) -> list[dict[s
 
 
 # ---- communities --------------------------------------------------------------------------------------
-# A budget of paper pairs for the projection Louvain runs on (entities taken from the rarest up).
-# networkx's Louvain takes ~20 s for 200,000 pairs: a small corpus fits whole, a large one is
-# clustered on its most specific links (see bench/bench_queries.py --communities).
-COMMUNITY_MAX_PAIRS = 200_000
+from graph.communities import COMMUNITY_MAX_PAIRS as COMMUNITY_MAX_PAIRS  # noqa: E402  (the pair budget, re-exported)
 
 
 def communities(
@@ -816,8 +813,10 @@ def communities(
 
     Hub entities and, on large corpora, the most frequent entities beyond a pair budget
     (:data:`COMMUNITY_MAX_PAIRS`) are left out of the projection, so papers linked only through
-    frequent entities may be in no cluster. Computed once per database state (about 30 s at
-    100,000 papers, well under a second for a few thousand).
+    frequent entities may be in no cluster. ``litkg build`` computes them (seed 42) into the
+    ``communities`` tables, which this reads (during a build: as of the last finished one); a
+    database whose tables are stale (built with ``--no-communities``, or migrated from schema 1)
+    or another ``seed`` computes them in-process once per database state (:mod:`graph.communities`).
 
     Returns
     -------
@@ -826,37 +825,27 @@ def communities(
         "papers": [{"paper_id", "title"}]}]``, largest first; ``papers`` lists at most
         ``max_papers``, the most connected first.
     """
+    from graph import communities as comm
+
+    with read_connection(db) as conn:
+        if comm.stored_are_fresh(conn, seed):
+            return comm.read_communities(conn, min_size=min_size, limit=limit, max_papers=max_papers)
 
     def compute() -> list[dict[str, Any]]:
-        G = model.load_bipartite(db)
-        n = G.graph.get("papers", 0)
-        P = model.paper_projection(G, max_df=model.hub_threshold(n), max_pairs=COMMUNITY_MAX_PAIRS,
-                                   record_entities=False)
-        P.remove_nodes_from([v for v in list(P) if P.degree(v) == 0])
-        if P.number_of_nodes() == 0:
-            return []
-        parts = model.paper_communities(P, seed=seed, min_size=1)
-        strength = dict(P.degree(weight="weight"))
-        out = []
-        for i, part in enumerate(parts):
-            ents = model.characteristic_entities(G, part, limit=5)
-            entities = [
-                {"entity_id": model.parse_node(e)[1], "entity": G.nodes[e]["name"], "type": G.nodes[e]["type"],
-                 "count": c, "score": round(s, 4)}
-                for e, c, s in ents
-            ]
-            members = sorted(part, key=lambda v: (-strength[v], v))
-            out.append({
-                "id": i, "size": len(part),
-                "label": " / ".join(e["entity"] for e in entities[:3]) or "(no characteristic entity)",
-                "entities": entities,
-                "papers": [{"paper_id": model.parse_node(v)[1], "title": G.nodes[v]["title"]} for v in members],
-            })
-        return out
+        with read_connection(db) as conn:
+            return comm.compute_communities(conn, seed=seed)
 
     result = model.cached(db, f"communities:{seed}", compute)
     picked = [c for c in result if c["size"] >= min_size][:limit]
-    return [{**c, "papers": c["papers"][:max_papers]} for c in picked]
+    shown = [pid for c in picked for pid in c["papers"][:max_papers]]
+    with read_connection(db) as conn:
+        title = dict(conn.execute(
+            "SELECT id, title FROM papers WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(shown)]
+        ).fetchall())
+    return [
+        {**c, "papers": [{"paper_id": pid, "title": title.get(pid, "")} for pid in c["papers"][:max_papers]]}
+        for c in picked
+    ]
 
 
 # ---- details ------------------------------------------------------------------------------------------
@@ -878,8 +867,9 @@ def paper_detail(db: str | Path, paper: str) -> dict[str, Any]:
             [p["id"]],
         ).fetchone()
         mentions = conn.execute(
-            "SELECT m.entity_id, e.name, e.type, m.role, m.field, m.start, m.end, m.surface, m.sentence "
-            "FROM mentions m JOIN entities e ON e.id = m.entity_id WHERE m.paper_id = ? "
+            "SELECT m.entity_id, e.name, e.type, m.role, m.field, m.start, m.end, m.surface, "
+            f"{schema.MENTION_SENTENCE_SQL} FROM mentions m JOIN papers p ON p.id = m.paper_id "
+            "JOIN entities e ON e.id = m.entity_id WHERE m.paper_id = ? "
             "ORDER BY m.field <> 'title', m.start, m.end DESC",
             [p["id"]],
         ).fetchall()

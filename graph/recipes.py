@@ -7,8 +7,8 @@ from :data:`EXAMPLE_PARAMS`. Run one with ``litkg sql DB "<sql>" -p entity ADE20
 
 The views (see ``graph/schema.py``): ``paper_entities`` (a paper's entities with evidence),
 ``entity_papers`` (an entity's papers with evidence), ``shared_entities`` (paper_a, paper_b,
-entity, type, evidence_a, evidence_b), ``entity_code_links``, ``entity_families`` and
-``leaderboard``.
+entity, type, evidence_a, evidence_b), ``mention_evidence`` (mentions with their sentence),
+``entity_code_links``, ``entity_families`` and ``leaderboard``; the ``communities`` tables.
 
 >>> [r.name for r in RECIPES][:3]
 ['papers_using', 'entities_of_paper', 'shared_by_titles']
@@ -92,6 +92,21 @@ RECIPES: list[Recipe] = [
         "SELECT variant, type FROM entity_families WHERE family = :family COLLATE NOCASE ORDER BY variant",
     ),
     Recipe(
+        "mentions_of_entity",
+        "Every mention of an entity: where it is, how it was written and the sentence it was read from.",
+        "SELECT m.paper_id, p.title, m.field, m.start, m.surface, m.role, m.sentence\n"
+        "FROM entities e CROSS JOIN paper_entity pe ON pe.entity_id = e.id JOIN papers p ON p.id = pe.paper_id\n"
+        "CROSS JOIN mention_evidence m ON m.paper_id = pe.paper_id AND m.entity_id = e.id\n"
+        "WHERE e.name = :entity COLLATE NOCASE ORDER BY p.title, m.field <> 'title', m.start",
+    ),
+    Recipe(
+        "communities",
+        "Which clusters of papers does the corpus have, and what characterises each (computed by litkg build)?",
+        "SELECT c.id, c.size, c.label, group_concat(e.name, ', ') AS characteristic\n"
+        "FROM communities c JOIN community_entities ce ON ce.community_id = c.id JOIN entities e ON e.id = ce.entity_id\n"
+        "WHERE c.size >= :min_size GROUP BY c.id ORDER BY c.id",
+    ),
+    Recipe(
         "leaderboard",
         "Reported (absolute) results on a benchmark, highest first per metric.",
         "SELECT method, metric, value, unit, title, evidence FROM leaderboard\n"
@@ -126,6 +141,8 @@ EXAMPLE_PARAMS: dict[str, dict[str, str]] = {
     "code_for_entity": {"entity": "Mamba"},
     "per_year": {"entity": "COCO"},
     "variants": {"family": "ResNet"},
+    "mentions_of_entity": {"entity": "ADE20K"},
+    "communities": {"min_size": "2"},
     "leaderboard": {"dataset": "ImageNet-1K"},
     "leaderboard_ranked": {"dataset": "ImageNet", "metric": "top-1 accuracy"},
 }

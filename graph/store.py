@@ -83,6 +83,8 @@ class WriteStats:
     code_links: int = 0
     results: int = 0
     seconds: float = 0.0
+    finalize_seconds: float | None = None  # None: nothing to finalize
+    communities_seconds: float | None = None  # None: not computed (unchanged graph, or --no-communities)
     skipped_records: list[str] = field(default_factory=list)
 
     @property
@@ -110,6 +112,7 @@ class _BatchRows:
     edges: list[tuple] = field(default_factory=list)
     code_links: list[tuple] = field(default_factory=list)
     results: list[tuple] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)  # entities whose paper count changes
 
     def flush(self, conn) -> None:
         conn.executemany(
@@ -117,7 +120,7 @@ class _BatchRows:
         )
         conn.executemany(
             "INSERT OR IGNORE INTO mentions(paper_id, entity_id, surface, field, start, end, sent_start, sent_end, "
-            "sentence, role, rule) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "role, rule) VALUES (?,?,?,?,?,?,?,?,?,?)",
             self.mentions,
         )
         conn.executemany(
@@ -132,7 +135,8 @@ class _BatchRows:
             "baseline, value, unit, kind, value_text, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             self.results,
         )
-        for rows in (self.sources, self.mentions, self.edges, self.code_links, self.results):
+        conn.executemany("INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (?)", [(e,) for e in self.touched])
+        for rows in (self.sources, self.mentions, self.edges, self.code_links, self.results, self.touched):
             rows.clear()
 
 
@@ -153,6 +157,7 @@ class GraphWriter:
         self.version = version
         self.seen_ids: set[str] = set()  # papers written or confirmed during this run
         self._entity_ids: dict[str, int] = {}
+        self._absent: set[str] = set()  # keys known (this batch) to have no entity yet
 
     # ---- planning -----------------------------------------------------------------------------
     def _find_existing(self, paper: Paper) -> tuple[str, str, str | None] | None:
@@ -263,6 +268,10 @@ class GraphWriter:
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
                 )
             rows = _BatchRows()
+            self._absent.clear()
+            self._prefetch_entities(
+                k for p in changed for m in extractions[p.paper_id].mentions for k in (m.key, m.family_key)
+            )
             # New papers first, in order (a duplicate later in the batch may fill in their missing fields).
             self._insert_papers([p for p in plans if p.action == "new"])
             for plan in plans:
@@ -308,10 +317,16 @@ class GraphWriter:
     def _insert_papers(self, plans: Sequence[PaperPlan]) -> None:
         if not plans:
             return
+        (last,) = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM papers").fetchone()
         self.conn.executemany(
             "INSERT INTO papers(title, abstract, year, url, doi, arxiv_id, authors, title_key, content_hash, "
             "extractor_version, empty_abstract, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [self._paper_row(plan) for plan in plans],
+        )
+        # the new rows have the rowids above the previous largest: index them in one statement
+        self.conn.execute(
+            "INSERT INTO papers_fts(rowid, title, abstract) SELECT rowid, title, abstract FROM papers WHERE rowid > ?",
+            (last,),
         )
 
     def _write_paper(self, plan: PaperPlan) -> None:
@@ -323,6 +338,10 @@ class GraphWriter:
             "content_hash=?, extractor_version=?, empty_abstract=? WHERE id=?",
             self._paper_row(plan),
         )
+        self.conn.execute(
+            "INSERT OR IGNORE INTO entities_todo(entity_id) SELECT entity_id FROM paper_entity WHERE paper_id = ?",
+            (plan.paper_id,),
+        )
         for table in ("mentions", "paper_entity", "code_links", "results"):
             self.conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (plan.paper_id,))
 
@@ -333,11 +352,14 @@ class GraphWriter:
         if cached is not None:
             return cached
         cur = self.conn.cursor()
-        row = cur.execute("SELECT id FROM entities WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            row = cur.execute(
-                "SELECT entity_id FROM aliases WHERE alias_key = ? AND source = 'user' LIMIT 1", (key,)
-            ).fetchone()
+        if key in self._absent:  # looked up by _prefetch_entities: neither an entity nor a user alias
+            row = None
+        else:
+            row = cur.execute("SELECT id FROM entities WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                row = cur.execute(
+                    "SELECT entity_id FROM aliases WHERE alias_key = ? AND source = 'user' LIMIT 1", (key,)
+                ).fetchone()
         if row is None:
             family_id = None
             if family_key and family_key != key:
@@ -352,8 +374,28 @@ class GraphWriter:
             )
         else:
             eid = row[0]
+        self._absent.discard(key)
         self._entity_ids[key] = eid
         return eid
+
+    def _prefetch_entities(self, keys: Iterable[str]) -> None:
+        """Resolve a batch's entity keys in a few ``IN`` queries instead of two lookups per new key."""
+        todo = sorted({k for k in keys if k and k not in self._entity_ids})
+        cur = self.conn.cursor()
+        for i in range(0, len(todo), 900):
+            chunk = todo[i:i + 900]
+            marks = ",".join("?" * len(chunk))
+            found = dict(cur.execute(f"SELECT key, id FROM entities WHERE key IN ({marks})", chunk).fetchall())
+            rest = [k for k in chunk if k not in found]
+            if rest:
+                # as the single lookup: the first user alias in (alias_key, entity_id) order
+                found.update(cur.execute(
+                    f"SELECT alias_key, min(entity_id) FROM aliases WHERE alias_key IN ({','.join('?' * len(rest))}) "
+                    "AND source = 'user' GROUP BY alias_key",
+                    rest,
+                ).fetchall())
+            self._entity_ids.update(found)
+            self._absent.update(k for k in chunk if k not in found)
 
     def _write_extraction(
         self, paper_id: str, ex: Extraction, stats: WriteStats, rows: _BatchRows | None = None
@@ -370,7 +412,7 @@ class GraphWriter:
         for m in ex.mentions:
             eid = self.entity_id(m.key, m.canonical, m.type, m.family_key, m.family)
             mention_rows.append(
-                (paper_id, eid, m.text, m.field, m.start, m.end, m.sent_start, m.sent_end, m.sentence, m.role, m.rule)
+                (paper_id, eid, m.text, m.field, m.start, m.end, m.sent_start, m.sent_end, m.role, m.rule)
             )
             if m.text != m.canonical:
                 alias_rows.add((entity_key(m.text), m.text, eid, "extracted"))
@@ -388,10 +430,12 @@ class GraphWriter:
                     edge[4], edge[5] = m.sentence, (m.field == "title", m.start)
         rows.mentions.extend(mention_rows)
         rows.edges.extend(e[:5] for e in edges.values())
+        rows.touched.update(edges)
         # Aliases now: a later paper's result may be resolved through them.
         self.conn.executemany(
             "INSERT OR IGNORE INTO aliases(alias_key, alias, entity_id, source) VALUES (?,?,?,?)",
-            [a for a in alias_rows if a[0]],
+            # sorted: which spelling of an alias key is kept must not depend on the process's string hashing
+            sorted(a for a in alias_rows if a[0]),
         )
         rows.code_links.extend(
             (paper_id, c.url, c.host, c.owner, c.repo, c.kind, c.sentence) for c in ex.code_links
@@ -428,34 +472,65 @@ class GraphWriter:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'dirty'").fetchone()
         return bool(row and row[0] == "1")
 
-    def finalize(self, *, aliases_applied: Iterable[tuple[str, str, str]] = ()) -> None:
+    def finalize(self, *, aliases_applied: Iterable[tuple[str, str, str]] = (), communities: bool = True) -> None:
         """Bring corpus-wide derived data up to date, in one transaction.
 
         1. merge an entity into another when its key is an abbreviation (or user alias) of
            exactly one other entity ("MIM" -> "masked image modeling");
-        2. recompute ``paper_count``; drop entities no paper mentions and no variant needs;
-        3. rebuild the entity full-text index; record build time and clear ``dirty``.
+        2. for the entities listed in ``entities_todo`` (those whose edges, aliases or names
+           changed): recompute ``paper_count``, drop those no paper mentions and no variant
+           needs, rewrite their full-text rows (the paper index is kept up to date as papers
+           are written; rows appended by another writer are indexed here);
+        3. compute the communities into their tables (``communities=False`` marks them stale:
+           queries then compute them in-process); record build time and clear ``dirty``.
+
+        ``finalize_seconds`` and ``communities_seconds`` (``None`` when skipped) say how long it took.
         """
+        from graph import communities as comm
+
         t0 = time.time()
+        self.communities_seconds: float | None = None
         with self.conn:
-            self._merge_abbreviations()
             c = self.conn
+            rebuild = c.execute("SELECT 1 FROM meta WHERE key = 'fts_rebuild' AND value = '1'").fetchone()
+            if rebuild:
+                # a file migrated from schema 1 in the middle of a build: its indexes and counts were never finished
+                c.execute("INSERT OR IGNORE INTO entities_todo(entity_id) SELECT id FROM entities")
+            self._merge_abbreviations()
             self._link_results()
+            # Paper counts, unused entities and search rows: only for the entities that changed.
+            todo = "SELECT entity_id FROM entities_todo"
             c.execute(
-                "UPDATE entities SET paper_count = (SELECT count(*) FROM paper_entity pe WHERE pe.entity_id = entities.id)"
+                "UPDATE entities SET paper_count = (SELECT count(*) FROM paper_entity pe WHERE pe.entity_id = entities.id) "
+                f"WHERE id IN ({todo})"
             )
             c.execute(
-                "DELETE FROM entities WHERE paper_count = 0 AND id NOT IN "
-                "(SELECT family_id FROM entities WHERE family_id IS NOT NULL) "
+                f"DELETE FROM entities WHERE id IN ({todo}) AND paper_count = 0 "
+                "AND NOT EXISTS (SELECT 1 FROM entities v WHERE v.family_id = entities.id) "
                 "AND id NOT IN (SELECT entity_id FROM aliases WHERE source = 'user')"
             )
-            c.execute("DELETE FROM aliases WHERE entity_id NOT IN (SELECT id FROM entities)")
-            c.execute("DELETE FROM entities_fts")
+            c.execute(f"DELETE FROM aliases WHERE entity_id IN ({todo}) AND entity_id NOT IN (SELECT id FROM entities)")
+            if rebuild:
+                c.execute("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')")
+                c.execute("DELETE FROM entities_fts")
+                c.execute("DELETE FROM meta WHERE key = 'fts_rebuild'")
+            else:
+                # papers appended by something else than this writer (rowids above the index's largest)
+                c.execute(
+                    "INSERT INTO papers_fts(rowid, title, abstract) SELECT rowid, title, abstract FROM papers "
+                    "WHERE rowid > (SELECT coalesce(max(id), 0) FROM papers_fts_docsize)"
+                )
+                c.execute(f"DELETE FROM entities_fts WHERE rowid IN ({todo})")
             c.execute(
                 "INSERT INTO entities_fts(rowid, name, aliases) SELECT e.id, e.name, "
-                "(SELECT group_concat(alias, ' | ') FROM aliases a WHERE a.entity_id = e.id) FROM entities e"
+                "(SELECT group_concat(alias, ' | ') FROM aliases a WHERE a.entity_id = e.id) "
+                "FROM entities_todo t JOIN entities e ON e.id = t.entity_id"
             )
-            c.execute("INSERT INTO papers_fts(papers_fts) VALUES ('rebuild')")
+            c.execute("DELETE FROM entities_todo")
+            if communities:
+                self.communities_seconds = comm.write_communities(c)
+            else:
+                comm.mark_stale(c)
             for key, value in (("dirty", "0"), ("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
                                ("extractor_version", self.version)):
                 c.execute(
@@ -463,21 +538,41 @@ class GraphWriter:
                     (key, value),
                 )
         self._entity_ids.clear()
+        self._absent.clear()
         self.finalize_seconds = time.time() - t0
 
+    def communities_stale(self) -> bool:
+        """The stored communities do not describe the graph (a build with ``--no-communities``, a migrated file)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'communities_stale'").fetchone()
+        return not (row and row[0] == "0")  # never computed (a file filled by something else) counts as stale
+
+    def update_communities(self) -> float:
+        """Compute the communities into their tables (one transaction); returns seconds."""
+        from graph import communities as comm
+
+        with self.conn:
+            self.communities_seconds = comm.write_communities(self.conn)
+        return self.communities_seconds
+
     def _link_results(self) -> None:
-        """Link result names to entities created after the result was written (later in the same batch)."""
+        """Link result names to entities created after the result was written (later in the same batch).
+
+        One query per column (the name's key computed by a SQL function), so a corpus with many names
+        that never become entities costs a scan, not a Python round trip per row, at every finalize.
+        """
         from extract.canonical import entity_key
 
+        self.conn.create_function("litkg_entity_key", 1, entity_key, deterministic=True)
         for col, name_col in (("method_id", "method"), ("dataset_id", "dataset"), ("metric_id", "metric"),
                               ("baseline_id", "baseline")):
-            rows = self.conn.execute(
-                f"SELECT id, {name_col} FROM results WHERE {col} IS NULL AND {name_col} IS NOT NULL"
+            # the entity with that key, else one with that alias (as _lookup_entity)
+            found = self.conn.execute(
+                "SELECT eid, id FROM (SELECT id, (SELECT x FROM (SELECT e.id AS x FROM entities e WHERE e.key = k "
+                "UNION ALL SELECT a.entity_id FROM aliases a WHERE a.alias_key = k) LIMIT 1) AS eid "
+                f"FROM (SELECT id, litkg_entity_key({name_col}) AS k FROM results "
+                f"WHERE {col} IS NULL AND {name_col} IS NOT NULL)) WHERE eid IS NOT NULL"
             ).fetchall()
-            for rid, name in rows:
-                eid = self._lookup_entity(entity_key(name))
-                if eid is not None:
-                    self.conn.execute(f"UPDATE results SET {col} = ? WHERE id = ?", (eid, rid))
+            self.conn.executemany(f"UPDATE results SET {col} = ? WHERE id = ?", found)
 
     def _merge_abbreviations(self) -> None:
         c = self.conn
@@ -528,8 +623,10 @@ class GraphWriter:
         c = self.conn
         if src == dst:
             return
-        c.execute("UPDATE OR IGNORE mentions SET entity_id = ? WHERE entity_id = ?", (dst, src))
-        c.execute("DELETE FROM mentions WHERE entity_id = ?", (src,))
+        # mentions are keyed by paper: reach src's through its edges (every mention has its paper's edge)
+        of_src = "paper_id IN (SELECT paper_id FROM paper_entity WHERE entity_id = ?) AND entity_id = ?"
+        c.execute(f"UPDATE OR IGNORE mentions SET entity_id = ? WHERE {of_src}", (dst, src, src))
+        c.execute(f"DELETE FROM mentions WHERE {of_src}", (src, src))
         for row in c.execute(
             "SELECT paper_id, role, mentions, sentence FROM paper_entity WHERE entity_id = ?", (src,)
         ).fetchall():
@@ -540,6 +637,7 @@ class GraphWriter:
                 (row[0], dst, row[1], row[2], row[3]),
             )
         c.execute("DELETE FROM paper_entity WHERE entity_id = ?", (src,))
+        c.execute("INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (?), (?)", (src, dst))
         c.execute("UPDATE OR IGNORE aliases SET entity_id = ? WHERE entity_id = ?", (dst, src))
         c.execute("DELETE FROM aliases WHERE entity_id = ?", (src,))
         if results:

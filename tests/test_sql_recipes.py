@@ -87,3 +87,17 @@ def test_markdown_lists_every_recipe():
     for r in RECIPES:
         assert f"(`{r.name}`)" in md
     assert "-p title_a 'HorNet: Efficient" in md
+
+
+def test_mentions_of_entity_carry_their_sentence(tiny_db):
+    out = rows(tiny_db, "mentions_of_entity")
+    assert {r["title"] for r in out} == {HORNET, CONVNET, MALICIOUS}
+    assert all(r["surface"] in r["sentence"] for r in out)
+
+
+def test_communities_recipe_reads_the_build_tables(tiny_db):
+    from graph.queries import communities
+
+    out = rows(tiny_db, "communities", min_size="1")
+    assert [(r["id"], r["size"], r["label"]) for r in out] == [
+        (c["id"], c["size"], c["label"]) for c in communities(tiny_db, min_size=1) if c["entities"]]

@@ -106,6 +106,10 @@ def test_abbreviation_in_another_paper_merges_into_long_form(tmp_path):
     assert rows(db, "SELECT name, paper_count FROM entities") == [("masked image modeling", 2)]
     aliases = {r[0] for r in rows(db, "SELECT alias FROM aliases")}
     assert "MIM" in aliases
+    # the bare paper's mention moved with its edge
+    assert rows(db, "SELECT p.title, e.name, m.surface FROM mentions m JOIN papers p ON p.id = m.paper_id "
+                    "JOIN entities e ON e.id = m.entity_id ORDER BY p.title") == [
+        ("Bare", "masked image modeling", "MIM"), ("Defines", "masked image modeling", "masked image modeling")]
     db.conn.close()
 
 
@@ -120,4 +124,56 @@ def test_authors_stored_as_json(tmp_path):
     _write(path, [(Paper(title="T", abstract="x", authors=("Ada Lovelace", "Alan Turing")), Extraction())])
     db = open_db(path, readonly=True)
     assert json.loads(rows(db, "SELECT authors FROM papers")[0][0]) == ["Ada Lovelace", "Alan Turing"]
+    db.conn.close()
+
+
+def test_full_text_indexes_follow_updates_without_a_rebuild(tmp_path):
+    path = tmp_path / "g.db"
+    t = "Paper One"
+    ex1 = make_extraction(t, "We use ADE20K.", [("ADE20K", "dataset", "used", None, None)])
+    _write(path, [(Paper(title=t, abstract="We use ADE20K."), ex1),
+                  (Paper(title="Other", abstract="Zebras."), Extraction())])
+    db = open_db(path)
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    w = GraphWriter(db, "v1")
+    ex2 = make_extraction(t, "We use COCO instead.", [("COCO", "dataset", "used", None, None)])
+    plans = w.plan([Paper(title=t, abstract="We use COCO instead.")])
+    w.write_batch(plans, {plans[0].paper_id: ex2}, WriteStats())
+    w.finalize()
+    db.conn.set_trace_callback(None)
+    assert not [s for s in statements if "VALUES ('rebuild')" in s]
+    # the index matches the table (FTS5's own check), old words are gone, new ones found
+    db.execute("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)")
+    db.execute("INSERT INTO entities_fts(entities_fts) VALUES ('integrity-check')")
+    assert rows(db, "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'ade20k'") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'coco'") == [(1,)]
+    assert rows(db, "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'zebras'") == [(1,)]
+    # entities: ADE20K dropped (no paper), COCO added; only those rows were rewritten
+    assert rows(db, "SELECT name FROM entities_fts ORDER BY name") == [("COCO",)]
+    assert rows(db, "SELECT count(*) FROM entities_todo") == [(0,)]
+    # a paper appended by something else than the writer is indexed by the next finalize
+    db.execute("INSERT INTO papers(id, title, abstract, title_key, content_hash) VALUES ('x', 'Giraffes', '', 'g', 'h')")
+    db.execute("INSERT INTO meta(key, value) VALUES ('dirty', '1') ON CONFLICT(key) DO UPDATE SET value = '1'")
+    db.conn.commit()
+    w.finalize()
+    assert rows(db, "SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'giraffes'") == [(1,)]
+    db.execute("INSERT INTO papers_fts(papers_fts, rank) VALUES ('integrity-check', 1)")
+    db.conn.close()
+
+
+def test_result_names_are_linked_to_entities_created_later(tmp_path):
+    path = tmp_path / "g.db"
+    # paper 1 reports a result of "FlexNet" on "ToyBench" before any paper mentions them; paper 2 does
+    ex1 = make_extraction("First", "FlexNet gets 50.1 mIoU on ToyBench.", [],
+                          results=[("FlexNet", "ToyBench", "mIoU", 50.1, None, "absolute", "s"),
+                                   ("NoSuchNet", None, "mIoU", 1.0, None, "absolute", "s")])
+    ex2 = make_extraction("Second", "We use FlexNet on ToyBench.",
+                          [("FlexNet", "method", "used", None, None), ("ToyBench", "dataset", "used", None, None)])
+    _write(path, [(Paper(title="First", abstract="FlexNet gets 50.1 mIoU on ToyBench."), ex1),
+                  (Paper(title="Second", abstract="We use FlexNet on ToyBench."), ex2)])
+    db = open_db(path, readonly=True)
+    got = rows(db, "SELECT r.method, m.name, d.name FROM results r LEFT JOIN entities m ON m.id = r.method_id "
+                   "LEFT JOIN entities d ON d.id = r.dataset_id ORDER BY r.id")
+    assert got == [("FlexNet", "FlexNet", "ToyBench"), ("NoSuchNet", None, None)]
     db.conn.close()

@@ -102,7 +102,27 @@ class _Rules:
 
 
 def _alternation(forms: list[str]) -> str:
-    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    """A regex matching any of ``forms``, the longest that fits first (as ``"|".join`` of them sorted
+    longest first), written as a trie: ``re`` tries the alternatives of a flat alternation one by one
+    at every position, a trie only along the one path the text follows."""
+    trie: dict = {}
+    for f in forms:
+        node = trie
+        for ch in f:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a form ends here
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    # children before the end of a form: a longer form is tried before a shorter one; the children
+    # start with different characters, so at most one of them can match at a position
+    alts = [re.escape(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not alts:
+        return ""
+    if len(alts) == 1 and "" not in node:
+        return alts[0]
+    return "(?:" + "|".join(alts) + (")?" if "" in node else ")")
 
 
 @lru_cache(maxsize=1)

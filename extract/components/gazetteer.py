@@ -37,7 +37,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from extract.canonical import entity_key, family_of
-from extract.components.state import GAZ_RULE, P_GAZ, P_GAZ_GENERIC, STRONG, WEAK, Cand, get_state
+from extract.components.state import GAZ_RULE, P_GAZ, P_GAZ_GENERIC, STRONG, WEAK, Cand, get_state, token_table
 from extract.errors import IngestError
 from extract.records import ENTITY_TYPES
 
@@ -244,14 +244,15 @@ class GazetteerMatcher:
         st = get_state(doc)
         text = st.text
         ids = self._ids
+        idx, orths = token_table(doc, st)
+        strings = doc.vocab.strings
         for matcher in (self.lower, self.exact):
             if not len(matcher):
                 continue
             for match_id, s, e in matcher(doc):
                 entry, ambiguous = ids[match_id]
-                start = doc[s].idx
-                last = doc[e - 1]
-                end = last.idx + len(last)
+                start = idx[s]
+                end = idx[e - 1] + len(strings[orths[e - 1]])
                 if entry.mixed_case and matcher is self.lower:
                     surface = text[start:end]
                     if sum(c.isupper() for c in surface) < 2 and not any(c.isdigit() for c in surface):

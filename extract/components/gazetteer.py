@@ -37,7 +37,16 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from extract.canonical import entity_key, family_of
-from extract.components.state import GAZ_RULE, P_GAZ, P_GAZ_GENERIC, STRONG, WEAK, Cand, get_state, token_table
+from extract.components.state import (
+    GAZ_RULE,
+    P_GAZ,
+    P_GAZ_GENERIC,
+    STRONG,
+    WEAK,
+    Cand,
+    get_state,
+    token_table,
+)
 from extract.errors import IngestError
 from extract.records import ENTITY_TYPES
 

@@ -104,6 +104,41 @@ _SUBJ_BEFORE = re.compile(
     r"\b(?:[Ww]e|[Pp]aper|[Ww]ork|[Ss]tudy|[Aa]rticle|[Ll]etter|[Rr]eport)\s+"
     r"(?:(?:first|also|further|then|hereby|newly|additionally|thus|therefore|instead|finally)\s+)?$"
 )
+_SUBJECTS = frozenset(("We", "we", "Paper", "paper", "Work", "work", "Study", "study", "Article", "article",
+                       "Letter", "letter", "Report", "report"))
+_SUBJECT_ADVERBS = frozenset(("first", "also", "further", "then", "hereby", "newly", "additionally", "thus",
+                              "therefore", "instead", "finally"))
+
+
+def _subject_before(text: str, a: int) -> bool:
+    """Whether ``_SUBJ_BEFORE.search(text, max(0, a - 45), a)`` matches, read backwards from ``a``.
+
+    The match ends at ``a``: white space, optionally an adverb and white space before it, and before that
+    a subject word at a word boundary (a regex that starts with ``\\b`` is tried at every position).
+    """
+    lo = a - 45 if a > 45 else 0
+    k = a
+    while k > lo and text[k - 1].isspace():
+        k -= 1
+    if k == a:
+        return False
+    s = k
+    while s > lo and text[s - 1].isalpha():
+        s -= 1
+    if text[s:k] in _SUBJECT_ADVERBS:
+        k = s
+        while k > lo and text[k - 1].isspace():
+            k -= 1
+        if k == s:
+            return False
+        s = k
+        while s > lo and text[s - 1].isalpha():
+            s -= 1
+    if text[s:k] not in _SUBJECTS:
+        return False
+    return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
+
+
 _AFTER_NAME = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:is|was)\s+)?(?:a|an|the)\s+")
 _APPOSITIVE = re.compile(r",\s+(?:(?:is|was)\s+)?(?:a|an|our)\s+")
 # "\s+is\s+(?:a|an)\s+(?:novel|new)\b", found from its literal "is" (a pattern that starts with \s+ is
@@ -495,7 +530,7 @@ def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
             t = _type_near(text, a, r) or name_type(text[span[0]:span[1]], r, gaz_types)
             found.append((span[0], span[1], t, True, "naming"))
     for a, _ in anchors["proposal"]:
-        if _SUBJ_BEFORE.search(text, max(0, a - 45), a):
+        if _subject_before(text, a):
             m = ctx.proposal.match(text, a)
             if m:
                 st.proposal_slots.append((m.start("slot"), m.start("slot")))
@@ -735,9 +770,34 @@ def _shape_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str], a
 _TW_FULL = re.compile(_TW)
 
 
+def _tail_hyphen_start(text: str, lo: int, p: int) -> int:
+    """Start of ``_TAIL_HYPHEN.search(text, lo, p)`` (a word ending in the hyphen at ``p - 1``), or -1.
+
+    Read backwards: the leftmost start is the first word character of the run of word characters
+    (and inner ``-'/+``, and dots before a word character) that ends before the hyphen.
+    """
+    start = -1
+    i = p - 2
+    while i >= lo:
+        c = text[i]
+        if c.isalnum() or c == "_":
+            start = i
+        elif c == "." and i + 1 < p - 1:
+            nxt = text[i + 1]
+            if not (nxt.isalnum() or nxt == "_"):
+                break
+        elif c not in "-'/+":
+            break
+        i -= 1
+    return start
+
+
 @lru_cache(maxsize=200_000)
 def _is_word(w: str) -> bool:
     return bool(_TW_FULL.fullmatch(w))
+
+
+_WORD_OK: dict[str, bool] = {}
 
 
 def _words_before(text: str, end: int, max_words: int = 5) -> list[tuple[int, int, str]]:
@@ -750,7 +810,14 @@ def _words_before(text: str, end: int, max_words: int = 5) -> list[tuple[int, in
         if j < 0 and lo > 0:
             break  # (the first word of the window may be cut by it)
         w = text[j + 1:pos]
-        if not w or not _is_word(w):
+        if not w:
+            break
+        ok = _WORD_OK.get(w)
+        if ok is None:
+            if len(_WORD_OK) > 200_000:
+                _WORD_OK.clear()
+            ok = _WORD_OK[w] = _is_word(w)
+        if not ok:
             break
         out.append((j + 1, pos, w))
         if j < 0:
@@ -788,11 +855,11 @@ def _head_rule(text: str, st: DocState, ctx: _Ctx, anchors) -> None:
         words: list[tuple[int, int, str]] = []
         p = hs
         if p > 0 and text[p - 1] == "-":
-            hm = _TAIL_HYPHEN.search(text, max(0, p - 40), p)
-            if not hm:
+            hm = _tail_hyphen_start(text, max(0, p - 40), p)
+            if hm < 0:
                 continue
-            words.append((hm.start(1), p - 1, text[hm.start(1):p - 1]))
-            p = hm.start(1)
+            words.append((hm, p - 1, text[hm:p - 1]))
+            p = hm
         if p > 1 and text[p - 1] == " ":
             # cheap test of the nearest word first: most heads follow a function word ("the model")
             j = text.rfind(" ", 0, p - 1)

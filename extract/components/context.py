@@ -322,7 +322,7 @@ class ContextRules:
             return doc
         idx, orths = token_table(doc, st)
         anchors: dict[str, list[tuple[int, int]]] = {k: [] for k in _ANCHOR_KINDS}
-        shape, metric = anchors["shape"], anchors["metric"]
+        shape = anchors["metric"] = anchors["shape"]  # (the same tokens; the rules only read the lists)
         info = self._info
         for i in np.flatnonzero(doc.to_array(self.f_anchor)).tolist():
             o = orths[i]
@@ -335,7 +335,6 @@ class ContextRules:
             span = (s, s + inf[0])
             if inf[2]:
                 shape.append(span)
-                metric.append(span)
             for kind in inf[1]:
                 anchors[kind].append(span)
         find_context(text, st, self.ctx, self.gaz_types, anchors)

@@ -186,6 +186,12 @@ def _read_file(path: Path) -> Iterator[Entry]:
                         source=f"{path.name}:{n}")
 
 
+# (rule, priority, strength) of a gazetteer candidate by (ambiguous, generic)
+_RULES = {(a, g): (GAZ_RULE + ("-ambiguous" if a else "-generic" if g else ""),
+                   P_GAZ_GENERIC if g else P_GAZ, WEAK if g else STRONG)
+          for a in (False, True) for g in (False, True)}
+
+
 @Language.factory("litkg_gazetteer")
 class GazetteerMatcher:
     """PhraseMatcher (LOWER) + exact-case PhraseMatcher (ORTH) over generated name variants."""
@@ -273,11 +279,7 @@ class GazetteerMatcher:
                     prefix = text[ws:start - 1]
                     if prefix[:1].isupper() and prefix[1:].islower():
                         continue
-                generic = entry.generic
-                st.cands.append(Cand(
-                    start, end, entry.type,
-                    GAZ_RULE + ("-ambiguous" if ambiguous else "-generic" if generic else ""),
-                    P_GAZ_GENERIC if generic else P_GAZ,
-                    WEAK if generic else STRONG,
-                    key=entry.key, canonical=entry.name, family=entry.family, entry=entry))
+                rule, prio, strength = _RULES[ambiguous, entry.generic]
+                st.cands.append(Cand(start, end, entry.type, rule, prio, strength,
+                                     entry.key, entry.name, entry.family, False, entry))
         return doc

@@ -284,10 +284,14 @@ def name_type(name: str, rules: Rules, gaz_types: dict | None = None, default: s
         if t:
             return t
     bare = name.rstrip("s") if name.endswith("s") and not name.endswith("ss") else name
+    suffixes = tuple(rules.dataset_name_suffixes)
     for n in (name, bare):
-        if n.endswith(tuple(rules.dataset_name_suffixes)) or re.search(r"\d+[kKM]$", n):
+        if n.endswith(suffixes) or (n and n[-1] in "kKM\n" and _COUNT_SUFFIX.search(n)):
             return "dataset"
     return default
+
+
+_COUNT_SUFFIX = re.compile(r"\d+[kKM]$")  # (a match ends with k, K or M, or before a final newline)
 
 
 @Language.factory("litkg_context")

@@ -56,6 +56,9 @@ _NW = r"(?:[A-Za-z0-9][\w\-\.\+/@']*[\w\+]|[A-Za-z0-9])"
 # A name: up to 5 words, the first capitalised, a digit or lower-then-upper (mPLUG, nuScenes).
 _FIRST = r"(?:[A-Z0-9]|[a-z]+[A-Z])(?:[\w\-\.\+/@']*[\w\+])?"
 _NAME = rf"(?<![\w\-/@.']){_FIRST}(?:[ ]{_NW}){{0,4}}"
+_NON_SPACE_RUN = re.compile(r"\S+")
+_NAME_LIKE = re.compile(r"[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z]")  # (not a number: "4.2", "11.0")
+_DATASET_WORD = re.compile(r"\b(?:dataset|benchmark|corpus|suite|leaderboard|testbed|collection)\b")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _TW = r"[\w](?:[\w\-'/+]|\.(?=\w))*"
 _TAIL_HYPHEN = re.compile(rf"({_TW}-)$")
@@ -221,6 +224,7 @@ class _Ctx:
                 kinds.setdefault(w, set()).add(kind)
         self.cue_kinds = {w: tuple(sorted(k)) for w, k in kinds.items()}
         self._word_features: dict[str, tuple] = {}
+        self.word_feature_cache = self._word_features  # (read directly in hot loops)
 
     def word_features(self, w: str) -> tuple:
         """Features of a modifier word ``w`` for the head rule (see the ``_F_*`` indices), cached per word."""
@@ -363,7 +367,7 @@ def _trim_name_words(text: str, start: int, end: int, rules: Rules, need_shape: 
                      max_words: int = 5) -> tuple[int, int] | None:
     """Keep the leading run of capitalised / name-shaped words of ``text[start:end]``."""
     start, end = _strip_name(text, start, end)
-    words = list(re.finditer(r"\S+", text[start:end]))
+    words = list(_NON_SPACE_RUN.finditer(text[start:end]))
     keep = []
     for w in words[:max_words]:
         word = w.group().rstrip(_SENT_END_PUNCT)
@@ -464,13 +468,13 @@ def _title_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str]) -
         return
     name = title[s:e]
     # plain capitalised words ("Predictable Scale: ...") name the method only if the abstract repeats them
-    if not any(is_name_shaped(w) for w in words) and (len(words) > 3 or name not in text[st.abstract_start:]):
+    if not any(is_name_shaped(w) for w in words) and (len(words) > 3 or text.find(name, st.abstract_start) < 0):
         return
     if r.is_stop_name(name):
         return
     rest = " ".join(title[m.end():].lower().split()[:8])
     t = name_type(name, r, gaz_types)
-    if re.search(r"\b(?:dataset|benchmark|corpus|suite|leaderboard|testbed|collection)\b", rest):
+    if _DATASET_WORD.search(rest):
         t = "dataset"
     elif _TITLE_METRIC_HEAD.match(rest):
         t = "metric"  # "X: A Metric for ..." (the head noun), not "X: Sharp Metric Depth ..." (an adjective)
@@ -608,7 +612,7 @@ def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, i
         span = _trim_name_words(text, i, i + len(piece), r, need_shape=False, max_words=4)
         if span is None:
             break
-        if not re.search(r"[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z]", text[span[0]:span[1]]):
+        if not _NAME_LIKE.search(text[span[0]:span[1]]):
             continue  # a number ("4.2", "11.0"), not a name
         # a list item must be a whole piece (not the start of a longer lowercase phrase)
         if text[span[0]:span[1]] != text[i:i + len(piece)].strip().rstrip(_SENT_END_PUNCT):
@@ -843,6 +847,7 @@ def _head_rule(text: str, st: DocState, ctx: _Ctx, anchors) -> None:
     head_types = ctx.head_types
     generic_heads = ctx.generic_heads
     wf = ctx.word_features
+    wcache = ctx.word_feature_cache
     for a, ae in anchors:
         if ae < n and (text[ae] == "-" or text[ae].isalnum()):
             continue  # "detection-based"
@@ -876,7 +881,7 @@ def _head_rule(text: str, st: DocState, ctx: _Ctx, anchors) -> None:
             continue
         done = False
         for t in head_types.get(head, ()):
-            start = _head_start(text, t, head, hs, words, r, wf)
+            start = _head_start(text, t, head, hs, words, r, wf, wcache)
             if start is not None:
                 _add(st, Cand(start, ae, t, f"head-{t}", P_HEAD, WEAK))
                 done = True
@@ -954,18 +959,18 @@ def _looks_verb_or_plural(w: str) -> bool:
     return len(w) > 3 and w[-1] == "s" and not w.endswith(("ss", "us", "is", "ous", "ics", "-s"))
 
 
-def _head_start(text: str, t: str, head: str, hs: int, words, r: Rules, wf) -> int | None:
+def _head_start(text: str, t: str, head: str, hs: int, words, r: Rules, wf, cache: dict) -> int | None:
     """Start of the phrase ending in ``head`` (at ``hs``) for type ``t``, or ``None``.
 
     ``words`` are the words before the head, nearest first, as ``(start, end, word)``; ``wf`` gives the
-    features of a word (:meth:`_Ctx.word_features`).
+    features of a word (:meth:`_Ctx.word_features`), ``cache`` holds those already computed.
     """
     max_mods = 2 if t == "metric" else 3
     taken: list[tuple[int, tuple]] = []  # (start, features), nearest first
     for s, e, w in words:
         if len(taken) >= max_mods:
             break
-        f = wf(w)
+        f = cache.get(w) or wf(w)
         if f[_F_BREAK]:
             break
         if t == "method":

@@ -56,6 +56,10 @@ def _read(path: Path) -> Iterator[tuple[object, str, str]]:
             raise IngestError(str(path), n + 1, f"not UTF-8: {e.reason}") from e
 
 
+# ``json.dumps(obj, ensure_ascii=False)`` builds a new encoder on every call; one encoder, same output
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def extraction_record(doc_id: object, x: Extraction) -> dict:
     """The output JSON object for one document."""
     return {
@@ -94,7 +98,7 @@ def extract_jsonl(in_path: str | os.PathLike, out_path: str | os.PathLike, extra
     n = 0
     if str(out_path) == "-":
         for x in extractor.pipe(items()):
-            sys.stdout.write(json.dumps(extraction_record(ids.popleft(), x), ensure_ascii=False) + "\n")
+            sys.stdout.write(_ENCODE(extraction_record(ids.popleft(), x)) + "\n")
             n += 1
         sys.stdout.flush()
         return n
@@ -103,7 +107,7 @@ def extract_jsonl(in_path: str | os.PathLike, out_path: str | os.PathLike, extra
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             for x in extractor.pipe(items()):
-                out.write(json.dumps(extraction_record(ids.popleft(), x), ensure_ascii=False))
+                out.write(_ENCODE(extraction_record(ids.popleft(), x)))
                 out.write("\n")
                 n += 1
         os.replace(tmp, dst)

@@ -43,7 +43,10 @@ _WORD_NUMBERS = {
 }
 
 _CORE = r"(?:\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+(?![\w.]))?"
-_CORE_RE = re.compile(_CORE)
+# The same matches as _CORE, written to start with a character class: ``re`` then skips to the digits
+# and dots of a text instead of trying the three alternatives at every position.
+_CORE_RE = re.compile(
+    r"[\d.](?:(?<=\d)(?:\d{0,2}(?:,\d{3})+(?![\d.])|\d*(?:\.\d+)?)|(?<=\.)\d+)(?:[eE][-+]?\d+(?![\w.]))?")
 
 # Multipliers: attached or after spaces; LaTeX \times with optional $...$.
 _TIMES = r"(?:\s*\$?\s*\\times\s*\$?|\s*[x×X](?![A-Za-z0-9])|\s*-?\s*fold\b|\s*times\b)"
@@ -119,6 +122,17 @@ def _attached_before(text: str, start: int) -> tuple[bool, str, int]:
     return False, "", start
 
 
+_RANGE_CHARS = "-\u2013\u2014~"  # every _RANGE_BEFORE_RE match holds one
+_SIZE_CHARS = "x\u00d7X*"  # every _SIZE_BEFORE_RE match holds one, or "times"
+
+
+def _has_any(text: str, chars: str) -> bool:
+    for c in chars:
+        if c in text:
+            return True
+    return False
+
+
 def _may_have_word_times(text: str) -> bool:
     """Cheap necessary condition for a :data:`_WORD_TIMES_RE` match that yields a number
     (``three times``, ``3-fold``, ``twice``); non-ASCII text is always scanned (Unicode case folding)."""
@@ -143,12 +157,18 @@ def find_numbers(text: str) -> list[Number]:
         attached, sign, full_start = _attached_before(text, s)
         if attached:
             continue
-        if _PM_BEFORE_RE.search(text[max(0, full_start - 8):full_start]):
+        # (each regex runs only when the text before holds a character its every match holds)
+        before = text[max(0, full_start - 8):full_start]
+        if ("±" in before or "+" in before or "\\" in before) and _PM_BEFORE_RE.search(before):
             continue  # the deviation in 84.3 ± 0.2
-        if _RANGE_BEFORE_RE.search(text[max(0, full_start - 6):full_start]):
+        before = before[-6:]
+        if _has_any(before, _RANGE_CHARS) and _RANGE_BEFORE_RE.search(before):
             continue  # second half of a range: 1.7x - 2.7x
-        if _SIZE_BEFORE_RE.search(text[max(0, s - 12):s]) or _SIZE_AFTER_RE.match(text, e):
+        before = text[max(0, s - 12):s]
+        if (_has_any(before, _SIZE_CHARS) or "times" in before) and _SIZE_BEFORE_RE.search(before):
             continue  # 7x7, 256 x 256, 256times256
+        if _SIZE_AFTER_RE.match(text, e):
+            continue
         if e < len(text) and text[e] in "/" and e + 1 < len(text) and text[e + 1].isdigit():
             continue  # 0.4/0.19
         if s >= 2 and text[s - 1] == "/" and text[s - 2].isdigit():

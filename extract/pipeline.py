@@ -31,8 +31,10 @@ frequent long-form key per short-form key).
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 import spacy
@@ -43,8 +45,16 @@ from extract.canonical import entity_key
 from extract.components import COMPONENTS, customize_tokenizer
 from extract.components.gazetteer import Entry, read_entries
 from extract.components.rules import DEFAULT_PATTERNS_DIR, RULES_FILE, Rules
-from extract.components.state import STATE_KEY, TITLE_END_KEY, DocState, get_state, sentence_index
+from extract.components.state import STATE_KEY, TITLE_END_KEY, DocState, get_state
 from extract.records import Extraction, Mention
+
+try:  # (sibling modules: the pipeline skips calling them on fields they cannot find anything in)
+    from extract.codelinks import _may_hold_url
+    from extract.codelinks import find_code_links as _find_code_links
+    from extract.results import _may_hold_number
+    from extract.results import find_results as _find_results
+except ImportError:  # pragma: no cover - depends on which modules exist
+    _find_code_links = _find_results = _may_hold_url = _may_hold_number = None
 
 #: Bump when a code change alters what is extracted (part of :attr:`Extractor.version`).
 EXTRACTOR_VERSION = "1"
@@ -164,16 +174,25 @@ class Extractor:
         a0 = st.abstract_start if has_title else 0
         title = text[:title_end]
         abstract = text[a0:] if a0 <= len(text) else ""
+        cands = st.mentions
 
         # aliases per key: other surface forms in the paper, and the abbreviation partner
-        surfaces: dict[str, set[str]] = defaultdict(set)
-        for c in st.mentions:
-            surfaces[c.key].add(text[c.start:c.end])
+        surface_of = [text[c.start:c.end] for c in cands]
+        surfaces: dict[str, set[str]] = {}
+        for c, surface in zip(cands, surface_of, strict=True):
+            forms = surfaces.get(c.key)
+            if forms is None:
+                surfaces[c.key] = {surface}
+            else:
+                forms.add(surface)
         abbrevs = []
         for p in st.pairs:
             if not p.key:
                 continue
-            surfaces[p.key].update((p.short, p.long))
+            forms = surfaces.get(p.key)
+            if forms is None:
+                forms = surfaces[p.key] = set()
+            forms.update((p.short, p.long))
             abbrevs.append({"short": p.short, "long": p.long, "key": p.key, "type": p.type})
             self._abbrev[entity_key(p.short)][p.key] += 1
 
@@ -181,12 +200,19 @@ class Extractor:
         proposed = st.proposed_keys
         alias_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         sent_cache: dict[int, tuple[str, int, int]] = {}
-        for c in st.mentions:
-            surface = text[c.start:c.end]
-            if has_title and c.start < title_end:
+        sents = st.sents
+        sent_starts = st.sent_starts
+        for c, surface in zip(cands, surface_of, strict=True):
+            start = c.start
+            if has_title and start < title_end:
                 field, off, si = "title", 0, -1
+            elif sents:
+                field, off = "abstract", a0
+                si = bisect_right(sent_starts, start) - 1  # (as sentence_index)
+                if si < 0:
+                    si = 0
             else:
-                field, off, si = "abstract", a0, sentence_index(st, c.start) if st.sents else -2
+                field, off, si = "abstract", a0, -2
             sent = sent_cache.get(si)
             if sent is None:
                 if si == -1:
@@ -194,23 +220,24 @@ class Extractor:
                 elif si == -2:
                     ss, se = a0, len(text)
                 else:
-                    ss, se = st.sents[si]
+                    ss, se = sents[si]
                     ss = max(ss, a0)
                 sentence = text[ss:se].rstrip()
-                sent = sent_cache[si] = (sentence, ss, ss + len(sentence))
-            sentence, ss, se = sent
-            ak = (c.key, surface)
-            aliases = alias_cache.get(ak)
-            if aliases is None:
-                aliases = alias_cache[ak] = tuple(sorted(s for s in surfaces[c.key] if s != surface))
+                sent = sent_cache[si] = (sentence, ss - off, ss - off + len(sentence))
+            key = c.key
+            forms = surfaces[key]
+            if len(forms) == 1:  # (the surface itself)
+                aliases = ()
+            else:
+                ak = (key, surface)
+                aliases = alias_cache.get(ak)
+                if aliases is None:
+                    aliases = alias_cache[ak] = tuple(sorted(f for f in forms if f != surface))
             fam = c.family
-            mentions.append(Mention(
-                text=surface, type=c.type, start=c.start - off, end=c.end - off, field=field,
-                sentence=sentence, sent_start=ss - off, sent_end=se - off,
-                canonical=c.canonical or surface, key=c.key,
-                role="proposed" if c.key in proposed else "used",
-                family=fam, family_key=entity_key(fam) if fam else None,
-                aliases=aliases, rule=c.rule,
+            mentions.append(_new_mention(
+                surface, c.type, start - off, c.end - off, field, sent[0], sent[1], sent[2],
+                c.canonical or surface, key, "proposed" if key in proposed else "used",
+                fam, entity_key(fam) if fam else None, aliases, c.rule,
             ))
 
         code_links, results = self._links_and_results(st, title, abstract, a0, mentions, proposed)
@@ -230,16 +257,44 @@ class Extractor:
             self._codelinks = _optional("extract.codelinks", "find_code_links")
             self._results = _optional("extract.results", "find_results")
         links, results = [], []
+        find_links, find_res = self._codelinks, self._results
+        if find_links is not None and find_links is _find_code_links and not _may_hold_url(st.text):
+            find_links = None  # (no URL in either field: most abstracts)
+        if find_links is None and find_res is None:
+            return links, results
         fields = []
         if title:
             fields.append(("title", title, [(0, len(title))]))
         if abstract:
             fields.append(("abstract", abstract, self._field_sentences(st, a0, len(abstract))))
-        proposed_key = next((m.key for m in mentions if m.key in proposed and m.type == "method"), None)
+        proposed_key = None
+        if proposed:
+            proposed_key = next((m.key for m in mentions if m.key in proposed and m.type == "method"), None)
         for field, text, sents in fields:
-            if self._codelinks is not None:
-                links.extend(self._codelinks(text, field, sents))
-            if self._results is not None:
+            if find_links is not None:
+                links.extend(find_links(text, field, sents))
+            if find_res is not None:
+                if find_res is _find_results and not _may_hold_number(text):
+                    continue  # (no number in the field: no result)
                 ms = [m for m in mentions if m.field == field]
-                results.extend(self._results(text, field, sents, ms, proposed_key))
+                results.extend(find_res(text, field, sents, ms, proposed_key))
         return links, results
+
+
+_MENTION_FIELDS = tuple(f.name for f in dataclass_fields(Mention))
+
+
+def _slots_constructor(cls, names):
+    """A fast positional constructor of the frozen slots dataclass ``cls`` (all fields given, in order).
+
+    It sets the slots the way the dataclass's own ``__init__`` does (``object.__setattr__``), through
+    the slot descriptors directly: the generated ``__init__`` of a frozen dataclass is ~2x slower.
+    """
+    src = (f"def make({', '.join(names)}):\n    o = new(cls)\n"
+           + "".join(f"    set_{n}(o, {n})\n" for n in names) + "    return o\n")
+    ns = {"new": object.__new__, "cls": cls, **{f"set_{n}": getattr(cls, n).__set__ for n in names}}
+    exec(src, ns)  # noqa: S102 - generated from the dataclass's own field names
+    return ns["make"]
+
+
+_new_mention = _slots_constructor(Mention, _MENTION_FIELDS)

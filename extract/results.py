@@ -94,6 +94,7 @@ class _Rules:
     improvement_words: frozenset
     verbs: re.Pattern
     verbs_low: re.Pattern | None  # ``verbs`` for lower-cased ASCII text (case-sensitive: faster)
+    verb_prefixes: tuple[str, ...]  # every ``verbs_low`` match holds one of these (a cheap pre-test)
     baseline_cue: re.Pattern
     proposed_cue: re.Pattern
     negative_subject: re.Pattern
@@ -102,7 +103,27 @@ class _Rules:
 
 
 def _alternation(forms: list[str]) -> str:
-    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    """A regex matching any of ``forms``, the longest that fits first (as ``"|".join`` of them sorted
+    longest first), written as a trie: ``re`` tries the alternatives of a flat alternation one by one
+    at every position, a trie only along the one path the text follows."""
+    trie: dict = {}
+    for f in forms:
+        node = trie
+        for ch in f:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a form ends here
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    # children before the end of a form: a longer form is tried before a shorter one; the children
+    # start with different characters, so at most one of them can match at a position
+    alts = [re.escape(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch]
+    if not alts:
+        return ""
+    if len(alts) == 1 and "" not in node:
+        return alts[0]
+    return "(?:" + "|".join(alts) + (")?" if "" in node else ")")
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +151,7 @@ def _rules() -> _Rules:
         verbs=re.compile(rf"\b(?:{words})\b", re.IGNORECASE),
         verbs_low=re.compile(rf"\b(?:{words})\b") if all(re.fullmatch(r"[a-z ]+", w) for w in data["result_verbs"])
         else None,
+        verb_prefixes=tuple(sorted({w[:4] for w in data["result_verbs"]})),
         baseline_cue=re.compile(data["baseline_cue"], re.IGNORECASE),
         proposed_cue=re.compile(data["proposed_cue"], re.IGNORECASE),
         negative_subject=re.compile(data["negative_subject"], re.IGNORECASE),
@@ -159,6 +181,21 @@ _YEAR_MIN, _YEAR_MAX = 1950, 2100
 _SKIP_UNITS = {"K", "M", "B", "T", "d", "h", "GB", "MB", "TB", "KB", "FLOPs", "GFLOPs", "TFLOPs", "MACs", "GMACs"}
 
 
+_ABOUT_ELSE_RE = re.compile(r"\s*(?:fewer|more|less|smaller|larger|of\s+the)\s+(?!than\b)", re.I)
+_NUMBER_CORE_RE = re.compile(r"[+\-\u2212\u2013]?\s*[\d.,]+")
+_TO_NUMBER_RE = re.compile(r"\s+to\s+[+-]?\d")
+_FROM_BEFORE_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_SCOPE_LEAD_RE = re.compile(r"\b(?:on|in|for|across|over|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+_TRAINED_ON_RE = re.compile(r"pre-?train|trained\s+on\s+$|fine-?tun\w*\s+on\s+$", re.I)
+_FRONT_LEAD_RE = re.compile(r"\s*(?:on|in|for|across)\s+(?:the\s+)?", re.IGNORECASE)
+_FRONT_COMMA_RE = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:benchmark|dataset)?\s*,", re.IGNORECASE)
+_CLAUSE_PUNCT_RE = re.compile(r"[;,()]")
+_OTHER_CLAUSE_RE = re.compile(r"[;,]|\b(?:while|whereas|and)\b")
+_SPEEDUP_AFTER_RE = re.compile(r"\s*(?:faster|speed-?ups?|acceleration)\b")
+_WHERE = r"(?:(?:on|in|for|with)\s+(?:the\s+|a\s+|an\s+)?(?:zzdatasetzz|[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}))"
+# the gap between two numbers of a list: "4.6% on A, 5.8% on B, and 13.4% on C"
+_LIST_GAP_RE = re.compile(
+    rf"\s*(?:{_WHERE}\s*(?:\([^()]*\))?\s*)?(?:,|;)?\s*(?:and\s+)?(?:{_WHERE}\s*,?\s*)?(?:by\s+)?", re.IGNORECASE)
 _ANY_DIGIT_RE = re.compile(r"\d")
 
 
@@ -174,9 +211,17 @@ def _may_hold_number_word(text: str) -> bool:
     return "twice" in low or "times" in low or "fold" in low
 
 
+def _has_digit(text: str) -> bool:
+    """``_ANY_DIGIT_RE.search(text)``; for ASCII text by substring tests (``in`` scans far faster than ``re``)."""
+    if text.isascii():
+        return ("0" in text or "1" in text or "2" in text or "3" in text or "4" in text or "5" in text
+                or "6" in text or "7" in text or "8" in text or "9" in text)
+    return _ANY_DIGIT_RE.search(text) is not None
+
+
 def _may_hold_number(sent: str) -> bool:
     """Cheap necessary condition for :func:`~extract.numbers.find_numbers` to find anything in ``sent``."""
-    return bool(_ANY_DIGIT_RE.search(sent)) or _may_hold_number_word(sent)
+    return _has_digit(sent) or _may_hold_number_word(sent)
 
 
 def _fallback_metrics(sent: str, offset: int, taken: list[tuple[int, int]]) -> list[_Span]:
@@ -254,7 +299,7 @@ def _following_metric(text: str, num: Number, metrics: list[_Span], others: list
 def _preceding_metric(text: str, num: Number, metrics: list[_Span], spans: list[_Span]) -> tuple[_Span, str] | None:
     """The metric written before ``num`` (``AUC of 0.955``) and the masked gap text."""
     rules = _rules()
-    if re.match(r"\s*(?:fewer|more|less|smaller|larger|of\s+the)\s+(?!than\b)", text[num.end:num.end + 20], re.I):
+    if _ABOUT_ELSE_RE.match(text[num.end:num.end + 20]):
         return None  # "40% fewer parameters", "99% of the ...": about something else
     before = [sp for sp in metrics if sp.end <= num.start]
     if not before:
@@ -278,13 +323,13 @@ def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple[int
         return True
     if num.unit in ("", "s") and float(num.value).is_integer() and _YEAR_MIN <= num.value <= _YEAR_MAX and "." not in raw:
         return True
-    core = re.match(r"[+\-\u2212\u2013]?\s*[\d.,]+", raw)
+    core = _NUMBER_CORE_RE.match(raw)
     core_end = num.start + (core.end() if core else len(raw))
     if any(a < core_end and num.start < b for a, b in blocked):
         return True
     # "from 80.1% to 84.3%": the first value is the starting point, not a claim
-    return bool(re.match(r"\s+to\s+[+-]?\d", text[num.end:num.end + 12])) and bool(
-        re.search(r"\bfrom\s+$", text[max(sent_start, num.start - 6):num.start], re.IGNORECASE)
+    return bool(_TO_NUMBER_RE.match(text[num.end:num.end + 12])) and bool(
+        _FROM_BEFORE_RE.search(text[max(sent_start, num.start - 6):num.start])
     )
 
 
@@ -320,8 +365,8 @@ def _dataset_for(
         lead = text[max(sent_start, d.start - 30):d.start]
         gap = text[d.end:lo]
         if (
-            re.search(r"\b(?:on|in|for|across|over|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", lead, re.I)
-            and not re.search(r"pre-?train|trained\s+on\s+$|fine-?tun\w*\s+on\s+$", lead, re.I)
+            _SCOPE_LEAD_RE.search(lead)
+            and not _TRAINED_ON_RE.search(lead)
             and (not rules.dataset_blockers.search(gap) or _fronted(text, d, sent_start))
             and len(gap) <= 160
             and ";" not in gap
@@ -333,9 +378,17 @@ def _dataset_for(
 def _fronted(text: str, d: _Span, sent_start: int) -> bool:
     """Whether a dataset opens its sentence as a scope: "On nuScenes, ..."."""
     lead = text[sent_start:d.start]
-    return bool(re.fullmatch(r"\s*(?:on|in|for|across)\s+(?:the\s+)?", lead, re.IGNORECASE)) and bool(
-        re.match(r"\s*(?:\([^()]*\)\s*)?(?:benchmark|dataset)?\s*,", text[d.end:d.end + 40], re.IGNORECASE)
+    return bool(_FRONT_LEAD_RE.fullmatch(lead)) and bool(
+        _FRONT_COMMA_RE.match(text[d.end:d.end + 40])
     )
+
+
+def _holds_any(text: str, needles: tuple[str, ...], start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds one of ``needles``."""
+    for n in needles:
+        if text.find(n, start, end) >= 0:
+            return True
+    return False
 
 
 def _method_for(
@@ -347,14 +400,18 @@ def _method_for(
     ``low`` is ``text.lower()`` when ``text`` is ASCII (the verbs are then searched case-sensitively in it).
     """
     rules = _rules()
+    prefixes: tuple[str, ...] = ()
     if low is not None and rules.verbs_low is not None:
         verbs, vtext = rules.verbs_low, low
+        prefixes = rules.verb_prefixes  # (a verb written in vtext[a:b] holds its prefix there)
     else:
         verbs, vtext = rules.verbs, text
     lo = num.start
     for m in reversed([m for m in methods if m.end <= lo]):
         if baseline is not None and m.key == baseline.key:
             continue
+        if prefixes and not _holds_any(vtext, prefixes, m.end, lo):
+            continue  # (no verb after the method: the search below finds none)
         lead = text[max(sent_start, m.start - 40):m.start]
         if rules.baseline_cue.search(lead):
             continue
@@ -362,14 +419,15 @@ def _method_for(
         if v is None:
             continue
         between = text[m.end:v.start()]
-        if len(_tokens(between)) <= 3 and not re.search(r"[;,()]", between):
+        if len(_tokens(between)) <= 3 and not _CLAUSE_PUNCT_RE.search(between):
             if proposed is not None and (m.key == proposed.key or m.role == "proposed"):
                 return proposed
             return m
     head = text[sent_start:lo]
     if proposed is None:
         return None
-    found = list(verbs.finditer(vtext[sent_start:lo]))
+    found = list(verbs.finditer(vtext[sent_start:lo])) if not prefixes or _holds_any(
+        vtext, prefixes, sent_start, lo) else []
     v = found[-1] if found else None
     if v is not None:
         window = head[max(0, v.start() - 40):v.start()]
@@ -397,7 +455,7 @@ def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int,
             continue
         dist = num.start - m.end if m.end <= num.start else m.start - num.end
         between = text[m.end:num.start] if m.end <= num.start else text[num.end:m.start]
-        if re.search(r"[;,]|\b(?:while|whereas|and)\b", between):
+        if _OTHER_CLAUSE_RE.search(between):
             continue  # another clause: "84.3% accuracy, while being 4.7x faster than X"
         if dist < best_dist and dist <= 120:
             best, best_dist = m, dist
@@ -519,12 +577,7 @@ def find_results(
                 pnum, pmetric, pkind = prev
                 lo = max(pnum.end, pmetric.end) if pmetric.start >= pnum.end else pnum.end
                 gap = _masked(text, lo, num.start, spans)
-                where = r"(?:(?:on|in|for|with)\s+(?:the\s+|a\s+|an\s+)?(?:zzdatasetzz|[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}))"
-                if re.fullmatch(
-                    rf"\s*(?:{where}\s*(?:\([^()]*\))?\s*)?(?:,|;)?\s*(?:and\s+)?(?:{where}\s*,?\s*)?(?:by\s+)?",
-                    gap,
-                    re.IGNORECASE,
-                ) and num.unit == pnum.unit:
+                if _LIST_GAP_RE.fullmatch(gap) and num.unit == pnum.unit:
                     metric, kind = pmetric, pkind
                     listed = True
             inherited = False
@@ -542,7 +595,7 @@ def find_results(
                 after = text[num.end:num.end + 30].lower()
                 if num.unit == "fps":
                     metric = _Span(num.start, num.end, "metric", "FPS", _key("FPS"))
-                elif num.unit == "x" and re.match(r"\s*(?:faster|speed-?ups?|acceleration)\b", after):
+                elif num.unit == "x" and _SPEEDUP_AFTER_RE.match(after):
                     metric = _Span(num.end, num.end, "metric", "speedup", _key("speedup"))
                 else:
                     continue

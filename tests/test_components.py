@@ -265,6 +265,25 @@ def test_our_and_is_a_scans_match_the_plain_regexes():
         assert _is_a_starts(t) == [m.start() for m in is_a.finditer(t)]
 
 
+def test_backward_scans_match_their_regexes():
+    import random
+
+    from extract.components.context import _SUBJ_BEFORE, _TAIL_HYPHEN, _subject_before, _tail_hyphen_start
+
+    rnd = random.Random(0)
+    pieces = list("ab_é1 .-'/+\n") + ["We ", "we ", " paper ", "work", " also ", "first ", "Study", "  ", "twe ",
+                                       "report  ", "therefore ", "self-", "x.y-"]
+    texts = ["We propose", "In this paper we also introduce", "twe propose", "Our work first  presents",
+             "multi-head self-attention", "a.b-c", "x.-y", "-attention"]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 60))) for _ in range(3000)]
+    for t in texts:
+        for a in range(len(t) + 1):
+            assert _subject_before(t, a) == bool(_SUBJ_BEFORE.search(t, max(0, a - 45), a)), (t, a)
+            if a and t[a - 1] == "-":
+                m = _TAIL_HYPHEN.search(t, max(0, a - 40), a)
+                assert _tail_hyphen_start(t, max(0, a - 40), a) == (m.start(1) if m else -1), (t, a)
+
+
 # --- precision of the context rules ------------------------------------------------------
 
 

@@ -29,7 +29,6 @@ from bisect import bisect_right
 from functools import lru_cache
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -49,6 +48,7 @@ from extract.components.state import (
     is_capitalized,
     is_name_shaped,
     sentence_index,
+    token_table,
 )
 
 # A word of a name: letters/digits with inner - . + / @ ' (no trailing punctuation).
@@ -56,6 +56,9 @@ _NW = r"(?:[A-Za-z0-9][\w\-\.\+/@']*[\w\+]|[A-Za-z0-9])"
 # A name: up to 5 words, the first capitalised, a digit or lower-then-upper (mPLUG, nuScenes).
 _FIRST = r"(?:[A-Z0-9]|[a-z]+[A-Z])(?:[\w\-\.\+/@']*[\w\+])?"
 _NAME = rf"(?<![\w\-/@.']){_FIRST}(?:[ ]{_NW}){{0,4}}"
+_NON_SPACE_RUN = re.compile(r"\S+")
+_NAME_LIKE = re.compile(r"[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z]")  # (not a number: "4.2", "11.0")
+_DATASET_WORD = re.compile(r"\b(?:dataset|benchmark|corpus|suite|leaderboard|testbed|collection)\b")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _TW = r"[\w](?:[\w\-'/+]|\.(?=\w))*"
 _TAIL_HYPHEN = re.compile(rf"({_TW}-)$")
@@ -104,6 +107,41 @@ _SUBJ_BEFORE = re.compile(
     r"\b(?:[Ww]e|[Pp]aper|[Ww]ork|[Ss]tudy|[Aa]rticle|[Ll]etter|[Rr]eport)\s+"
     r"(?:(?:first|also|further|then|hereby|newly|additionally|thus|therefore|instead|finally)\s+)?$"
 )
+_SUBJECTS = frozenset(("We", "we", "Paper", "paper", "Work", "work", "Study", "study", "Article", "article",
+                       "Letter", "letter", "Report", "report"))
+_SUBJECT_ADVERBS = frozenset(("first", "also", "further", "then", "hereby", "newly", "additionally", "thus",
+                              "therefore", "instead", "finally"))
+
+
+def _subject_before(text: str, a: int) -> bool:
+    """Whether ``_SUBJ_BEFORE.search(text, max(0, a - 45), a)`` matches, read backwards from ``a``.
+
+    The match ends at ``a``: white space, optionally an adverb and white space before it, and before that
+    a subject word at a word boundary (a regex that starts with ``\\b`` is tried at every position).
+    """
+    lo = a - 45 if a > 45 else 0
+    k = a
+    while k > lo and text[k - 1].isspace():
+        k -= 1
+    if k == a:
+        return False
+    s = k
+    while s > lo and text[s - 1].isalpha():
+        s -= 1
+    if text[s:k] in _SUBJECT_ADVERBS:
+        k = s
+        while k > lo and text[k - 1].isspace():
+            k -= 1
+        if k == s:
+            return False
+        s = k
+        while s > lo and text[s - 1].isalpha():
+            s -= 1
+    if text[s:k] not in _SUBJECTS:
+        return False
+    return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
+
+
 _AFTER_NAME = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:is|was)\s+)?(?:a|an|the)\s+")
 _APPOSITIVE = re.compile(r",\s+(?:(?:is|was)\s+)?(?:a|an|our)\s+")
 # "\s+is\s+(?:a|an)\s+(?:novel|new)\b", found from its literal "is" (a pattern that starts with \s+ is
@@ -185,16 +223,58 @@ class _Ctx:
             for w in words:
                 kinds.setdefault(w, set()).add(kind)
         self.cue_kinds = {w: tuple(sorted(k)) for w, k in kinds.items()}
+        self._word_features: dict[str, tuple] = {}
+        self.word_feature_cache = self._word_features  # (read directly in hot loops)
+
+    def word_features(self, w: str) -> tuple:
+        """Features of a modifier word ``w`` for the head rule (see the ``_F_*`` indices), cached per word."""
+        f = self._word_features.get(w)
+        if f is None:
+            if len(self._word_features) > 200_000:
+                self._word_features.clear()
+            f = self._word_features[w] = self._word_features_uncached(w)
+        return f
+
+    def _word_features_uncached(self, w: str) -> tuple:
+        r = self.rules
+        wl = w.lower()
+        keep = wl in r.task_keep_mods
+        verb_or_plural = _looks_verb_or_plural(wl)
+        shaped = is_name_shaped(w)
+        return (
+            wl,
+            wl in r.stop or w.isdigit() or not w[0].isalnum(),  # _F_BREAK
+            _technical_word_uncached(wl, r),  # _F_TECH
+            not keep and (wl in self.task_reject or verb_or_plural or shaped  # _F_TASK_BAD
+                          or (wl.endswith(("ing", "ly")) and wl not in r.tech_mods)),
+            wl in r.metric_mods,  # _F_METRIC_OK
+            wl in r.task_bad_mods and not keep,  # _F_LEAD_BAD
+            _is_generic_mod(wl, self.generic_mods),  # _F_GENERIC_MOD
+            wl in _GENERIC_TECH,  # _F_GENERIC_TECH
+            (wl in r.stop or w.isdigit() or not w[0].isalpha() or shaped or wl.endswith("ly")  # _F_GENERIC_BREAK
+             or verb_or_plural or wl.endswith(_ADJ_SUFFIXES)),
+            wl in self.task_reject or wl in self.generic_mods,  # _F_REJECT_OR_GENERIC
+            wl in _BLOCK_BARE_METRIC,  # _F_BLOCK_BARE
+        )
 
     def flag_getters(self) -> dict[str, object]:
         """Lexeme flag functions (string -> bool): cue words, and name / metric shapes."""
         cues = self.cue_kinds
+        return {"cue": lambda s: s.lower() in cues, "shape": _is_shape_token}
 
-        def shape(s: str) -> bool:
-            return (s in _SIZE_TOKENS or bool(_SHAPE_TOKEN.search(s)) or bool(_METRIC_RX.match(s))
-                    or bool(_TOPK_TOKEN.match(s)) or s in _METRIC_LEAD)
+    def anchor_flag(self):
+        """The lexeme flag function of anchor tokens: a cue word or a name / metric shape."""
+        cues = self.cue_kinds
+        return lambda s: s.lower() in cues or _is_shape_token(s)
 
-        return {"cue": lambda s: s.lower() in cues, "shape": shape}
+    def orth_info(self, s: str) -> tuple[int, tuple[str, ...], bool]:
+        """``(length, cue kinds, name / metric shape)`` of an anchor token's text."""
+        return len(s), self.cue_kinds.get(s.lower(), ()), _is_shape_token(s)
+
+
+def _is_shape_token(s: str) -> bool:
+    return (s in _SIZE_TOKENS or bool(_SHAPE_TOKEN.search(s)) or bool(_METRIC_RX.match(s))
+            or bool(_TOPK_TOKEN.match(s)) or s in _METRIC_LEAD)
 
 
 _TOPK_TOKEN = re.compile(r"[Tt]op-?\d+$")
@@ -208,10 +288,14 @@ def name_type(name: str, rules: Rules, gaz_types: dict | None = None, default: s
         if t:
             return t
     bare = name.rstrip("s") if name.endswith("s") and not name.endswith("ss") else name
+    suffixes = tuple(rules.dataset_name_suffixes)
     for n in (name, bare):
-        if n.endswith(tuple(rules.dataset_name_suffixes)) or re.search(r"\d+[kKM]$", n):
+        if n.endswith(suffixes) or (n and n[-1] in "kKM\n" and _COUNT_SUFFIX.search(n)):
             return "dataset"
     return default
+
+
+_COUNT_SUFFIX = re.compile(r"\d+[kKM]$")  # (a match ends with k, K or M, or before a final newline)
 
 
 @Language.factory("litkg_context")
@@ -223,15 +307,18 @@ class ContextRules:
         self.nlp = nlp
         self.ctx: _Ctx | None = None
         self.gaz_types: dict[str, str] = {}
-        self.flags: dict[str, int] = {}
+        self.f_anchor: int | None = None
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: Rules | None = None,
                    gaz_types: dict[str, str] | None = None) -> None:
         nlp = nlp or self.nlp
         self.ctx = _Ctx(rules or Rules.load())
         self.gaz_types = dict(gaz_types or {})
-        self.flags = {k: nlp.vocab.add_flag(f) for k, f in self.ctx.flag_getters().items()}
-        self._attrs = [IDX, LENGTH, self.flags["cue"], self.flags["shape"]]
+        # one lexeme flag for every anchor token (computed once per distinct word by the vocab), and per
+        # ORTH id the anchor's length, cue kinds and shape (computed once per distinct anchor word)
+        self.f_anchor = nlp.vocab.add_flag(self.ctx.anchor_flag())
+        self._strings = nlp.vocab.strings
+        self._info: dict[int, tuple[int, tuple[str, ...], bool]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         if self.ctx is None:
@@ -241,19 +328,23 @@ class ContextRules:
         st.urls = [m.span() for m in _URL.finditer(text)] if ("http" in text or "www." in text) else []
         if not len(doc):
             return doc
-        arr = doc.to_array(self._attrs)
+        idx, orths = token_table(doc, st)
         anchors: dict[str, list[tuple[int, int]]] = {k: [] for k in _ANCHOR_KINDS}
-        cue_kinds = self.ctx.cue_kinds
-        rows = arr[np.flatnonzero(arr[:, 2] | arr[:, 3])].tolist()
-        shape, metric = anchors["shape"], anchors["metric"]
-        for s, n, cue, shaped in rows:
-            span = (s, s + n)
-            if shaped:
+        shape = anchors["metric"] = anchors["shape"]  # (the same tokens; the rules only read the lists)
+        info = self._info
+        for i in np.flatnonzero(doc.to_array(self.f_anchor)).tolist():
+            o = orths[i]
+            inf = info.get(o)
+            if inf is None:
+                if len(info) > 500_000:
+                    info.clear()
+                inf = info[o] = self.ctx.orth_info(self._strings[o])
+            s = idx[i]
+            span = (s, s + inf[0])
+            if inf[2]:
                 shape.append(span)
-                metric.append(span)
-            if cue:
-                for kind in cue_kinds.get(text[s:s + n].lower(), ()):
-                    anchors[kind].append(span)
+            for kind in inf[1]:
+                anchors[kind].append(span)
         find_context(text, st, self.ctx, self.gaz_types, anchors)
         return doc
 
@@ -276,7 +367,7 @@ def _trim_name_words(text: str, start: int, end: int, rules: Rules, need_shape: 
                      max_words: int = 5) -> tuple[int, int] | None:
     """Keep the leading run of capitalised / name-shaped words of ``text[start:end]``."""
     start, end = _strip_name(text, start, end)
-    words = list(re.finditer(r"\S+", text[start:end]))
+    words = list(_NON_SPACE_RUN.finditer(text[start:end]))
     keep = []
     for w in words[:max_words]:
         word = w.group().rstrip(_SENT_END_PUNCT)
@@ -377,13 +468,13 @@ def _title_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str]) -
         return
     name = title[s:e]
     # plain capitalised words ("Predictable Scale: ...") name the method only if the abstract repeats them
-    if not any(is_name_shaped(w) for w in words) and (len(words) > 3 or name not in text[st.abstract_start:]):
+    if not any(is_name_shaped(w) for w in words) and (len(words) > 3 or text.find(name, st.abstract_start) < 0):
         return
     if r.is_stop_name(name):
         return
     rest = " ".join(title[m.end():].lower().split()[:8])
     t = name_type(name, r, gaz_types)
-    if re.search(r"\b(?:dataset|benchmark|corpus|suite|leaderboard|testbed|collection)\b", rest):
+    if _DATASET_WORD.search(rest):
         t = "dataset"
     elif _TITLE_METRIC_HEAD.match(rest):
         t = "metric"  # "X: A Metric for ..." (the head noun), not "X: Sharp Metric Depth ..." (an adjective)
@@ -446,7 +537,7 @@ def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
             t = _type_near(text, a, r) or name_type(text[span[0]:span[1]], r, gaz_types)
             found.append((span[0], span[1], t, True, "naming"))
     for a, _ in anchors["proposal"]:
-        if _SUBJ_BEFORE.search(text, max(0, a - 45), a):
+        if _subject_before(text, a):
             m = ctx.proposal.match(text, a)
             if m:
                 st.proposal_slots.append((m.start("slot"), m.start("slot")))
@@ -521,7 +612,7 @@ def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, i
         span = _trim_name_words(text, i, i + len(piece), r, need_shape=False, max_words=4)
         if span is None:
             break
-        if not re.search(r"[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z]", text[span[0]:span[1]]):
+        if not _NAME_LIKE.search(text[span[0]:span[1]]):
             continue  # a number ("4.2", "11.0"), not a name
         # a list item must be a whole piece (not the start of a longer lowercase phrase)
         if text[span[0]:span[1]] != text[i:i + len(piece)].strip().rstrip(_SENT_END_PUNCT):
@@ -686,9 +777,34 @@ def _shape_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str], a
 _TW_FULL = re.compile(_TW)
 
 
+def _tail_hyphen_start(text: str, lo: int, p: int) -> int:
+    """Start of ``_TAIL_HYPHEN.search(text, lo, p)`` (a word ending in the hyphen at ``p - 1``), or -1.
+
+    Read backwards: the leftmost start is the first word character of the run of word characters
+    (and inner ``-'/+``, and dots before a word character) that ends before the hyphen.
+    """
+    start = -1
+    i = p - 2
+    while i >= lo:
+        c = text[i]
+        if c.isalnum() or c == "_":
+            start = i
+        elif c == "." and i + 1 < p - 1:
+            nxt = text[i + 1]
+            if not (nxt.isalnum() or nxt == "_"):
+                break
+        elif c not in "-'/+":
+            break
+        i -= 1
+    return start
+
+
 @lru_cache(maxsize=200_000)
 def _is_word(w: str) -> bool:
     return bool(_TW_FULL.fullmatch(w))
+
+
+_WORD_OK: dict[str, bool] = {}
 
 
 def _words_before(text: str, end: int, max_words: int = 5) -> list[tuple[int, int, str]]:
@@ -701,7 +817,14 @@ def _words_before(text: str, end: int, max_words: int = 5) -> list[tuple[int, in
         if j < 0 and lo > 0:
             break  # (the first word of the window may be cut by it)
         w = text[j + 1:pos]
-        if not w or not _is_word(w):
+        if not w:
+            break
+        ok = _WORD_OK.get(w)
+        if ok is None:
+            if len(_WORD_OK) > 200_000:
+                _WORD_OK.clear()
+            ok = _WORD_OK[w] = _is_word(w)
+        if not ok:
             break
         out.append((j + 1, pos, w))
         if j < 0:
@@ -710,57 +833,67 @@ def _words_before(text: str, end: int, max_words: int = 5) -> list[tuple[int, in
     return out
 
 
+# indices of _Ctx.word_features
+(_F_WL, _F_BREAK, _F_TECH, _F_TASK_BAD, _F_METRIC_OK, _F_LEAD_BAD, _F_GENERIC_MOD, _F_GENERIC_TECH, _F_GENERIC_BREAK,
+ _F_REJECT_OR_GENERIC, _F_BLOCK_BARE) = range(11)
+
+
 def _head_rule(text: str, st: DocState, ctx: _Ctx, anchors) -> None:
     r = ctx.rules
     n = len(text)
+    heads_by_last = ctx.heads_by_last
+    stop = r.stop
+    bare_ok = ctx.bare_ok
+    head_types = ctx.head_types
+    generic_heads = ctx.generic_heads
+    wf = ctx.word_features
+    wcache = ctx.word_feature_cache
     for a, ae in anchors:
         if ae < n and (text[ae] == "-" or text[ae].isalnum()):
             continue  # "detection-based"
-        token = text[a:ae].lower()
         head = None
-        for h in ctx.heads_by_last.get(token, ()):
+        for h in heads_by_last.get(text[a:ae].lower(), ()):
             hs = ae - len(h)
-            if hs >= 0 and text[hs:ae].lower() == h and (hs == 0 or not text[hs - 1].isalnum()):
+            if hs >= 0 and (hs == a or text[hs:ae].lower() == h) and (hs == 0 or not text[hs - 1].isalnum()):
                 head = h
                 break
         if head is None:
             continue
-        he = ae
         # modifiers: the words before the head (hyphen-attached or space-separated), nearest first
         words: list[tuple[int, int, str]] = []
         p = hs
         if p > 0 and text[p - 1] == "-":
-            hm = _TAIL_HYPHEN.search(text, max(0, p - 40), p)
-            if not hm:
+            hm = _tail_hyphen_start(text, max(0, p - 40), p)
+            if hm < 0:
                 continue
-            words.append((hm.start(1), p - 1, text[hm.start(1):p - 1]))
-            p = hm.start(1)
+            words.append((hm, p - 1, text[hm:p - 1]))
+            p = hm
         if p > 1 and text[p - 1] == " ":
             # cheap test of the nearest word first: most heads follow a function word ("the model")
             j = text.rfind(" ", 0, p - 1)
             prev = text[j + 1:p - 1].lower()
-            if prev and prev not in r.stop:
+            if prev and prev not in stop:
                 # (_head_start and _generic_start look at 3 words at most)
                 words.extend(_words_before(text, p - 1, max_words=3))
-            elif not words and head not in ctx.bare_ok:
+            elif not words and head not in bare_ok:
                 continue
-        elif not words and head not in ctx.bare_ok:
+        elif not words and head not in bare_ok:
             continue
         done = False
-        for t in ctx.head_types.get(head, ()):
-            start = _head_start(text, t, head, hs, words, r, ctx.generic_mods, ctx.task_reject)
+        for t in head_types.get(head, ()):
+            start = _head_start(text, t, head, hs, words, r, wf, wcache)
             if start is not None:
-                _add(st, Cand(start, he, t, f"head-{t}", P_HEAD, WEAK))
+                _add(st, Cand(start, ae, t, f"head-{t}", P_HEAD, WEAK))
                 done = True
                 break
-        if not done and head in ctx.generic_heads:
+        if not done and head in generic_heads:
             # "parsing algorithm", "object recognition tasks": a content-word phrase before a generic head noun
-            t = ctx.generic_heads[head]
-            if t == "task" and any(w.lower() in ctx.task_reject or w.lower() in ctx.generic_mods for _, _, w in words[:3]):
+            t = generic_heads[head]
+            if t == "task" and any(wf(w)[_F_REJECT_OR_GENERIC] for _, _, w in words[:3]):
                 continue  # "fundamental vision problem", "major problems"
-            start = _generic_start(words, r, ctx.generic_mods)
+            start = _generic_start(words, wf)
             if start is not None:
-                _add(st, Cand(start, he, t, f"generic-{t}", P_SHAPE - 10, WEAK))
+                _add(st, Cand(start, ae, t, f"generic-{t}", P_SHAPE - 10, WEAK))
 
 
 def _is_generic_mod(wl: str, generic_mods) -> bool:
@@ -771,19 +904,19 @@ def _is_generic_mod(wl: str, generic_mods) -> bool:
 _NUMBER_MOD = re.compile(r"^\d[\d.,]*(?:[kmb]|-[a-z]+)?$")
 
 
-def _generic_start(words, r: Rules, generic_mods=frozenset()) -> int | None:
+def _generic_start(words, wf) -> int | None:
     """Start of "content words + generic head" ("parsing algorithm"); ``None`` when the modifiers are
-    all generic ("top performing method", "deep learning method", "training procedure")."""
-    taken = []
+    all generic ("top performing method", "deep learning method", "training procedure").
+    ``wf`` gives the features of a word (:meth:`_Ctx.word_features`)."""
+    taken = -1
     content = False
     for s, _e, w in words[:3]:
-        wl = w.lower()
-        if (wl in r.stop or w.isdigit() or not w[0].isalpha() or is_name_shaped(w) or wl.endswith("ly")
-                or _looks_verb_or_plural(wl) or wl.endswith(_ADJ_SUFFIXES)):
+        f = wf(w)
+        if f[_F_GENERIC_BREAK]:
             break
-        taken.append(s)
-        content = content or not _is_generic_mod(wl, generic_mods)
-    return taken[-1] if taken and content else None
+        taken = s
+        content = content or not f[_F_GENERIC_MOD]
+    return taken if taken >= 0 and content else None
 
 
 _BLOCK_BARE_METRIC = {"full", "mixed", "half", "single", "double", "numerical", "arbitrary", "reduced", "floating",
@@ -826,59 +959,53 @@ def _looks_verb_or_plural(w: str) -> bool:
     return len(w) > 3 and w[-1] == "s" and not w.endswith(("ss", "us", "is", "ous", "ics", "-s"))
 
 
-def _head_start(text: str, t: str, head: str, hs: int, words, r: Rules, generic_mods=frozenset(),
-                task_reject=frozenset()) -> int | None:
-    """Start of the phrase ending in ``head`` (at ``hs``) for type ``t``, or ``None``."""
+def _head_start(text: str, t: str, head: str, hs: int, words, r: Rules, wf, cache: dict) -> int | None:
+    """Start of the phrase ending in ``head`` (at ``hs``) for type ``t``, or ``None``.
+
+    ``words`` are the words before the head, nearest first, as ``(start, end, word)``; ``wf`` gives the
+    features of a word (:meth:`_Ctx.word_features`), ``cache`` holds those already computed.
+    """
     max_mods = 2 if t == "metric" else 3
-    taken: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, tuple]] = []  # (start, features), nearest first
     for s, e, w in words:
         if len(taken) >= max_mods:
             break
-        wl = w.lower()
-        attached = e == hs - 1 and text[e] == "-"  # "self-" of "self-attention"
-        if wl in r.stop or w.isdigit() or not w[0].isalnum():
+        f = cache.get(w) or wf(w)
+        if f[_F_BREAK]:
             break
         if t == "method":
-            if not (attached or _technical_word(wl, r)):
+            if not (f[_F_TECH] or (e == hs - 1 and text[e] == "-")):  # (or attached: "self-" of "self-attention")
                 break
         elif t == "task":
-            if wl in task_reject and wl not in r.task_keep_mods:
-                break  # "degrade generation", "profound understanding"
-            if _looks_verb_or_plural(wl) and wl not in r.task_keep_mods:
-                break
-            if wl.endswith(("ing", "ly")) and wl not in r.task_keep_mods and wl not in r.tech_mods:
-                break
-            if is_name_shaped(w) and wl not in r.task_keep_mods:
-                break
-        elif wl not in r.metric_mods:
+            if f[_F_TASK_BAD]:
+                break  # "degrade generation", "profound understanding", verbs, plurals, names
+        elif not f[_F_METRIC_OK]:
             break
-        taken.append((s, e, wl))
-    mods = list(reversed(taken))
+        taken.append((s, f))
     if t == "task":
-        while mods and mods[0][2] in r.task_bad_mods and mods[0][2] not in r.task_keep_mods:
-            mods.pop(0)
-        if not mods and head not in r.task_standalone:
+        k = len(taken)
+        while k and taken[k - 1][1][_F_LEAD_BAD]:  # (a bad leading modifier: "various segmentation")
+            k -= 1
+        if not k and head not in r.task_standalone:
             return None
-        start = mods[0][0] if mods else hs
+        start = taken[k - 1][0] if k else hs
         if text[start:hs + len(head)].lower() in r.task_non_tasks:
             return None
         return start
-    names = [m[2] for m in mods]
-    if (t == "method" and names and all(_is_generic_mod(n, generic_mods) for n in names)
-            and (text[hs].isupper() or head in r.tech_need_name)):
-        return None  # "deep Transformer", "200-layer model" (but "deep learning" is a term)
     if t == "method":
+        if taken and (text[hs].isupper() or head in r.tech_need_name) and all(f[_F_GENERIC_MOD] for _, f in taken):
+            return None  # "deep Transformer", "200-layer model" (but "deep learning" is a term)
         if head in r.tech_need_name:
-            if not any(n not in _GENERIC_TECH for n in names):
+            if not any(not f[_F_GENERIC_TECH] for _, f in taken):
                 return None
-        elif not names and head not in r.tech_standalone:
+        elif not taken and head not in r.tech_standalone:
             return None
-        return mods[0][0] if mods else hs
+        return taken[-1][0] if taken else hs
     # metric
-    if not names:
+    if not taken:
         if head not in r.metric_bare:
             return None
-        if words and words[0][2].lower() in _BLOCK_BARE_METRIC:
+        if words and wf(words[0][2])[_F_BLOCK_BARE]:
             return None
         return hs
-    return mods[0][0]
+    return taken[-1][0]

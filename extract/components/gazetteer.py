@@ -37,7 +37,16 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from extract.canonical import entity_key, family_of
-from extract.components.state import GAZ_RULE, P_GAZ, P_GAZ_GENERIC, STRONG, WEAK, Cand, get_state
+from extract.components.state import (
+    GAZ_RULE,
+    P_GAZ,
+    P_GAZ_GENERIC,
+    STRONG,
+    WEAK,
+    Cand,
+    get_state,
+    token_table,
+)
 from extract.errors import IngestError
 from extract.records import ENTITY_TYPES
 
@@ -179,6 +188,12 @@ def _read_file(path: Path) -> Iterator[Entry]:
                         source=f"{path.name}:{n}")
 
 
+# (rule, priority, strength) of a gazetteer candidate by (ambiguous, generic)
+_RULES = {(a, g): (GAZ_RULE + ("-ambiguous" if a else "-generic" if g else ""),
+                   P_GAZ_GENERIC if g else P_GAZ, WEAK if g else STRONG)
+          for a in (False, True) for g in (False, True)}
+
+
 @Language.factory("litkg_gazetteer")
 class GazetteerMatcher:
     """PhraseMatcher (LOWER) + exact-case PhraseMatcher (ORTH) over generated name variants."""
@@ -200,6 +215,7 @@ class GazetteerMatcher:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._ids = {}
+        self._exact_orths = {}
         self.entries = []
         self.by_key = {}
         for e in entries:
@@ -226,7 +242,9 @@ class GazetteerMatcher:
                     forms |= {f.lower() for f in forms}
                 groups.setdefault((exact, ambiguous), set()).update(forms)
             for (exact, ambiguous), forms in groups.items():
-                label = f"litkg_gaz_{i}{'_amb' if ambiguous else ''}"
+                # exact-case forms are matched on LOWER too, under their own label, and kept where the
+                # ORTH ids of the matched tokens are those of one of the forms (see __call__)
+                label = f"litkg_gaz_{i}{'_amb' if ambiguous else ''}{'_exact' if exact else ''}"
                 match_id = nlp.vocab.strings.add(label)
                 self._ids[match_id] = (e, ambiguous)
                 docs = []
@@ -239,44 +257,56 @@ class GazetteerMatcher:
                     seen[sig] = e
                     docs.append(Doc(nlp.vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d]))
                 if docs:
-                    (self.exact if exact else self.lower).add(label, docs)
+                    self.lower.add(label, docs)
+                    if exact:
+                        self._exact_orths.setdefault(match_id, set()).update(
+                            tuple(t.orth for t in d) for d in docs)
                     self.n_patterns += len(docs)
 
     def __call__(self, doc: Doc) -> Doc:
         st = get_state(doc)
         text = st.text
-        ids = self._ids
-        for matcher in (self.lower, self.exact):
-            if not len(matcher):
-                continue
-            for match_id, s, e in matcher(doc):
-                entry, ambiguous = ids[match_id]
-                start = doc[s].idx
-                last = doc[e - 1]
-                end = last.idx + len(last)
-                if entry.mixed_case and matcher is self.lower:
-                    surface = text[start:end]
-                    # lower case "quality" is not QuALITY; title case "Imagenet" / "Deepseek" is ImageNet / DeepSeek
-                    if (sum(c.isupper() for c in surface) < 2 and not surface[:1].isupper()
-                            and not any(c.isdigit() for c in surface)):
-                        continue
-                if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
-                    # inside a longer hyphenated name ("Tiny-ImageNet", "Video-LLaVA"): a capitalised
-                    # plain word before the hyphen ("CNN-Transformer" keeps both names)
-                    ws = text.rfind(" ", 0, start - 1) + 1
-                    prefix = text[ws:start - 1]
-                    if prefix[:1].isupper() and prefix[1:].islower():
-                        continue
-                generic = entry.generic
-                key, canonical, family = entry.key, entry.name, entry.family
-                if entry.type == "method" and text.startswith("-", end):
-                    v = _TUNED_VARIANT.match(text, end)
-                    if v:  # "Qwen-VL-Chat", "Mistral-7B-Instruct": a tuned variant of the matched model
-                        end, key, canonical, family = v.end(), None, None, entry.name
-                st.cands.append(Cand(
-                    start, end, entry.type,
-                    GAZ_RULE + ("-ambiguous" if ambiguous else "-generic" if generic else ""),
-                    P_GAZ_GENERIC if generic else P_GAZ,
-                    WEAK if generic else STRONG,
-                    key=key, canonical=canonical, family=family, entry=entry))
+        if not len(self.lower) or not len(doc):
+            return doc
+        idx, orths = token_table(doc, st)
+        exact_orths = self._exact_orths
+        # One LOWER matcher serves both kinds of forms: the case-folded ones directly, the exact-case
+        # ones where the ORTH ids of the tokens are a form's (the same matches an ORTH matcher finds).
+        # Candidates come in the order of two matchers: case-folded matches, then exact-case ones
+        # (each list by start, then end).
+        exact_hits = []
+        for match_id, s, e in self.lower(doc):
+            forms = exact_orths.get(match_id)
+            if forms is None:
+                self._add(doc, st, text, idx, orths, match_id, s, e, True)
+            elif tuple(orths[s:e]) in forms:
+                exact_hits.append((match_id, s, e))
+        for match_id, s, e in exact_hits:
+            self._add(doc, st, text, idx, orths, match_id, s, e, False)
         return doc
+
+    def _add(self, doc: Doc, st, text: str, idx: list[int], orths: list[int], match_id: int, s: int, e: int,
+             folded: bool) -> None:
+        entry, ambiguous = self._ids[match_id]
+        start = idx[s]
+        end = idx[e - 1] + len(doc.vocab.strings[orths[e - 1]])
+        if entry.mixed_case and folded:
+            surface = text[start:end]
+            # lower case "quality" is not QuALITY; title case "Imagenet" / "Deepseek" is ImageNet / DeepSeek
+            if (sum(c.isupper() for c in surface) < 2 and not surface[:1].isupper()
+                    and not any(c.isdigit() for c in surface)):
+                return
+        if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
+            # inside a longer hyphenated name ("Tiny-ImageNet", "Video-LLaVA"): a capitalised
+            # plain word before the hyphen ("CNN-Transformer" keeps both names)
+            ws = text.rfind(" ", 0, start - 1) + 1
+            prefix = text[ws:start - 1]
+            if prefix[:1].isupper() and prefix[1:].islower():
+                return
+        key, canonical, family = entry.key, entry.name, entry.family
+        if entry.type == "method" and text.startswith("-", end):
+            v = _TUNED_VARIANT.match(text, end)
+            if v:  # "Qwen-VL-Chat", "Mistral-7B-Instruct": a tuned variant of the matched model
+                end, key, canonical, family = v.end(), None, None, entry.name
+        rule, prio, strength = _RULES[ambiguous, entry.generic]
+        st.cands.append(Cand(start, end, entry.type, rule, prio, strength, key, canonical, family, False, entry))

@@ -194,7 +194,7 @@ class Normaliser:
 
     # -- 4./5. keys, names, alias rules -----------------------------------------------------
     def _finish(self, text: str, st: DocState, chosen: list[Cand]) -> list[Cand]:
-        al = self.aliases
+        al = self.aliases if self.aliases else None  # (AliasRules.__bool__ once per document)
         out: list[Cand] = []
         ctx_metrics = self.rules.context_metrics
         for c in chosen:
@@ -218,7 +218,7 @@ class Normaliser:
                     c.key = k
             if not c.key:
                 continue
-            if al:
+            if al is not None:
                 if al.is_blocked(c.key, c.type) or al.is_blocked(surface, c.type):
                     continue
                 sp = al.split_for(surface)

@@ -16,11 +16,13 @@ sentence ending in a URL keeps the URL whole and still ends there).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 import numpy as np
 from spacy.attrs import IDX, ORTH, SENT_START
 from spacy.lang.tokenizer_exceptions import URL_PATTERN
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
@@ -63,18 +65,23 @@ class SentenceSegmenter:
     """Sentence boundaries; records char spans of sentences in the document state.
 
     The rule is spaCy's ``sentencizer`` rule (after ``.``/``!``/``?`` the next
-    token that is not punctuation starts a sentence), computed on token arrays
-    with numpy instead of a per-token loop; then the title is made one
+    token that is not punctuation starts a sentence); then the title is made one
     sentence, and a line break always ends one.
+
+    Speed: "cannot start a sentence" is a lexeme flag (computed once per distinct
+    word by the vocab); one ``doc.to_array`` per document gives the token offsets,
+    their ``ORTH`` ids (kept in the document state for the later components) and
+    that flag, and the rule is applied to the runs of flagged tokens only.
     """
 
     def __init__(self, nlp: Language, name: str = "litkg_sentences") -> None:
         self.name = name
         ends = frozenset(_END_CHARS)
-        # lexeme flags: computed once per distinct word by the vocab, read per doc with one to_array
-        self.f_end = nlp.vocab.add_flag(lambda s: s in ends)
+        self.end_orths = frozenset(get_string_id(e) for e in ends)
+        # lexeme flag: computed once per distinct word by the vocab, read per doc with one to_array
         self.f_no_start = nlp.vocab.add_flag(
             lambda s: s in ends or s.isspace() or (len(s) > 0 and all(not c.isalnum() for c in s)))
+        self._attrs = [IDX, ORTH, self.f_no_start]
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
         return None
@@ -85,28 +92,49 @@ class SentenceSegmenter:
         if n == 0:
             return doc
         text = st.text
-        arr = doc.to_array([self.f_end, self.f_no_start, IDX])
-        is_end = arr[:, 0].astype(bool)
-        idx = arr[:, 2].astype(np.int64)
-        starts = np.full(n, -1, dtype=np.int64)
-        starts[0] = 1
-        can_start = np.flatnonzero(arr[:, 1] == 0)
-        if len(can_start) > 1:
-            cum = np.cumsum(is_end)
-            prev, cur = can_start[:-1], can_start[1:]
-            starts[cur[cum[cur - 1] - cum[prev] > 0]] = 1
-        if st.title_end >= 0:
-            first = int(np.searchsorted(idx, st.abstract_start))  # first abstract token
-            starts[1:first] = -1
+        arr = doc.to_array(self._attrs)
+        idx = arr[:, 0].tolist()
+        orths = arr[:, 1].tolist()
+        st.tok_idx, st.tok_orth = idx, orths
+        # spaCy's sentencizer rule: a token that can start a sentence starts one when an end token
+        # (".", "!", "?", ...) came after the previous token that can start one. The tokens that
+        # cannot start one come in runs; the token after a run holding an end token starts a sentence
+        # when some token before the run could start one.
+        starts = [0]
+        end_orths = self.end_orths
+        prev = -2
+        run_start = -1
+        has_end = False
+        for i in np.flatnonzero(arr[:, 2]).tolist():
+            if i != prev + 1:
+                if has_end and run_start > 0 and prev + 1 < n:
+                    starts.append(prev + 1)
+                run_start = i
+                has_end = False
+            if not has_end and orths[i] in end_orths:
+                has_end = True
+            prev = i
+        if has_end and run_start > 0 and prev + 1 < n:
+            starts.append(prev + 1)
+        extra = False
+        if st.title_end >= 0:  # the title is one sentence
+            first = bisect_left(idx, st.abstract_start)  # first abstract token
+            starts = [i for i in starts if i == 0 or i >= first]
             if first < n:
-                starts[first] = 1
+                starts.append(first)
+                extra = True
         if "\n" in text:
             for m in _NEWLINE.finditer(text):
-                i = int(np.searchsorted(idx, m.end()))
+                i = bisect_left(idx, m.end())
                 if 0 < i < n:
-                    starts[i] = 1
-        doc.from_array([SENT_START], starts.reshape(-1, 1).view(np.uint64))
-        char_starts = idx[starts == 1].tolist()
+                    starts.append(i)
+                    extra = True
+        if extra:
+            starts = sorted(set(starts))
+        sent_start = np.full(n, -1, dtype=np.int64)
+        sent_start[starts] = 1
+        doc.from_array([SENT_START], sent_start.reshape(-1, 1).view(np.uint64))
+        char_starts = [idx[i] for i in starts]
         sents = []
         for k, s in enumerate(char_starts):
             e = char_starts[k + 1] if k + 1 < len(char_starts) else len(text)

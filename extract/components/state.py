@@ -12,6 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc
 
 STATE_KEY = "litkg"
@@ -89,6 +90,9 @@ class DocState:
     mentions: list[Cand] = field(default_factory=list)  # resolved
     proposed_keys: set[str] = field(default_factory=set)
     urls: list[tuple[int, int]] = field(default_factory=list)
+    # token table (filled by the sentence component from one ``doc.to_array``): char offsets and ORTH ids
+    tok_idx: list[int] | None = None
+    tok_orth: list[int] | None = None
 
 
 def get_state(doc: Doc) -> DocState:
@@ -102,6 +106,14 @@ def get_state(doc: Doc) -> DocState:
             st.abstract_start = te + 2
         doc.user_data[STATE_KEY] = st
     return st
+
+
+def token_table(doc: Doc, st: DocState) -> tuple[list[int], list[int]]:
+    """Char offsets and ``ORTH`` ids of the tokens of ``doc`` (made once per document)."""
+    if st.tok_idx is None or len(st.tok_idx) != len(doc):
+        arr = doc.to_array([IDX, ORTH])
+        st.tok_idx, st.tok_orth = arr[:, 0].tolist(), arr[:, 1].tolist()
+    return st.tok_idx, st.tok_orth
 
 
 def sentence_index(st: DocState, pos: int) -> int:

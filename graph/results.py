@@ -34,6 +34,7 @@ evidence sentence, and :data:`NOTE` says so.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import sqlite3
 from collections import defaultdict
@@ -183,10 +184,12 @@ def _closest(text: str, names: Sequence[str], n: int = 5) -> list[str]:
     close = [by_low[c] for c in difflib.get_close_matches(text.lower(), list(by_low), n=n, cutoff=0.4)]
     prefix = [name for name in names if name.lower().startswith(text.lower()[:3])]
     out: list[str] = []
-    for name in [*close, *prefix, *names]:
+    for name in itertools.chain(close, prefix, names):
+        if len(out) == n:
+            break
         if name not in out:
             out.append(name)
-    return out[:n]
+    return out
 
 
 def _resolve_dataset(db: str | Path, conn: sqlite3.Connection, text: str) -> dict[str, Any]:
@@ -203,15 +206,19 @@ def _resolve_dataset(db: str | Path, conn: sqlite3.Connection, text: str) -> dic
         raise
     except NodeNotFound:
         pass
-    # an entity of another type that claims name as their dataset (the benchmark list shows it)
-    try:
-        node = resolve_node(db, text, kind="entity")
-    except (AmbiguousNode, NodeNotFound):
-        node = None
-    if node and conn.execute("SELECT 1 FROM results WHERE dataset_id = ? LIMIT 1", [node["id"]]).fetchone():
-        return {"id": node["id"], "name": node["name"]}
-    # a dataset name that only a result carries (no entity): match it by key
+    # an entity of another type that claims name as their dataset (the store links by key; the benchmark
+    # list shows it): by node name, key or alias
     k = _key(text)
+    node_id = re.fullmatch(r"e:(\d+)", text)
+    row = conn.execute(
+        "SELECT e.id, e.name FROM entities e WHERE (e.id = ? OR e.key = ? OR e.id IN "
+        "(SELECT entity_id FROM aliases WHERE alias_key = ?)) "
+        "AND EXISTS (SELECT 1 FROM results r WHERE r.dataset_id = e.id) ORDER BY e.paper_count DESC, e.id LIMIT 1",
+        [int(node_id.group(1)) if node_id else None, k, k],
+    ).fetchone()
+    if row:
+        return {"id": row[0], "name": row[1]}
+    # a dataset name that only a result carries (no entity): match it by key
     for (name,) in conn.execute(
         "SELECT DISTINCT dataset FROM results WHERE dataset_id IS NULL AND dataset IS NOT NULL"
     ):
@@ -526,32 +533,32 @@ def benchmarks(db: str | Path, min_results: int = 1) -> list[dict[str, Any]]:
     {'dataset': 'ImageNet-1K', 'dataset_id': 5, 'family': 'ImageNet', 'family_id': 4, 'metric': 'top-1 accuracy', ...}
     """
     with read_connection(db) as conn:
-        # claims linked to a dataset and a metric entity at build time, counted in SQL...
-        linked = conn.execute(
-            "SELECT g.first, g.dataset_id, d.name, d.family_id, f.name, g.metric_id, mt.name, g.n, g.papers FROM ("
-            "  SELECT dataset_id, metric_id, min(id) AS first, count(*) AS n, count(DISTINCT paper_id) AS papers"
+        # one pass over the table: the claims linked to a dataset and a metric entity at build time are
+        # counted per pair in SQL; each other claim (a name only a result carries) comes as its own row
+        rows = conn.execute(
+            "SELECT g.first, g.dataset_id, d.name, d.family_id, f.name, g.dataset, g.metric_id, mt.name, g.metric,"
+            " g.n, g.papers, g.paper_id, g.low FROM ("
+            "  SELECT min(id) AS first, dataset_id, metric_id, dataset, metric, paper_id, lower(dataset) AS low,"
+            "  count(*) AS n, count(DISTINCT paper_id) AS papers"
             "  FROM results NOT INDEXED"  # one pass over the table beats a lookup per claim from the index
-            "  WHERE kind = 'absolute' AND dataset_id IS NOT NULL AND metric_id IS NOT NULL"
-            "  GROUP BY dataset_id, metric_id) g "
+            "  WHERE kind = 'absolute' AND (dataset_id IS NOT NULL OR dataset IS NOT NULL)"
+            "  GROUP BY dataset_id, metric_id, CASE WHEN dataset_id IS NULL OR metric_id IS NULL THEN id END) g "
             "LEFT JOIN entities d ON d.id = g.dataset_id LEFT JOIN entities f ON f.id = d.family_id "
             "LEFT JOIN entities mt ON mt.id = g.metric_id"
         ).fetchall()
-        # ... the others (a name only a result carries) linked here by key or alias, one by one
-        loose = conn.execute(
-            "SELECT r.id, r.dataset_id, d.name, d.family_id, f.name, r.dataset, r.metric_id, mt.name, r.metric, "
-            "r.paper_id, lower(r.dataset) FROM results r LEFT JOIN entities d ON d.id = r.dataset_id "
-            "LEFT JOIN entities f ON f.id = d.family_id LEFT JOIN entities mt ON mt.id = r.metric_id "
-            "WHERE r.kind = 'absolute' AND ((r.dataset_id IS NULL AND r.dataset IS NOT NULL) "
-            "OR (r.dataset_id IS NOT NULL AND r.metric_id IS NULL)) ORDER BY r.id"
-        ).fetchall()
-        _loose_datasets(db, conn, {r[10] for r in loose if r[1] is None})
         groups: dict[tuple, dict[str, Any]] = {}
         firsts: dict[tuple, int] = {}  # the id of each group's first claim
-        for first, did, dname, fid, fname, mid, mname, n, papers in linked:
+        loose = []
+        for first, did, dname, fid, fname, dtext, mid, mname, mtext, n, papers, pid, low in rows:
+            if did is None or mid is None:
+                loose.append((first, did, dname, fid, fname, dtext, mid, mname, mtext, pid, low))
+                continue
             key = ("e", did), ("e", mid)
             firsts[key] = first
             groups[key] = {"dataset": dname, "dataset_id": did, "family": fname, "family_id": fid,
                            "metric": mname, "metric_id": mid, "results": n, "papers": papers}
+        loose.sort()
+        _loose_datasets(db, conn, {r[10] for r in loose if r[1] is None})
         lookup = _EntityLookup(conn)
         paper_sets: dict[tuple, set[str]] = {}
         for rid, did, dname, fid, fname, dtext, mid, mname, mtext, pid, _low in loose:

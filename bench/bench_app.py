@@ -6,20 +6,28 @@
                                                       # (bench/synth_graph.py, written to /tmp if missing)
 
 For each page (reached by its deep link, as a user following a link would) it prints the
-script time of a visit with every cache empty ("cold"), of the first visit once the app's
-background warm-up (ui.data.warm_up: the in-process graph and its communities) is done
-("started"), and the median of repeated visits from new sessions ("repeat": st.cache_data
-hits). The browser's drawing time is not included. The target is 1 s on the bundled corpus
-and 2 s on the 100,000-paper database, for a started app.
+script time of
+
+* "cold": the first visit right after the app started: every cache empty (st.cache_data,
+  st.cache_resource, graph's in-process caches), while the app's background warm-up
+  (ui.data.warm_up), started by that first run as in a real start, runs alongside;
+* "started": the first visit of that question once the warm-up is done (query cache empty);
+* "repeat": the median of repeated visits from new sessions (st.cache_data hits).
+
+Module imports are made once before measuring (a process start, not a cache), and the
+operating system's file cache stays warm. The browser's drawing time is not included. The
+budget is 1 s on the bundled corpus and 2 s on a 100,000-paper database, cold included.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -91,6 +99,12 @@ def visit(page: str | None, params: dict[str, str], expected: str | None) -> flo
     if page:
         at.switch_page(page)
     t0 = time.perf_counter()
+    if page:
+        # AppTest runs a page opened by switch_page without ui/app.py: do the app's own part of the run
+        # (the database check and the sidebar's counts) as the app does before every page
+        from ui import common, data
+
+        common.db_problem(data.resolve_db_path())
     at.run()
     seconds = time.perf_counter() - t0
     if at.exception:
@@ -102,54 +116,83 @@ def visit(page: str | None, params: dict[str, str], expected: str | None) -> flo
     return seconds
 
 
+def warm_up_thread():
+    """The app's background warm-up thread, if one is running."""
+    return next((t for t in threading.enumerate() if t.name == "litkg-warm-up" and t.is_alive()), None)
+
+
+def clear_caches(*, warm_up: bool) -> None:
+    """Empty every query cache (st.cache_data and graph's in-process caches); with ``warm_up`` also
+    st.cache_resource, so that the next run of the app starts its warm-up again."""
+    import streamlit as st
+
+    from graph import model
+
+    st.cache_data.clear()
+    model.clear_cache()
+    if warm_up:
+        st.cache_resource.clear()
+    gc.collect()  # what the previous page left (a whole graph after Overview) is not collected during the next
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", help="a litkg database (default: build the bundled corpus)")
     ap.add_argument("--synth", type=int, metavar="PAPERS", help="use the synthetic benchmark database of this size")
     ap.add_argument("--runs", type=int, default=3, help="warm visits per page")
-    ap.add_argument("--budget", type=float, help="seconds per page (default 1 s, 2 s for --synth)")
+    ap.add_argument("--budget", type=float, help="seconds per page (default 1 s, 2 s from 50,000 papers)")
     args = ap.parse_args()
     db = Path(args.db) if args.db else synth_db(args.synth) if args.synth else bundled_db()
-    budget = args.budget or (2.0 if args.synth else 1.0)
     os.environ["LITKG_DB"] = str(db.resolve())
 
     import streamlit as st
 
-    from graph import model, queries
+    import ui.data
     from graph.sql import stats
 
-    s = stats(db)
-    print(f"database {db}: {s['papers']:,} papers, {s['entities']:,} entities, {s['paper_entity_edges']:,} links")
-    import ui.data
+    app_db = ui.data.resolve_db_path()  # the path as the app spells it (the caches' key)
 
-    ui.data.warm_up = lambda db: None  # measured on its own below, not in a thread racing the pages
-    visit("pages/build.py", {}, None)  # imports (streamlit, pandas, networkx, pyvis) outside the figures
+    s = stats(db)
+    budget = args.budget or (2.0 if s["papers"] >= 50_000 else 1.0)
+    print(f"database {db}: {s['papers']:,} papers, {s['entities']:,} entities, {s['paper_entity_edges']:,} links")
     pages = cases(db)
+    visit("pages/build.py", {}, None)  # imports (streamlit, pandas, ...) outside the figures
 
     cold = {}
-    for name, page, params, expected in pages:  # nothing cached: the app has just started, no warm-up
-        st.cache_data.clear()
-        model.clear_cache()
+    for name, page, params, expected in pages:
+        # the app has just started: every cache empty, its warm-up running (started again once it is over;
+        # a page opened by switch_page runs without ui/app.py, which starts it in the app)
+        running = warm_up_thread() is not None
+        clear_caches(warm_up=not running)
+        if not running:
+            ui.data.warm_up(app_db)
         cold[name] = visit(page, params, expected)
+    thread = warm_up_thread()
+    if thread is not None:
+        thread.join()
 
-    model.clear_cache()
+    clear_caches(warm_up=True)
     t0 = time.perf_counter()
-    queries.communities(db, min_size=2, limit=20)  # what ui.data.warm_up runs in the background at start
+    ui.data.warm_up(app_db)  # what the app's first run starts in the background
+    thread = warm_up_thread()
+    if thread is not None:
+        thread.join()
     warm_up = time.perf_counter() - t0
 
     print(f"{'page':40s} {'cold':>8s} {'started':>8s} {'repeat':>8s}   (seconds; budget {budget:g} s)")
     worst = 0.0
     for name, page, params, expected in pages:
-        st.cache_data.clear()  # a new question on a started app: graph caches warm, query cache empty
+        st.cache_data.clear()  # a new question on a started app: warm-up done, query cache empty
         first = visit(page, params, expected)
         repeat = statistics.median(visit(page, params, expected) for _ in range(args.runs))
         worst = max(worst, first)
-        flag = "" if first <= budget else "  OVER"
+        flag = "" if max(first, cold[name]) <= budget else "  OVER"
         print(f"{name:40s} {cold[name]:8.3f} {first:8.3f} {repeat:8.3f}{flag}")
-    print(f"background warm-up after start (graph load + communities): {warm_up:.1f} s")
+    print(f"background warm-up after start: {warm_up:.1f} s")
     print(f"slowest page on a started app: {worst:.3f} s; slowest with nothing cached: {max(cold.values()):.3f} s")
-    print("cold = first visit with every cache empty; started = first visit of that question once the "
-          "warm-up is done; repeat = the same page again (query cache)")
+    print("cold = first visit right after start (every cache empty, warm-up running); started = first visit of "
+          "that question once the warm-up is done; repeat = the same page again (query cache)")
+
 
 if __name__ == "__main__":
     main()

@@ -34,6 +34,7 @@ evidence sentence, and :data:`NOTE` says so.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import sqlite3
 from collections import defaultdict
@@ -183,10 +184,12 @@ def _closest(text: str, names: Sequence[str], n: int = 5) -> list[str]:
     close = [by_low[c] for c in difflib.get_close_matches(text.lower(), list(by_low), n=n, cutoff=0.4)]
     prefix = [name for name in names if name.lower().startswith(text.lower()[:3])]
     out: list[str] = []
-    for name in [*close, *prefix, *names]:
+    for name in itertools.chain(close, prefix, names):
+        if len(out) == n:
+            break
         if name not in out:
             out.append(name)
-    return out[:n]
+    return out
 
 
 def _resolve_dataset(db: str | Path, conn: sqlite3.Connection, text: str) -> dict[str, Any]:
@@ -203,8 +206,19 @@ def _resolve_dataset(db: str | Path, conn: sqlite3.Connection, text: str) -> dic
         raise
     except NodeNotFound:
         pass
-    # a dataset name that only a result carries (no entity): match it by key
+    # an entity of another type that claims name as their dataset (the store links by key; the benchmark
+    # list shows it): by node name, key or alias
     k = _key(text)
+    node_id = re.fullmatch(r"e:(\d+)", text)
+    row = conn.execute(
+        "SELECT e.id, e.name FROM entities e WHERE (e.id = ? OR e.key = ? OR e.id IN "
+        "(SELECT entity_id FROM aliases WHERE alias_key = ?)) "
+        "AND EXISTS (SELECT 1 FROM results r WHERE r.dataset_id = e.id) ORDER BY e.paper_count DESC, e.id LIMIT 1",
+        [int(node_id.group(1)) if node_id else None, k, k],
+    ).fetchone()
+    if row:
+        return {"id": row[0], "name": row[1]}
+    # a dataset name that only a result carries (no entity): match it by key
     for (name,) in conn.execute(
         "SELECT DISTINCT dataset FROM results WHERE dataset_id IS NULL AND dataset IS NOT NULL"
     ):
@@ -231,7 +245,23 @@ _ROW_COLS = ("id", "paper_id", "title", "year", "method_id", "method", "method_t
              "dataset_text", "metric_id", "metric", "metric_text", "value", "unit", "value_text", "evidence")
 
 
-def _claims(conn: sqlite3.Connection, dataset: dict[str, Any], include_families: bool) -> list[dict[str, Any]]:
+def _loose_datasets(db: str | Path, conn: sqlite3.Connection, known: set[str] | None = None) -> set[str]:
+    """The dataset names (lower-cased by SQLite) of absolute claims not linked to a dataset entity, read
+    once per database state (``known``: already read by the caller)."""
+    from graph import model
+
+    def read() -> set[str]:
+        if known is not None:
+            return known
+        return {r[0] for r in conn.execute(
+            "SELECT DISTINCT lower(dataset) FROM results "
+            "WHERE dataset_id IS NULL AND dataset IS NOT NULL AND kind = 'absolute'")}
+
+    return model.cached(db, "results:loose-datasets", read)
+
+
+def _claims(db: str | Path, conn: sqlite3.Connection, dataset: dict[str, Any],
+            include_families: bool) -> list[dict[str, Any]]:
     """The absolute claims on ``dataset`` (and its variants), with metrics linked to entities."""
     lookup = _EntityLookup(conn)
     if dataset["id"] is None:
@@ -249,16 +279,17 @@ def _claims(conn: sqlite3.Connection, dataset: dict[str, Any], include_families:
         ):
             names.add(alias.lower())
             keys.add(alias_key)
-    where = []
-    params: list[Any] = []
+    # in the order of idx_results_dataset: the claims linked to the dataset, then those naming it
+    found = []
     if ids:
-        where.append(f"r.dataset_id IN ({_marks(ids)})")
-        params += ids
-    names_list = sorted(names)
-    where.append(f"(r.dataset_id IS NULL AND lower(r.dataset) IN ({_marks(names_list)}))")
-    params += names_list
-    rows = [dict(zip(_ROW_COLS, r, strict=True))
-            for r in conn.execute(_ROW_SQL.format(where=" OR ".join(where)), params)]
+        found += conn.execute(_ROW_SQL.format(where=f"r.dataset_id IN ({_marks(ids)})")
+                              + " ORDER BY r.dataset_id, r.metric_id, r.id", ids).fetchall()
+    names_list = sorted(names & _loose_datasets(db, conn))
+    if names_list:
+        found += conn.execute(
+            _ROW_SQL.format(where=f"r.dataset_id IS NULL AND lower(r.dataset) IN ({_marks(names_list)})")
+            + " ORDER BY r.metric_id, r.id", names_list).fetchall()
+    rows = [dict(zip(_ROW_COLS, r, strict=True)) for r in found]
     out = []
     for row in rows:
         if row["dataset_id"] is None and _key(row["dataset_text"]) not in keys:
@@ -394,7 +425,7 @@ def leaderboard(
     """
     with read_connection(db) as conn:
         ds = _resolve_dataset(db, conn, dataset)
-        claims = _claims(conn, ds, include_families)
+        claims = _claims(db, conn, ds, include_families)
         boards_raw = _split_boards(claims)
         chosen: dict[str, Any] | None = None
         if metric is not None and metric.strip():
@@ -502,15 +533,35 @@ def benchmarks(db: str | Path, min_results: int = 1) -> list[dict[str, Any]]:
     {'dataset': 'ImageNet-1K', 'dataset_id': 5, 'family': 'ImageNet', 'family_id': 4, 'metric': 'top-1 accuracy', ...}
     """
     with read_connection(db) as conn:
+        # one pass over the table: the claims linked to a dataset and a metric entity at build time are
+        # counted per pair in SQL; each other claim (a name only a result carries) comes as its own row
         rows = conn.execute(
-            "SELECT r.dataset_id, d.name, d.family_id, f.name, r.dataset, r.metric_id, mt.name, r.metric, r.paper_id "
-            "FROM results r LEFT JOIN entities d ON d.id = r.dataset_id LEFT JOIN entities f ON f.id = d.family_id "
-            "LEFT JOIN entities mt ON mt.id = r.metric_id "
-            "WHERE r.kind = 'absolute' AND (r.dataset_id IS NOT NULL OR r.dataset IS NOT NULL)"
+            "SELECT g.first, g.dataset_id, d.name, d.family_id, f.name, g.dataset, g.metric_id, mt.name, g.metric,"
+            " g.n, g.papers, g.paper_id, g.low FROM ("
+            "  SELECT min(id) AS first, dataset_id, metric_id, dataset, metric, paper_id, lower(dataset) AS low,"
+            "  count(*) AS n, count(DISTINCT paper_id) AS papers"
+            "  FROM results NOT INDEXED"  # one pass over the table beats a lookup per claim from the index
+            "  WHERE kind = 'absolute' AND (dataset_id IS NOT NULL OR dataset IS NOT NULL)"
+            "  GROUP BY dataset_id, metric_id, CASE WHEN dataset_id IS NULL OR metric_id IS NULL THEN id END) g "
+            "LEFT JOIN entities d ON d.id = g.dataset_id LEFT JOIN entities f ON f.id = d.family_id "
+            "LEFT JOIN entities mt ON mt.id = g.metric_id"
         ).fetchall()
-        lookup = _EntityLookup(conn)
         groups: dict[tuple, dict[str, Any]] = {}
-        for did, dname, fid, fname, dtext, mid, mname, mtext, pid in rows:
+        firsts: dict[tuple, int] = {}  # the id of each group's first claim
+        loose = []
+        for first, did, dname, fid, fname, dtext, mid, mname, mtext, n, papers, pid, low in rows:
+            if did is None or mid is None:
+                loose.append((first, did, dname, fid, fname, dtext, mid, mname, mtext, pid, low))
+                continue
+            key = ("e", did), ("e", mid)
+            firsts[key] = first
+            groups[key] = {"dataset": dname, "dataset_id": did, "family": fname, "family_id": fid,
+                           "metric": mname, "metric_id": mid, "results": n, "papers": papers}
+        loose.sort()
+        _loose_datasets(db, conn, {r[10] for r in loose if r[1] is None})
+        lookup = _EntityLookup(conn)
+        paper_sets: dict[tuple, set[str]] = {}
+        for rid, did, dname, fid, fname, dtext, mid, mname, mtext, pid, _low in loose:
             if did is None:
                 hit = lookup.find(dtext, "dataset")
                 if hit:
@@ -528,10 +579,23 @@ def benchmarks(db: str | Path, min_results: int = 1) -> list[dict[str, Any]]:
                    ("e", mid) if mid is not None else ("k", _key(mname)))
             g = groups.get(key)
             if g is None:
+                firsts[key] = rid
                 g = groups[key] = {"dataset": dname, "dataset_id": did, "family": fname, "family_id": fid,
-                                   "metric": mname, "metric_id": mid, "results": 0, "papers": set()}
+                                   "metric": mname, "metric_id": mid, "results": 0, "papers": 0}
+            elif rid < firsts[key]:  # a group shows what its first claim shows
+                firsts[key] = rid
+                g.update(dataset=dname, family=fname, family_id=fid, metric=mname)
+            if key not in paper_sets:
+                paper_sets[key] = set()
+                if g["results"]:  # claims counted in SQL: their papers
+                    paper_sets[key].update(r[0] for r in conn.execute(
+                        "SELECT DISTINCT paper_id FROM results WHERE kind = 'absolute' AND dataset_id = ? "
+                        "AND metric_id = ?", [did, mid]))
             g["results"] += 1
-            g["papers"].add(pid)
-    out = [{**g, "papers": len(g["papers"])} for g in groups.values() if g["results"] >= min_results]
+            paper_sets[key].add(pid)
+        for key, papers in paper_sets.items():
+            groups[key]["papers"] = len(papers)
+    # sorted by first claim, so that ties below keep the order of the claims
+    out = [groups[k] for k in sorted(groups, key=firsts.__getitem__) if groups[k]["results"] >= min_results]
     out.sort(key=lambda g: (-g["results"], str(g["dataset"]).lower(), str(g["metric"]).lower()))
     return out

@@ -568,6 +568,49 @@ def test_db_path_resolution(monkeypatch):
     assert data.resolve_db_path() == str((Path("data") / "litkg.db").resolve())
 
 
+def test_tables_show_unknown_values_as_blank_cells():
+    from ui.common import table_frame
+
+    frame = table_frame({"Year": [2021, None, float("nan")], "Method": ["ResNet", None, "ViT"], "Rank": [1, 2, 3],
+                         "Value": [84.3, float("nan"), 1.0]})
+    assert frame.to_dict("list") == {"Year": ["2021", "", ""], "Method": ["ResNet", "", "ViT"], "Rank": [1, 2, 3],
+                                     "Value": ["84.3", "", "1.0"]}
+    assert table_frame({"Year": [2020, 2021]}).to_dict("list") == {"Year": ["2020", "2021"]}
+
+
+def test_paper_results_table_has_no_none_cells(tmp_path, monkeypatch):
+    from conftest import make_extraction
+
+    from extract.records import Paper, SourceRef
+    from graph.store import GraphWriter, WriteStats
+
+    abstract = "FooNet reaches 91.2% accuracy on CIFAR-10."
+    db = open_db(tmp_path / "x.db")
+    writer = GraphWriter(db, "test")
+    plans = writer.plan([Paper(title="FooNet", abstract=abstract, year=None, sources=(SourceRef("x.jsonl", 1, "jsonl"),))])
+    extraction = make_extraction("FooNet", abstract, [("CIFAR-10", "dataset", "used", None, None)], (),
+                                 [(None, "CIFAR-10", "accuracy", 91.2, None, "absolute", abstract)])
+    writer.write_batch(plans, {plans[0].paper_id: extraction}, WriteStats())
+    writer.finalize()
+    db.conn.close()
+    at = run_app(tmp_path / "x.db", monkeypatch, paper="FooNet")
+    frame = at.dataframe[0].value
+    assert list(frame["dataset"]) == ["CIFAR-10"] and list(frame["method"]) == [""] and list(frame["unit"]) == [""]
+    assert not frame.isna().any().any()
+
+
+def test_a_view_of_every_entity_type_is_asked_without_a_type_filter(tiny_db):
+    from graph.views import view_graph
+    from ui import data
+
+    assert data._types_key(["task", "metric", "dataset", "method"]) is None
+    assert data._types_key(["method", "dataset"]) == ("dataset", "method") and data._types_key([]) is None
+    every = view_graph(tiny_db, center="HorNet", hops=2, types=["method", "dataset", "metric", "task"])
+    unfiltered = view_graph(tiny_db, center="HorNet", hops=2, types=None)
+    assert sorted(every.graph.nodes) == sorted(unfiltered.graph.nodes)
+    assert sorted(map(sorted, every.graph.edges)) == sorted(map(sorted, unfiltered.graph.edges))
+
+
 def test_highlight_escapes_every_piece():
     from ui.common import highlight
 

@@ -151,16 +151,24 @@ def _wait_ready(page, timeout: float = 60) -> None:
     raise AssertionError("the page never finished rendering")
 
 
-def _graph_frame(page):
-    handle = page.wait_for_selector(GRAPH_FRAME, timeout=60_000)
-    frame = handle.content_frame()
-    # the graph page's CSP forbids eval, which wait_for_function needs when its first poll fails:
-    # poll from Python instead (frame.evaluate is not subject to the page's CSP)
-    deadline = time.monotonic() + 60
-    while not frame.evaluate("!!window.network && window.litkgSettled === true"):
-        assert time.monotonic() < deadline, "the graph never settled"
-        time.sleep(0.1)
-    return frame
+def _graph_frame(page, timeout: float = 60):
+    """The graph's frame once vis-network has drawn and settled.
+
+    Polled from here: the page's Content-Security-Policy forbids eval, which frame.wait_for_function
+    needs to poll in the page (it only gets away with it when the first check already succeeds).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        handle = page.wait_for_selector(GRAPH_FRAME, timeout=timeout * 1000)
+        frame = handle.content_frame()  # looked up again: a rerun may replace the iframe
+        try:
+            if frame is not None and frame.evaluate("!!window.network && window.litkgSettled === true"):
+                return frame
+        except Exception:  # noqa: BLE001 - the frame is being replaced or has not loaded its script yet
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError("the graph never settled in its frame")
+        time.sleep(0.25)
 
 
 def _shot(page, name: str) -> Path:

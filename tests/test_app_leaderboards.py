@@ -68,6 +68,7 @@ def test_deep_link_ranks_imagenet_1k_with_paper_links_evidence_and_chart(tiny_db
     assert list(frame["Method"]) == ["ConvNeXt", "HorNet"]
     assert list(frame["Value"]) == ["87.8%", "84.3%"]
     assert list(frame["Paper"]) == [CONVNET, HORNET]
+    assert list(frame["Year"]) == ["2022", "2022"]
     assert list(frame["Evidence"]) == ["ConvNeXt achieves 87.8% ImageNet-1K top-1 accuracy.",
                                        "HorNet reaches 84.3% top-1 accuracy on ImageNet-1K."]
     from graph.results import leaderboard
@@ -144,6 +145,7 @@ def test_papers_without_years_get_no_chart(tmp_path):
     ])
     at = open_page(db)
     assert list(table(at)["Method"]) == ["FooNet"]
+    assert list(table(at)["Year"]) == [""]  # a blank cell, not "None"
     assert not at.get("vega_lite_chart")
     assert any("No publication year" in c.value for c in at.caption)
 

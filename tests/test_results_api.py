@@ -222,3 +222,27 @@ def test_percentage_metrics():
 
 def test_doctests():
     assert doctest.testmod(results_mod).failed == 0
+
+
+def test_a_benchmark_listed_under_an_entity_of_another_type_has_its_board(tmp_path):
+    # the store links a claim's dataset name to the entity of that key whatever its type: the benchmark
+    # list shows it, so the leaderboard must find it too
+    from graph.db import open_db
+    from graph.store import GraphWriter, WriteStats
+
+    abstract = "We evaluate on FooNet. BarNet reaches 91.2% accuracy on FooNet."
+    db = open_db(tmp_path / "typed.db")
+    writer = GraphWriter(db, "test")
+    plans = writer.plan([Paper(title="BarNet", abstract=abstract, year=2020, sources=(SourceRef("t.jsonl", 1, "jsonl"),))])
+    extraction = make_extraction(
+        "BarNet", abstract, [("FooNet", "method", "used", None, None), ("BarNet", "method", "proposed", None, None)], (),
+        [("BarNet", "FooNet", "accuracy", 91.2, "%", "absolute", "BarNet reaches 91.2% accuracy on FooNet.")])
+    writer.write_batch(plans, {plans[0].paper_id: extraction}, WriteStats())
+    writer.finalize()
+    db.conn.close()
+    listed = benchmarks(tmp_path / "typed.db")
+    assert [(b["dataset"], b["metric"]) for b in listed] == [("FooNet", "accuracy")]
+    assert listed[0]["dataset_id"] is not None
+    board = leaderboard(tmp_path / "typed.db", "FooNet")
+    assert board["dataset"]["id"] == listed[0]["dataset_id"]
+    assert ranked(board["boards"][0]) == [(1, "BarNet", 91.2)]

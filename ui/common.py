@@ -50,6 +50,34 @@ def safe_url(url: Any) -> str | None:
     return None
 
 
+def _known(value: Any) -> bool:
+    return value is not None and value == value  # NaN is the one value unequal to itself
+
+
+def table_frame(columns: dict[str, Iterable[Any]]) -> Any:
+    """A pandas DataFrame for ``st.dataframe`` in which unknown values are blank cells.
+
+    Streamlit writes a missing value (None, NaN) as a grey "None": a column that misses any value
+    is shown as text, blank where unknown, and years as plain four-digit text (no "2,021.0").
+
+    >>> frame = table_frame({"Year": [2021, None], "Method": ["ResNet", None], "Rank": [1, 2]})
+    >>> frame.to_dict("list")
+    {'Year': ['2021', ''], 'Method': ['ResNet', ''], 'Rank': [1, 2]}
+    """
+    import pandas as pd
+
+    out = {}
+    for name, values in columns.items():
+        values = list(values)
+        if name.lower() == "year":
+            out[name] = [str(int(v)) if _known(v) else "" for v in values]
+        elif all(_known(v) for v in values):
+            out[name] = values
+        else:
+            out[name] = ["" if not _known(v) else v if isinstance(v, str) else str(v) for v in values]
+    return pd.DataFrame(out)
+
+
 def current_db() -> str:
     return data.resolve_db_path()
 

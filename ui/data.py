@@ -20,6 +20,7 @@ from typing import Any
 import streamlit as st
 
 from extract.errors import LitkgError
+from extract.records import ENTITY_TYPES
 
 DEFAULT_DB = Path("data") / "litkg.db"
 SESSION_DB_KEY = "litkg_db"
@@ -96,8 +97,7 @@ def _call(module: str, name: str, db: str | Path, *args: Any, **kwargs: Any) -> 
 def _warm_up(db: str, token: str) -> threading.Thread:
     def work() -> None:
         try:
-            # loads graph's in-process graph (Trace) and its communities (Overview), cached by database state
-            _function("graph.queries", "communities")(db, min_size=2, limit=20)
+            import altair  # noqa: F401 - the Leaderboards chart; a few tenths of a second to import
         except Exception:  # noqa: BLE001 - only a warm-up: the page that needs it reports any error
             pass
 
@@ -107,10 +107,12 @@ def _warm_up(db: str, token: str) -> threading.Thread:
 
 
 def warm_up(db: str) -> None:
-    """Start, once per database state and process, the slow first computations in the background.
+    """Start, once per database state and process, slow first steps in the background: for now the
+    import of the charting library (Leaderboards).
 
-    On a large corpus the first path or community query loads the whole graph (seconds); doing it
-    when the app starts means the first reader of Trace or Overview does not wait for it.
+    Keep it light: a first reader may open any page while it runs, and a thread busy in Python (as
+    Louvain on a large corpus was) slows every page in the process by holding the interpreter. Every
+    page answers its first visit from the database itself; nothing needs the whole graph in memory.
     """
     _warm_up(str(db), state_token(str(db)))
 
@@ -233,6 +235,17 @@ def _view_summary(db: str, token: str, center: str | None, hops: int, types: tup
     }
 
 
+def _types_key(types: Sequence[str] | None) -> tuple[str, ...] | None:
+    """The entity types of a view as a cache key; ``None`` (no filter) when they name every type: the same
+    view, and graph.views then walks the edge table from the centre instead of every entity of those types
+    (seconds on a large corpus)."""
+    if not types:
+        return None
+    if set(ENTITY_TYPES) <= set(types):
+        return None
+    return tuple(sorted(types))
+
+
 def view(db: str, center: str | None = None, hops: int = 1, types: Sequence[str] | None = None,
          max_nodes: int = 150, min_weight: float = 0.0) -> dict[str, Any]:
     """The neighbourhood view of ``center`` as ``{"html", "nodes", "edges", "center", "title", "left_out"}``.
@@ -241,7 +254,7 @@ def view(db: str, center: str | None = None, hops: int = 1, types: Sequence[str]
     view, the centre first, then by degree.
     """
     db = str(db)
-    key_types = tuple(sorted(types)) if types else None
+    key_types = _types_key(types)
     return _view_summary(db, state_token(db), center, int(hops), key_types, int(max_nodes), float(min_weight))
 
 
@@ -269,7 +282,7 @@ def export(db: str, fmt: str, center: str | None = None, hops: int = 1, types: S
            max_nodes: int = 150, min_weight: float = 0.0) -> dict[str, bytes]:
     """The view exported as ``fmt`` (html | graphml | gexf | csv): ``{part name: bytes}``."""
     db = str(db)
-    key_types = tuple(sorted(types)) if types else None
+    key_types = _types_key(types)
     return _export(db, state_token(db), center, int(hops), key_types, int(max_nodes), float(min_weight), fmt)
 
 

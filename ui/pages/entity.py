@@ -45,7 +45,7 @@ def _papers(title: str, rows: list[dict], empty: str) -> None:
     if len(rows) > LISTED:
         with st.expander(f"All {len(rows)} papers"):
             cols = [c for c in ("title", "year", "paper_id", "evidence") if c in rows[0]]
-            st.dataframe(pd.DataFrame(rows)[cols], hide_index=True)
+            st.dataframe(common.table_frame({c: [r.get(c) for r in rows] for c in cols}), hide_index=True)
 
 
 if not text:

@@ -138,7 +138,7 @@ if includes:
 
 def _table(board: dict[str, Any], show_dataset: bool) -> None:
     rows = board["rows"]
-    frame = pd.DataFrame({
+    frame = common.table_frame({
         "Rank": [r["rank"] for r in rows],
         "Method": [r["method"] or "(unnamed)" for r in rows],
         "Value": [_fmt_value(r["value"], r["unit"]) + (" *" if r.get("normalized") else "") for r in rows],
@@ -153,7 +153,7 @@ def _table(board: dict[str, Any], show_dataset: bool) -> None:
         frame, hide_index=True, column_order=order,
         column_config={
             "Rank": st.column_config.NumberColumn(width="small"),
-            "Year": st.column_config.NumberColumn(format="%d", width="small"),
+            "Year": st.column_config.TextColumn(width="small"),
             "Open": st.column_config.LinkColumn("Open", display_text="paper ↗", width="small"),
             "Evidence": st.column_config.TextColumn(width="large"),
         },

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import streamlit as st
 
 from extract.errors import LitkgError
@@ -137,7 +136,7 @@ if code_links or results:
         else:
             cols = [c for c in ("method", "dataset", "metric", "value", "unit", "kind", "sentence")
                     if any(c in r for r in results)]
-            st.dataframe(pd.DataFrame(results)[cols], hide_index=True)
+            st.dataframe(common.table_frame({c: [r.get(c) for r in results] for c in cols}), hide_index=True)
 
 # ---- similar papers
 st.subheader("Papers sharing techniques or benchmarks")

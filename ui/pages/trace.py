@@ -67,7 +67,7 @@ if a["node"] == b["node"]:
 # ---- the evidence chain
 st.subheader("Shortest evidence chain")
 try:
-    with st.spinner("Searching the graph (the first search on a large corpus loads it)…", show_time=True):
+    with st.spinner("Searching the graph…", show_time=True):
         chain = data.path(db, a["node"], b["node"])
 except LitkgError as exc:
     st.warning(common.md_escape(str(exc)), icon=":material/link_off:")

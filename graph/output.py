@@ -84,6 +84,19 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
     return buf.getvalue()
 
 
+def rows_to_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Tuples under a header (a SQL result, where column names may repeat) as CSV; see :func:`csv_cell`.
+
+    >>> rows_to_csv(["x", "x"], [(1, "@a")]).splitlines()
+    ['x,x', "1,'@a"]
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(columns)
+    w.writerows([csv_cell(v) for v in r] for r in rows)
+    return buf.getvalue()
+
+
 def emit(data: Any, *, fmt: str = "json", columns: Sequence[str] | None = None) -> None:
     """Print ``data`` in the chosen format. ``data`` is a list of row dicts or any JSON value."""
     if fmt == "json" or not isinstance(data, list):

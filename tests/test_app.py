@@ -372,6 +372,13 @@ def test_sql_free_query_table_shape(tiny_db, monkeypatch):
     assert "4 rows × 2 columns" in texts(at, "caption")
 
 
+def test_sql_csv_download_keeps_repeated_columns_and_defuses_formulas():
+    from ui.data import rows_csv
+
+    out = rows_csv(["title", "title", "year"], [("=HYPERLINK(1)", "plain", 2024), ("+x", None, None)])
+    assert out.decode("utf-8").splitlines() == ["title,title,year", "'=HYPERLINK(1),plain,2024", "'+x,,"]
+
+
 def test_sql_param_names_ignore_quoted_text():
     from ui.common import sql_param_names
 

@@ -137,6 +137,11 @@ def run_sql(db: str, sql: str, params: dict[str, str] | None = None, limit: int 
     return _call("graph.sql", "run_sql", db, sql, dict(params or {}) or None, limit=limit, timeout=timeout)
 
 
+def rows_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """A query result as CSV bytes, with spreadsheet formulas neutralised (graph.output.to_csv)."""
+    return _function("graph.output", "rows_to_csv")(columns, rows).encode("utf-8")
+
+
 def recipes() -> list[dict[str, Any]]:
     """The README's SQL recipes as ``[{"name", "description", "sql", "params": {name: example}}]``."""
     raw = _function("graph.recipes", "RECIPES")

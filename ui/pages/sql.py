@@ -71,7 +71,7 @@ if sql:
         more = " (the first rows only)" if len(rows) >= MAX_ROWS else ""
         st.caption(f"{len(rows):,} rows × {len(columns)} columns{more}")
         st.dataframe(frame, hide_index=True)
-        st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"), file_name="litkg-query.csv",
+        st.download_button("Download CSV", data.rows_csv(columns, rows), file_name="litkg-query.csv",
                            mime="text/csv", icon=":material/download:", on_click="ignore")
 
 with st.expander("Schema: tables and views", icon=":material/schema:"):

@@ -190,10 +190,11 @@ def view_graph(
     db_ = open_db(db, readonly=True)
     conn = db_.conn
     try:
-        ent_filter, ent_params = _entity_filter(type_list, min_weight)
         if center_id is None:
+            ent_filter, ent_params = _entity_filter(type_list, min_weight)
             cand, dist, totals, truncated = _whole_candidates(conn, ent_filter, ent_params, limit)
         else:
+            ent_filter, ent_params = _entity_filter(type_list, min_weight, type_index=False)
             cand, dist, totals, truncated = _neighbourhood_candidates(
                 conn, center_id, hops, ent_filter, ent_params, budget=_budget(limit)
             )
@@ -211,10 +212,16 @@ def view_graph(
     return ViewGraph(graph=graph, center=center_id, left_out=left_out, title=_title(graph, center_id, hops))
 
 
-def _entity_filter(types: list[str] | None, min_weight: float) -> tuple[str, list]:
+def _entity_filter(types: list[str] | None, min_weight: float, *, type_index: bool = True) -> tuple[str, list]:
+    """The SQL condition on ``entities e`` for a view's type and weight filters, and its parameters.
+
+    ``type_index=False`` writes ``+e.type`` so that SQLite does not drive a join from the type index: a
+    neighbourhood starts from a few papers' links, and walking every entity of a type instead took 1–3 s
+    at 100,000 papers (60 s around a hub).
+    """
     sql, params = "e.paper_count >= ?", [max(1.0, float(min_weight or 0))]
     if types:
-        sql += " AND e.type IN (SELECT value FROM json_each(?))"
+        sql += f" AND {'e.type' if type_index else '+e.type'} IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(types))
     return sql, params
 

@@ -71,6 +71,9 @@ _WORD_TIMES_RE = re.compile(
     r"|\b(?P<twice>twice|double|triple)\b",
     re.IGNORECASE,
 )
+# The same pattern, case-sensitive, for lower-cased ASCII text (same offsets; the groups are lower-cased
+# anyway): ``re.IGNORECASE`` cannot skip ahead to the possible first letters of a match.
+_WORD_TIMES_LOW_RE = re.compile(_WORD_TIMES_RE.pattern)
 _ORDINAL_RE = re.compile(r"(?:st|nd|rd|th)\b")
 _SIZE_AFTER_RE = re.compile(r"\s*(?:[x×X*]|\$?\\times\$?|times)\s*\d")
 _SIZE_BEFORE_RE = re.compile(r"\d\s*(?:[x×X*]|\$?\\times\$?|times)\s*$")
@@ -133,13 +136,19 @@ def _has_any(text: str, chars: str) -> bool:
     return False
 
 
-def _may_have_word_times(text: str) -> bool:
-    """Cheap necessary condition for a :data:`_WORD_TIMES_RE` match that yields a number
-    (``three times``, ``3-fold``, ``twice``); non-ASCII text is always scanned (Unicode case folding)."""
+def _word_times(text: str):
+    """The matches of :data:`_WORD_TIMES_RE` in ``text`` that may yield a number (as its ``finditer``).
+
+    Only text holding ``times``, ``fold`` or ``twice`` (any case) is scanned: a match without them yields
+    none. Non-ASCII text is always scanned with the case-insensitive regex (Unicode case folding); ASCII
+    text is lower-cased and scanned with the case-sensitive one (same offsets, faster).
+    """
     if not text.isascii():
-        return True
+        return _WORD_TIMES_RE.finditer(text)
     low = text.lower()
-    return "times" in low or "fold" in low or "twice" in low
+    if "times" in low or "fold" in low or "twice" in low:
+        return _WORD_TIMES_LOW_RE.finditer(low)
+    return ()
 
 
 def find_numbers(text: str) -> list[Number]:
@@ -191,7 +200,7 @@ def find_numbers(text: str) -> list[Number]:
         if sign == "-":
             value = -value
         out.append(Number(full_start, uend, value, unit, sign))
-    for m in _WORD_TIMES_RE.finditer(text) if _may_have_word_times(text) else ():
+    for m in _word_times(text):
         if m.group("w"):
             value = float(_WORD_NUMBERS[m.group("w").lower()])
         else:

@@ -96,6 +96,7 @@ class _Rules:
     verbs_low: re.Pattern | None  # ``verbs`` for lower-cased ASCII text (case-sensitive: faster)
     verb_prefixes: tuple[str, ...]  # every ``verbs_low`` match holds one of these (a cheap pre-test)
     baseline_cue: re.Pattern
+    baseline_prefixes: tuple[str, ...] | None  # every ``baseline_cue`` match starts with one (lower case)
     proposed_cue: re.Pattern
     negative_subject: re.Pattern
     dataset_blockers: re.Pattern
@@ -126,6 +127,47 @@ def _trie_regex(node: dict) -> str:
     return "(?:" + "|".join(alts) + (")?" if "" in node else ")")
 
 
+def _literal_prefixes(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Lower-cased ASCII literal prefixes, one of which starts every match of ``pattern``, or ``None``.
+
+    Read from the parsed pattern when it starts with an alternation whose every branch starts with
+    literal characters (``(?:than|over|compared\\s+to|...)...``). For ASCII text, a case-insensitive
+    match then needs one of them in the lower-cased text: a cheap test before a search.
+    """
+    try:
+        from re import _constants as c
+        from re import _parser
+        items = _parser.parse(pattern, flags).data
+    except Exception:  # noqa: BLE001 - (another Python's parser): no prefixes, the regex alone decides
+        return None
+    if not items or items[0][0] is not c.BRANCH:
+        return None
+    out = []
+    for branch in items[0][1][1]:
+        lit = []
+        for op, av in branch:
+            if op is not c.LITERAL or av >= 128:
+                break
+            lit.append(chr(av))
+        if not lit:
+            return None
+        out.append("".join(lit).lower())
+    return tuple(dict.fromkeys(out))
+
+
+def _baseline_cue(rules: _Rules, lead: str) -> bool:
+    """``rules.baseline_cue.search(lead)``, skipped for ASCII text that holds none of its literal prefixes."""
+    pre = rules.baseline_prefixes
+    if pre is not None and lead.isascii():
+        low = lead.lower()
+        for p in pre:
+            if p in low:
+                break
+        else:
+            return False
+    return rules.baseline_cue.search(lead) is not None
+
+
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = json.loads(resources.files("extract").joinpath("patterns/result_rules.json").read_text("utf-8"))
@@ -153,6 +195,7 @@ def _rules() -> _Rules:
         else None,
         verb_prefixes=tuple(sorted({w[:4] for w in data["result_verbs"]})),
         baseline_cue=re.compile(data["baseline_cue"], re.IGNORECASE),
+        baseline_prefixes=_literal_prefixes(data["baseline_cue"], re.IGNORECASE),
         proposed_cue=re.compile(data["proposed_cue"], re.IGNORECASE),
         negative_subject=re.compile(data["negative_subject"], re.IGNORECASE),
         dataset_blockers=re.compile(data["dataset_blockers"], re.IGNORECASE),
@@ -222,6 +265,26 @@ def _has_digit(text: str) -> bool:
 def _may_hold_number(sent: str) -> bool:
     """Cheap necessary condition for :func:`~extract.numbers.find_numbers` to find anything in ``sent``."""
     return _has_digit(sent) or _may_hold_number_word(sent)
+
+
+_DIGIT_THEN_X_RE = re.compile(r"\d\s*[x×X]")
+
+
+def _may_rate_or_ratio(sent: str) -> bool:
+    """Cheap necessary condition for :func:`~extract.numbers.find_numbers` to find a number with the unit
+    ``fps`` or ``x`` in ``sent`` (``30 fps``, ``1.6x``, ``1.6$\\times$``, ``3-fold``, ``three times``, ``twice``).
+
+    Every number ends in a digit; an ``x`` unit follows it after optional white space. Non-ASCII text
+    always may.
+    """
+    if not sent.isascii():
+        return True
+    if "fps" in sent or "FPS" in sent or "\\times" in sent:
+        return True
+    low = sent.lower()
+    if "times" in low or "fold" in low or "twice" in low:
+        return True
+    return _DIGIT_THEN_X_RE.search(sent) is not None
 
 
 def _fallback_metrics(sent: str, offset: int, taken: list[tuple[int, int]]) -> list[_Span]:
@@ -413,7 +476,7 @@ def _method_for(
         if prefixes and not _holds_any(vtext, prefixes, m.end, lo):
             continue  # (no verb after the method: the search below finds none)
         lead = text[max(sent_start, m.start - 40):m.start]
-        if rules.baseline_cue.search(lead):
+        if _baseline_cue(rules, lead):
             continue
         v = verbs.search(vtext, m.end, lo)
         if v is None:
@@ -448,7 +511,7 @@ def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int,
     for m in methods:
         cue = cued.get(m.start) if cued is not None else None
         if cue is None:
-            cue = bool(rules.baseline_cue.search(text[max(sent_start, m.start - 60):m.start]))
+            cue = _baseline_cue(rules, text[max(sent_start, m.start - 60):m.start])
             if cued is not None:
                 cued[m.start] = cue
         if not cue:
@@ -528,18 +591,23 @@ def find_results(
         sent = text[ss:se]
         if not _may_hold_number(sent):
             continue  # (most sentences: no number, hence no result)
+        in_sent = [m for m in ms if ss <= m.start and m.end <= se and m.start < m.end]
+        taken = [(m.start, m.end) for m in in_sent]
+        fallback = _fallback_metrics(sent, ss, taken)
+        if not fallback and not _may_rate_or_ratio(sent):
+            for m in in_sent:
+                if m.type == "metric":
+                    break
+            else:
+                continue  # no metric, and no "30 fps" / "2x faster" (which make their own): no result
         found = find_numbers(sent)
         if not found:
             continue
-        in_sent = [m for m in ms if ss <= m.start and m.end <= se and m.start < m.end]
         spans = [
             _Span(m.start, m.end, m.type, m.canonical or m.text, m.key or _key(m.canonical or m.text), m.role)
             for m in in_sent
         ]
-        taken = [(m.start, m.end) for m in in_sent]
-        metrics = sorted(
-            [s for s in spans if s.type == "metric"] + _fallback_metrics(sent, ss, taken), key=lambda s: s.start
-        )
+        metrics = sorted([s for s in spans if s.type == "metric"] + fallback, key=lambda s: s.start)
         if not metrics and not any(n.unit in ("fps", "x") for n in found):
             continue  # no metric for any number to belong to (only "30 fps" and "2x faster" make their own)
         datasets = sorted([s for s in spans if s.type == "dataset"], key=lambda s: s.start)

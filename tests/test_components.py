@@ -345,3 +345,19 @@ def test_dataset_on_skips_a_list_of_models(ex):
     got = _by_rule(ex, "Extensive experiments on BERT, FooBERTa, and GPT-2 models show gains.")
     assert got.get("FooBERTa", ("", ""))[0] == "method", got
     assert _by_rule(ex, "The model is evaluated on Foo10 and BarSet.")["BarSet"] == ("dataset", "dataset-on")
+
+
+def test_cached_name_type_and_stop_names_agree_with_the_rules():
+    from extract.components.context import _Ctx, name_type
+    from extract.components.rules import Rules
+
+    rules = Rules.load()
+    ctx = _Ctx(rules)
+    gaz = {"imagenet": "dataset", "convnext": "method"}
+    names = ["ImageNet-1K", "ConvNeXt-T", "Places365", "LAION-400M", "SparK", "Foo datasets", "ImageNet-1K"]
+    for n in names:
+        assert ctx.name_type(n, gaz) == name_type(n, rules, gaz)
+    # another gazetteer-type dict: the cache starts again
+    assert ctx.name_type("ImageNet-1K", {"imagenet": "method"}) == name_type("ImageNet-1K", rules, {"imagenet": "method"})
+    for n in ["We", "Table", "ImageNet", "The Model", "State-of-the-art", "We"]:
+        assert rules.is_stop_name(n) == rules._is_stop_name(n)

@@ -119,3 +119,21 @@ def test_word_multipliers_are_found_in_any_case_and_without_digits():
     assert [(n.value, n.unit) for n in find_numbers("It is Three Times faster and TWICE as small, a 5-fold gain.")] == [
         (3.0, "x"), (2.0, "x"), (5.0, "x")]
     assert find_numbers("No numbers here, just words.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "three TIMES faster and 3-Fold better", "Twice as fast", "TWICE", "double the data, twice the speed",
+    "a hundred times", "nothing here", "Fünf times: non-ASCII text, two times",
+])
+def test_word_times_match_what_the_case_insensitive_regex_matches(text):
+    from extract.numbers import _WORD_TIMES_RE, _word_times
+
+    got = [(m.span(), m.group("w") and m.group("w").lower(), m.group("twice") and m.group("twice").lower())
+           for m in _word_times(text)]
+    want = [(m.span(), m.group("w") and m.group("w").lower(), m.group("twice") and m.group("twice").lower())
+            for m in _WORD_TIMES_RE.finditer(text)]
+    low = text.lower()
+    if "times" in low or "fold" in low or "twice" in low or not text.isascii():
+        assert got == want
+    else:
+        assert got == [] and all(m.group("twice") for m in _WORD_TIMES_RE.finditer(text))

@@ -382,3 +382,44 @@ def test_sentences_without_digits_or_number_words_are_skipped_but_word_numbers_a
     text = "Our model is three times faster. It is better. It reaches 84.3% top-1 accuracy."
     rs = find_results(text, "abstract", [(0, 31), (32, 46), (47, len(text))], [])
     assert [(r.metric, r.value, r.unit) for r in rs] == [("speedup", 3.0, "x"), ("top-1 accuracy", 84.3, "%")]
+
+
+_CUE_LEADS = [
+    "which is 2.1 points better than", "gains over the strong baseline", "Compared  with the previous-best",
+    "relative to", "vs.", "Versus", "it OUTPERFORMS the original", "improves upon", "IMPROVING ON the vanilla",
+    "beats its", "against their", "than ours and", "the model", "an approach", "", "over  ", "outperform the models of",
+    "Über than", "we train on", "exceeding state-of-the-art",
+]
+
+
+@pytest.mark.parametrize("lead", _CUE_LEADS)
+def test_baseline_cue_prefilter_agrees_with_the_regex(lead):
+    from extract.results import _baseline_cue, _rules
+
+    rules = _rules()
+    assert rules.baseline_prefixes  # derived from the bundled regex
+    assert _baseline_cue(rules, lead) == bool(rules.baseline_cue.search(lead))
+
+
+def test_literal_prefixes_only_for_alternations_of_literals():
+    import re
+
+    from extract.results import _literal_prefixes
+
+    assert _literal_prefixes(r"(?:Than|over|vs\.?|compared\s+to)\s*$", re.I) == ("than", "over", "vs", "compared")
+    assert _literal_prefixes(r"(?:than|\w+ly)$", re.I) is None  # a branch without a literal start
+    assert _literal_prefixes(r"than$", re.I) is None  # not an alternation
+
+
+@pytest.mark.parametrize("sent", [
+    "It runs at 30 fps.", "It runs at 30 FPS.", "It is 1.6x faster.", "It is 1.6 X faster.", "a 2.5$\\times$ speed-up",
+    "a 3-fold gain", "three Times faster", "twice as fast", "1.6× faster", "We report 84.3% accuracy.",
+    "ResNet-50 and GPT-4 in 2021.", "a 7x7 kernel and 256 x 256 images",
+])
+def test_rate_or_ratio_precheck_never_misses_an_fps_or_x_number(sent):
+    from extract.numbers import find_numbers
+    from extract.results import _may_rate_or_ratio
+
+    if any(n.unit in ("fps", "x") for n in find_numbers(sent)):
+        assert _may_rate_or_ratio(sent)
+    assert not _may_rate_or_ratio("We report 84.3% accuracy on 12 datasets.")

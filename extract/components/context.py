@@ -225,6 +225,19 @@ class _Ctx:
         self.cue_kinds = {w: tuple(sorted(k)) for w, k in kinds.items()}
         self._word_features: dict[str, tuple] = {}
         self.word_feature_cache = self._word_features  # (read directly in hot loops)
+        self._name_type_gaz: dict | None = None
+        self._name_types: dict[str, str] = {}
+
+    def name_type(self, name: str, gaz_types: dict | None) -> str:
+        """:func:`name_type` of ``name`` with these rules, cached per name (for one ``gaz_types`` dict)."""
+        if gaz_types is not self._name_type_gaz:
+            self._name_type_gaz, self._name_types = gaz_types, {}
+        t = self._name_types.get(name)
+        if t is None:
+            if len(self._name_types) > 100_000:
+                self._name_types.clear()
+            t = self._name_types[name] = name_type(name, self.rules, gaz_types)
+        return t
 
     def word_features(self, w: str) -> tuple:
         """Features of a modifier word ``w`` for the head rule (see the ``_F_*`` indices), cached per word."""
@@ -473,7 +486,7 @@ def _title_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str]) -
     if r.is_stop_name(name):
         return
     rest = " ".join(title[m.end():].lower().split()[:8])
-    t = name_type(name, r, gaz_types)
+    t = ctx.name_type(name, gaz_types)
     if _DATASET_WORD.search(rest):
         t = "dataset"
     elif _TITLE_METRIC_HEAD.match(rest):
@@ -534,7 +547,7 @@ def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
         span = _trim_name_words(text, m.start("name"), m.end("name"), r)
         st.proposal_slots.append((m.start("name"), m.start("name")))
         if span:
-            t = _type_near(text, a, r) or name_type(text[span[0]:span[1]], r, gaz_types)
+            t = _type_near(text, a, r) or ctx.name_type(text[span[0]:span[1]], gaz_types)
             found.append((span[0], span[1], t, True, "naming"))
     for a, _ in anchors["proposal"]:
         if _subject_before(text, a):
@@ -544,7 +557,7 @@ def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
                 if m.group("name"):
                     span = _trim_name_words(text, m.start("name"), m.end("name"), r)
                     if span:
-                        t = name_type(text[span[0]:span[1]], r, gaz_types)
+                        t = ctx.name_type(text[span[0]:span[1]], gaz_types)
                         ta = _AFTER_NAME.match(text, span[1])
                         if ta:
                             t = _np_head_type(text, ta.end(), r) or t
@@ -585,7 +598,7 @@ def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
         for start in _is_a_starts(text):
             span = _name_before(text, start, r)
             if span:
-                found.append((span[0], span[1], name_type(text[span[0]:span[1]], r, gaz_types), True, "appositive"))
+                found.append((span[0], span[1], ctx.name_type(text[span[0]:span[1]], gaz_types), True, "appositive"))
                 st.proposal_slots.append((span[0], span[0]))
     seen_names = {}
     for s, e, t, proposed, rule in found:
@@ -771,7 +784,7 @@ def _shape_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str], a
             end = m.start() + len(name)
         if r.is_stop_name(name) or (name[-1] == "s" and name[:-1].isupper()):
             continue
-        _add(st, Cand(m.start(), end, name_type(name, r, gaz_types), "shape", P_SHAPE, WEAK))
+        _add(st, Cand(m.start(), end, ctx.name_type(name, gaz_types), "shape", P_SHAPE, WEAK))
 
 
 _TW_FULL = re.compile(_TW)

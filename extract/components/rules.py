@@ -62,6 +62,7 @@ class Rules:
 
     def __post_init__(self) -> None:
         self._stop_lower = frozenset(n.lower() for n in self.name_stoplist)
+        self._stop_cache: dict[str, bool] = {}  # name -> is_stop_name(name), per surface string (bounded)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Rules:
@@ -127,6 +128,14 @@ class Rules:
 
     def is_stop_name(self, name: str) -> bool:
         """A name that the shape and context rules must never propose."""
+        v = self._stop_cache.get(name)
+        if v is None:
+            if len(self._stop_cache) > 100_000:
+                self._stop_cache.clear()
+            v = self._stop_cache[name] = self._is_stop_name(name)
+        return v
+
+    def _is_stop_name(self, name: str) -> bool:
         if name in self.name_stoplist or name.lower() in self._stop_lower:
             return True
         return bool(self.name_stop_rx and self.name_stop_rx.match(name))

@@ -60,7 +60,7 @@ def sizes(db: Path) -> dict[str, int]:
     return out
 
 
-def write_all(db_path: Path, version: str, papers, extractions, batch_size: int) -> dict:
+def write_all(db_path: Path, version: str, papers, extractions, batch_size: int, bulk: bool = True) -> dict:
     from graph.build import tune_writer
     from graph.db import open_db
     from graph.store import GraphWriter, WriteStats
@@ -68,8 +68,9 @@ def write_all(db_path: Path, version: str, papers, extractions, batch_size: int)
     by_item = {(p.title, p.abstract): ex for p, ex in zip(papers, extractions, strict=True)}
     db = open_db(db_path)
     tune_writer(db)
-    writer = GraphWriter(db, version)
+    writer = GraphWriter(db, version, bulk=bulk)
     stats = WriteStats()
+    io0 = _io()
     plan_s = write_s = 0.0
     for i in range(0, len(papers), batch_size):
         batch = papers[i:i + batch_size]
@@ -81,15 +82,28 @@ def write_all(db_path: Path, version: str, papers, extractions, batch_size: int)
         c2 = time.process_time()
         plan_s += c1 - c0
         write_s += c2 - c1
-    c0 = time.process_time()
+    io1 = _io()
+    c0, w0 = time.process_time(), time.perf_counter()
     writer.finalize(communities=False)
-    finalize_s = time.process_time() - c0
+    finalize_s, finalize_wall = time.process_time() - c0, time.perf_counter() - w0
+    io2 = _io()
     c0, w0 = time.process_time(), time.perf_counter()
     writer.update_communities()
     communities_s, communities_wall = time.process_time() - c0, time.perf_counter() - w0
     db.conn.close()
     return {"papers": stats.new + stats.updated, "plan_cpu_s": plan_s, "write_cpu_s": write_s,
-            "finalize_cpu_s": finalize_s, "communities_cpu_s": communities_s, "communities_wall_s": communities_wall}
+            "finalize_cpu_s": finalize_s, "finalize_wall_s": finalize_wall,
+            "written_mb_batches": (io1 - io0) / 1e6, "written_mb_finalize": (io2 - io1) / 1e6,
+            "communities_cpu_s": communities_s, "communities_wall_s": communities_wall}
+
+
+def _io() -> int:
+    """Bytes this process has passed to write() so far (WAL frames and checkpoints: SQLite's write volume)."""
+    try:
+        with open("/proc/self/io") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("wchar"))
+    except OSError:  # not Linux
+        return 0
 
 
 def small_update(db_path: Path, version: str, papers, extractions, k: int) -> dict:
@@ -134,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", type=Path, default=Path("/tmp/litkg-bench-writer.db"))
     ap.add_argument("--update", type=int, default=10, help="abstracts changed in the incremental step")
     ap.add_argument("--communities-only", type=Path, metavar="DB")
+    ap.add_argument("--no-bulk", action="store_true", help="keep every index while writing (no bulk-load mode)")
     args = ap.parse_args(argv)
     if args.communities_only:
         print(json.dumps(communities_only(args.communities_only), indent=1))
@@ -143,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     version, papers, extractions = load(args.corpus, args.n, args.cache)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{args.db}{suffix}").unlink(missing_ok=True)
-    out = write_all(args.db, version, papers, extractions, args.batch_size)
+    out = write_all(args.db, version, papers, extractions, args.batch_size, bulk=not args.no_bulk)
     n = out["papers"]
     out["writer_ms_per_paper"] = 1000 * (out["plan_cpu_s"] + out["write_cpu_s"] + out["finalize_cpu_s"]) / n
     out["with_communities_ms_per_paper"] = out["writer_ms_per_paper"] + 1000 * out["communities_cpu_s"] / n

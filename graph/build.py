@@ -129,7 +129,7 @@ def build(
     tune_writer(db)
     parallel = None
     try:
-        writer = GraphWriter(db, version)
+        writer = GraphWriter(db, version, bulk=True)
         built: ExtractorLike | None = None
         papers = read_sources([str(s) for s in sources], format, skip_bad=skip_bad, on_skip=on_skip)
 

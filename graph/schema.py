@@ -151,6 +151,26 @@ CREATE INDEX IF NOT EXISTS idx_results_paper ON results(paper_id);
 CREATE INDEX IF NOT EXISTS idx_community_papers_paper ON community_papers(paper_id);
 """
 
+# Indexes that only queries and finalize read: a fresh build ("bulk load", meta 'bulk_load' = '1') drops them
+# before its first batch and finalize creates them again (graph/store.py). Random inserts into them (above all
+# idx_paper_entity_entity: ~12 edges per paper spread over every entity) would dirty thousands of pages per
+# batch. The planner's indexes (papers' doi, arxiv_id, title_key) and the keys the writer looks up (entities.key,
+# aliases' primary key) stay. idx_entities_type is created after finalize has set the paper counts.
+BULK_DROPPED_INDEXES = (
+    "idx_papers_year", "idx_paper_entity_entity", "idx_entities_family", "idx_aliases_entity",
+    "idx_code_links_repo", "idx_results_dataset", "idx_entities_type",
+)
+
+
+def index_statements() -> dict[str, str]:
+    """``{index name: its CREATE INDEX IF NOT EXISTS statement}`` of :data:`INDEXES`."""
+    out = {}
+    for line in INDEXES.splitlines():
+        if line.startswith("CREATE INDEX"):
+            out[line.split()[5]] = line.rstrip(";")
+    return out
+
+
 # Full-text search. papers_fts is an external-content FTS5 table over papers, kept in step incrementally:
 # the writer indexes each batch's new papers in one INSERT ... SELECT (five times cheaper than a per-row
 # trigger), triggers 'delete' a changed or deleted paper's old text and index the new one, and finalize

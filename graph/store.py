@@ -19,6 +19,7 @@ import sqlite_utils
 
 from extract.normalize import normalize_arxiv_id, normalize_doi, normalize_title
 from extract.records import Extraction, Paper
+from graph import schema
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ class _BatchRows:
     code_links: list[tuple] = field(default_factory=list)
     results: list[tuple] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)  # entities whose paper count changes
+    track_todo: bool = True  # False in bulk-load mode: every entity is in entities_todo already
 
     def flush(self, conn) -> None:
         conn.executemany(
@@ -135,7 +137,8 @@ class _BatchRows:
             "baseline, value, unit, kind, value_text, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             self.results,
         )
-        conn.executemany("INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (?)", [(e,) for e in self.touched])
+        if self.track_todo:
+            conn.executemany("INSERT OR IGNORE INTO entities_todo(entity_id) VALUES (?)", [(e,) for e in self.touched])
         for rows in (self.sources, self.mentions, self.edges, self.code_links, self.results, self.touched):
             rows.clear()
 
@@ -149,12 +152,20 @@ class GraphWriter:
         An open, writable litkg database (see :func:`graph.db.open_db`).
     version : str
         The extractor version; papers extracted by another version are re-extracted.
+    bulk : bool
+        Allow bulk-load mode: when the first batch with something to write finds no paper in the
+        database, the indexes only queries need (:data:`graph.schema.BULK_DROPPED_INDEXES`) are dropped
+        and :meth:`finalize` creates them again (meta ``bulk_load`` = ``'1'`` meanwhile, so that an
+        interrupted build resumes in the same mode, whatever ``bulk`` says then).
     """
 
-    def __init__(self, db: sqlite_utils.Database, version: str) -> None:
+    def __init__(self, db: sqlite_utils.Database, version: str, *, bulk: bool = False) -> None:
         self.db = db
         self.conn = db.conn
         self.version = version
+        self.bulk_allowed = bulk
+        self.bulk = self._meta("bulk_load") == "1"  # a bulk load under way (maybe interrupted)
+        self._bulk_ready = False  # this writer has checked (and if needed dropped) the bulk indexes
         self.seen_ids: set[str] = set()  # papers written or confirmed during this run
         self._entity_ids: dict[str, int] = {}
         self._absent: set[str] = set()  # keys known (this batch) to have no entity yet
@@ -267,7 +278,9 @@ class GraphWriter:
                     "INSERT INTO meta(key, value) VALUES ('dirty', '1') "
                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
                 )
-            rows = _BatchRows()
+                if not self._bulk_ready:
+                    self._prepare_bulk()
+            rows = _BatchRows(track_todo=not self.bulk)
             self._absent.clear()
             self._prefetch_entities(
                 k for p in changed for m in extractions[p.paper_id].mentions for k in (m.key, m.family_key)
@@ -294,6 +307,31 @@ class GraphWriter:
                 if not plan.paper.abstract.strip():
                     stats.empty_abstracts += 1
             rows.flush(self.conn)
+
+    def _meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def _prepare_bulk(self) -> None:
+        """Enter bulk-load mode (first write of a build on a database without papers) or stay in it.
+
+        Called inside the first writing batch's transaction, so entering the mode commits with that batch.
+        Every entity existing now is listed in ``entities_todo`` (those created later are listed by the
+        insert trigger), which is what lets bulk mode skip the per-batch ``entities_todo`` rows.
+        """
+        self._bulk_ready = True
+        if not self.bulk:
+            if not self.bulk_allowed or self.conn.execute("SELECT 1 FROM papers LIMIT 1").fetchone():
+                return
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('bulk_load', '1') "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+            )
+            self.conn.execute("INSERT OR IGNORE INTO entities_todo(entity_id) SELECT id FROM entities")
+            self.bulk = True
+        # (again on resuming: something may have created them meanwhile)
+        for name in schema.BULK_DROPPED_INDEXES:
+            self.conn.execute(f"DROP INDEX IF EXISTS {name}")
 
     def _fill_missing(self, plan: PaperPlan) -> None:
         """A duplicate record may know what the stored one lacks (year, url, doi, arXiv id)."""
@@ -469,8 +507,7 @@ class GraphWriter:
 
     # ---- corpus-wide upkeep -------------------------------------------------------------------
     def needs_finalize(self) -> bool:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'dirty'").fetchone()
-        return bool(row and row[0] == "1")
+        return self._meta("dirty") == "1" or self._meta("bulk_load") == "1"
 
     def finalize(self, *, aliases_applied: Iterable[tuple[str, str, str]] = (), communities: bool = True) -> None:
         """Bring corpus-wide derived data up to date, in one transaction.
@@ -492,6 +529,16 @@ class GraphWriter:
         self.communities_seconds: float | None = None
         with self.conn:
             c = self.conn
+            if not c.in_transaction:
+                c.execute("BEGIN IMMEDIATE")  # one transaction, the index creation included (DDL opens none)
+            bulk = self._meta("bulk_load") == "1"
+            if bulk:
+                # the indexes a bulk load dropped, before the merges and counts below read them
+                # (the type index, keyed on paper_count, once the counts are set)
+                made = schema.index_statements()
+                for name in schema.BULK_DROPPED_INDEXES:
+                    if name != "idx_entities_type":
+                        c.execute(made[name])
             rebuild = c.execute("SELECT 1 FROM meta WHERE key = 'fts_rebuild' AND value = '1'").fetchone()
             if rebuild:
                 # a file migrated from schema 1 in the middle of a build: its indexes and counts were never finished
@@ -504,6 +551,8 @@ class GraphWriter:
                 "UPDATE entities SET paper_count = (SELECT count(*) FROM paper_entity pe WHERE pe.entity_id = entities.id) "
                 f"WHERE id IN ({todo})"
             )
+            if bulk:
+                c.execute(made["idx_entities_type"])
             c.execute(
                 f"DELETE FROM entities WHERE id IN ({todo}) AND paper_count = 0 "
                 "AND NOT EXISTS (SELECT 1 FROM entities v WHERE v.family_id = entities.id) "
@@ -531,6 +580,7 @@ class GraphWriter:
                 self.communities_seconds = comm.write_communities(c)
             else:
                 comm.mark_stale(c)
+            c.execute("DELETE FROM meta WHERE key = 'bulk_load'")
             for key, value in (("dirty", "0"), ("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
                                ("extractor_version", self.version)):
                 c.execute(
@@ -539,6 +589,7 @@ class GraphWriter:
                 )
         self._entity_ids.clear()
         self._absent.clear()
+        self.bulk = self._bulk_ready = False
         self.finalize_seconds = time.time() - t0
 
     def communities_stale(self) -> bool:

@@ -136,3 +136,97 @@ def test_duplicates_across_files_keep_every_source(tmp_path):
     assert sorted(r[0].rsplit("/", 1)[-1] for r in conn.execute("SELECT path FROM paper_sources")) == [
         "a.jsonl", "b.jsonl"]
     conn.conn.close()
+
+
+def index_names(path):
+    conn = sqlite3.connect(path)
+    names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+    conn.close()
+    return names
+
+
+def test_fresh_build_drops_query_indexes_until_finalize_and_resumes_in_bulk_mode(tmp_path):
+    from graph.schema import BULK_DROPPED_INDEXES, index_statements
+
+    src = write_jsonl(tmp_path / "a.jsonl", corpus(40))
+    reference = tmp_path / "ref.db"
+    build(reference, [src], extractor=CountingExtractor(), batch_size=10)
+    assert index_names(reference) == set(index_statements())  # finalize made them all again
+
+    db = tmp_path / "g.db"
+    with pytest.raises(KeyboardInterrupt):
+        build(db, [src], extractor=CountingExtractor(fail_after=25), batch_size=10)
+    assert not index_names(db) & set(BULK_DROPPED_INDEXES)
+    # reopening the file (schema check) does not make them again, and queries answer without them
+    conn = open_db(db)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'bulk_load'").fetchone() == ("1",)
+    assert conn.execute("SELECT count(DISTINCT paper_id) FROM entity_papers WHERE entity = 'COCO'").fetchone() == (10,)
+    conn.conn.close()
+    assert not index_names(db) & set(BULK_DROPPED_INDEXES)
+
+    # an index made meanwhile (by hand) is dropped again while the build resumes, and made by its finalize
+    side = sqlite3.connect(db)
+    side.execute(index_statements()["idx_paper_entity_entity"])
+    side.close()
+    seen = []
+
+    def progress(stats):
+        seen.append(index_names(db) & set(BULK_DROPPED_INDEXES))
+
+    stats = build(db, [src], extractor=CountingExtractor(), batch_size=10, progress=progress)
+    assert stats.new == 20 and seen[0] and not any(seen[2:])  # the two committed batches are re-read first
+    assert index_names(db) == set(index_statements())
+    assert dump(db) == dump(reference)
+
+
+def test_build_onto_existing_papers_keeps_every_index(tmp_path):
+    from graph.schema import index_statements
+
+    db = tmp_path / "g.db"
+    build(db, [write_jsonl(tmp_path / "a.jsonl", corpus(5))], extractor=CountingExtractor())
+    seen = []
+
+    def progress(stats):
+        seen.append(index_names(db))
+
+    stats = build(db, [write_jsonl(tmp_path / "b.jsonl", corpus(20, "Other"))], extractor=CountingExtractor(),
+                  batch_size=10, progress=progress)
+    assert stats.new == 20 and seen == [set(index_statements())] * 2
+    conn = open_db(db, readonly=True)
+    assert conn.execute("SELECT count(*) FROM meta WHERE key = 'bulk_load'").fetchone() == (0,)
+    conn.conn.close()
+
+
+def test_bulk_load_writes_the_same_rows_as_the_indexed_path(tmp_path):
+    from graph.store import GraphWriter, WriteStats
+
+    records = corpus(30) + [{"title": "Masked image modeling (MIM) on COCO", "abstract": "We use MIM on ADE20K."}]
+    src = write_jsonl(tmp_path / "a.jsonl", records)
+    bulk = tmp_path / "bulk.db"
+    build(bulk, [src], extractor=CountingExtractor(), batch_size=7)
+
+    from extract.ingest import read_sources
+
+    plain = tmp_path / "plain.db"
+    db = open_db(plain)
+    writer = GraphWriter(db, "fake-1", bulk=False)
+    ex = CountingExtractor()
+    papers = list(read_sources([str(src)]))
+    for i in range(0, len(papers), 7):
+        plans = writer.plan(papers[i:i + 7])
+        todo = [p for p in plans if p.action in ("new", "update")]
+        exs = dict(zip((p.paper_id for p in todo), ex.pipe([(p.paper.title, p.paper.abstract) for p in todo])))
+        writer.write_batch(plans, exs, WriteStats())
+    writer.finalize()
+    db.conn.close()
+
+    def rows(path):
+        conn = sqlite3.connect(path)
+        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        out = {t: sorted(map(repr, conn.execute(f"SELECT * FROM [{t}]"))) for t in tables}
+        conn.close()
+        out["meta"] = [r for r in out["meta"] if "built_at" not in r]
+        return out
+
+    assert rows(bulk) == rows(plain)
+    assert index_names(bulk) == index_names(plain)

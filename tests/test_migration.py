@@ -121,16 +121,6 @@ def test_interrupted_v1_build_gets_its_indexes_rebuilt(tmp_path, seed_files):
     c.close()
 
 
-def test_newer_file_is_still_refused(tmp_path):
-    path = tmp_path / "g.db"
-    db = open_db(path)
-    db.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-    db.conn.commit()
-    db.conn.close()
-    with pytest.raises(DatabaseError, match="newer litkg"):
-        open_db(path)
-
-
 def test_mention_evidence_counts_characters_like_python(tmp_path):
     db = open_db(tmp_path / "g.db")
     text = "Ça va? Ünïcödé 🚀 text — ConvNeXt wins. Next sentence."

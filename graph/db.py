@@ -142,6 +142,13 @@ MIGRATIONS: dict[int, str] = {
         (SELECT 1 FROM meta WHERE key = 'dirty' AND value = '1')
         ON CONFLICT(key) DO UPDATE SET value = excluded.value;
     """,
+    # v2 -> v3: the entity index of paper_entity becomes the rank index, and the year index of papers
+    # holds the id (graph/schema.py creates idx_paper_entity_rank, idx_papers_year_id and idx_papers_id_year
+    # after this step).
+    2: """
+    DROP INDEX IF EXISTS idx_paper_entity_entity;
+    DROP INDEX IF EXISTS idx_papers_year;
+    """,
 }
 
 

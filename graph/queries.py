@@ -467,14 +467,72 @@ def _papers_with_via(conn, ranked, weights, names, hops) -> list[Node]:
     return out
 
 
+_PAPER_OF_ENTITY = (
+    "SELECT p.id, p.title, p.year, pe.role, pe.mentions, pe.sentence FROM paper_entity pe "
+    "JOIN papers p ON p.id = pe.paper_id WHERE pe.entity_id = ?"
+)
+_RANK_ORDER = " ORDER BY pe.role, pe.mentions DESC, p.year DESC, p.id"
+# The boundary group's papers by year, two ways (see _top_papers_of_entity). Sorting reads each paper's year
+# from idx_papers_id_year (the planner, without statistics, would take the primary key's index and read the
+# year from the table row, past the abstract: several times slower); walking scans idx_papers_year_id from
+# the newest year (CROSS JOIN keeps papers the outer loop) and probes each paper's edge by primary key.
+_GROUP_SORTED = (
+    "SELECT pe.paper_id FROM paper_entity pe JOIN papers p INDEXED BY idx_papers_id_year ON p.id = pe.paper_id "
+    "WHERE pe.entity_id = ? AND pe.role = ? AND pe.mentions = ? ORDER BY p.year DESC, p.id LIMIT ?"
+)
+_GROUP_WALKED = (
+    "SELECT p.id FROM papers p CROSS JOIN paper_entity pe "
+    "WHERE pe.paper_id = p.id AND pe.entity_id = ? AND pe.role = ? AND pe.mentions = ? ORDER BY p.year DESC, p.id LIMIT ?"
+)
+
+
+def _top_papers_of_entity(conn: sqlite3.Connection, eid: int, limit: int, n: int) -> list[tuple]:
+    """The ``limit`` best papers of an entity: proposers first, then more mentions, newer, id.
+
+    Rows ``(paper id, title, year, role, mentions, sentence)``. ``role`` sorts ``proposed`` before
+    ``used``, which is the order of the index ``idx_paper_entity_rank (entity_id, role, mentions DESC)``.
+    Its entries give the rank group ``(role, mentions)`` of the ``limit``-th paper without reading
+    the rest; the groups above it hold fewer than ``limit`` papers; only within that boundary group
+    does the year decide, and a popular entity's boundary group can hold most of its papers (used,
+    mentioned once). A small group is sorted by year; a large one is read the other way round,
+    walking all papers from the newest year and keeping those in the group, which finds ``k`` of them
+    after about ``k * n / size`` papers. Either way the work is bounded by about ``sqrt(limit * n)``
+    index entries instead of the entity's paper count.
+    """
+    if limit <= 0:
+        return []
+    boundary = conn.execute(
+        "SELECT role, mentions FROM paper_entity WHERE entity_id = ? ORDER BY role, mentions DESC LIMIT 1 OFFSET ?",
+        [eid, limit - 1],
+    ).fetchone()
+    if boundary is None:  # fewer than limit papers: sort them all
+        return conn.execute(_PAPER_OF_ENTITY + _RANK_ORDER, [eid]).fetchall()
+    role, mentions = boundary
+    # (two ranges of the index: one condition with OR would make SQLite read every entry of the entity)
+    head = conn.execute(f"{_PAPER_OF_ENTITY} AND pe.role < ?{_RANK_ORDER}", [eid, role]).fetchall()
+    head += conn.execute(f"{_PAPER_OF_ENTITY} AND pe.role = ? AND pe.mentions > ?{_RANK_ORDER}",
+                         [eid, role, mentions]).fetchall()
+    k = limit - len(head)
+    cap = 2 * math.isqrt(limit * max(n, 1)) + 1
+    (size,) = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM paper_entity WHERE entity_id = ? AND role = ? AND mentions = ? LIMIT ?)",
+        [eid, role, mentions, cap],
+    ).fetchone()
+    args = [eid, role, mentions, k]
+    if size >= cap:
+        ids = [pid for (pid,) in conn.execute(_GROUP_WALKED, args)]
+    else:
+        try:
+            ids = [pid for (pid,) in conn.execute(_GROUP_SORTED, args)]
+        except sqlite3.OperationalError:  # no such index: dropped while a first build loads (graph/schema.py)
+            ids = [pid for (pid,) in conn.execute(_GROUP_SORTED.replace(" INDEXED BY idx_papers_id_year", ""), args)]
+    rows = {r[0]: r for r in conn.execute(f"{_PAPER_OF_ENTITY} AND pe.paper_id IN ({_marks(ids)})", [eid, *ids])}
+    return head + [rows[pid] for pid in ids]
+
+
 def _entity_neighbors(db, conn, center, hops, types_, limit, n, hub) -> list[Node]:
     eid = center["id"]
-    rows = conn.execute(
-        "SELECT p.id, p.title, p.year, pe.role, pe.mentions, pe.sentence FROM paper_entity pe "
-        "JOIN papers p ON p.id = pe.paper_id WHERE pe.entity_id = ? "
-        "ORDER BY pe.role = 'proposed' DESC, pe.mentions DESC, p.year DESC, p.id LIMIT ?",
-        [eid, limit],
-    ).fetchall()
+    rows = _top_papers_of_entity(conn, eid, limit, n)
     out = [
         {**paper_dict(pid, title, year), "hops": 1, "weight": float(mentions), "role": role, "evidence": sentence}
         for pid, title, year, role, mentions, sentence in rows

@@ -11,11 +11,16 @@ stored in ``mentions`` (its offsets locate it in the title or abstract; the
 index is kept up to date as papers are written, and finalize refreshes paper counts and
 search rows only for the entities listed in ``entities_todo`` (so a small update to a
 large database costs little).
+
+Version 3: the index of ``paper_entity`` by entity holds the rank columns
+(``idx_paper_entity_rank``: entity, role, mentions descending) and two indexes cover
+papers' year (``idx_papers_year_id``, ``idx_papers_id_year``), so an entity's best
+papers are read from indexes instead of sorting all of its papers by year.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -139,9 +144,12 @@ INDEXES = """
 CREATE INDEX IF NOT EXISTS idx_papers_title_key ON papers(title_key);
 CREATE INDEX IF NOT EXISTS idx_papers_doi ON papers(doi);
 CREATE INDEX IF NOT EXISTS idx_papers_arxiv ON papers(arxiv_id);
-CREATE INDEX IF NOT EXISTS idx_papers_year ON papers(year);
+-- papers by year, and each paper's year by id: an entity's newest papers are read from them (graph/queries.py)
+CREATE INDEX IF NOT EXISTS idx_papers_year_id ON papers(year, id);
+CREATE INDEX IF NOT EXISTS idx_papers_id_year ON papers(id, year);
 -- (no index of mentions by entity: 0.7 KB per paper for lookups that go through paper_entity instead)
-CREATE INDEX IF NOT EXISTS idx_paper_entity_entity ON paper_entity(entity_id, paper_id);
+-- an entity's papers in rank order (proposed before used, more mentions first; paper_id follows, as the key)
+CREATE INDEX IF NOT EXISTS idx_paper_entity_rank ON paper_entity(entity_id, role, mentions DESC);
 CREATE INDEX IF NOT EXISTS idx_entities_type ON entities(type, paper_count);
 CREATE INDEX IF NOT EXISTS idx_entities_family ON entities(family_id);
 CREATE INDEX IF NOT EXISTS idx_aliases_entity ON aliases(entity_id);
@@ -153,11 +161,11 @@ CREATE INDEX IF NOT EXISTS idx_community_papers_paper ON community_papers(paper_
 
 # Indexes that only queries and finalize read: a fresh build ("bulk load", meta 'bulk_load' = '1') drops them
 # before its first batch and finalize creates them again (graph/store.py). Random inserts into them (above all
-# idx_paper_entity_entity: ~12 edges per paper spread over every entity) would dirty thousands of pages per
+# idx_paper_entity_rank: ~12 edges per paper spread over every entity) would dirty thousands of pages per
 # batch. The planner's indexes (papers' doi, arxiv_id, title_key) and the keys the writer looks up (entities.key,
 # aliases' primary key) stay. idx_entities_type is created after finalize has set the paper counts.
 BULK_DROPPED_INDEXES = (
-    "idx_papers_year", "idx_paper_entity_entity", "idx_entities_family", "idx_aliases_entity",
+    "idx_papers_year_id", "idx_papers_id_year", "idx_paper_entity_rank", "idx_entities_family", "idx_aliases_entity",
     "idx_code_links_repo", "idx_results_dataset", "idx_entities_type",
 )
 

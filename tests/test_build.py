@@ -166,7 +166,7 @@ def test_fresh_build_drops_query_indexes_until_finalize_and_resumes_in_bulk_mode
 
     # an index made meanwhile (by hand) is dropped again while the build resumes, and made by its finalize
     side = sqlite3.connect(db)
-    side.execute(index_statements()["idx_paper_entity_entity"])
+    side.execute(index_statements()["idx_paper_entity_rank"])
     side.close()
     seen = []
 
@@ -215,7 +215,7 @@ def test_bulk_load_writes_the_same_rows_as_the_indexed_path(tmp_path):
     for i in range(0, len(papers), 7):
         plans = writer.plan(papers[i:i + 7])
         todo = [p for p in plans if p.action in ("new", "update")]
-        exs = dict(zip((p.paper_id for p in todo), ex.pipe([(p.paper.title, p.paper.abstract) for p in todo])))
+        exs = dict(zip((p.paper_id for p in todo), ex.pipe([(p.paper.title, p.paper.abstract) for p in todo]), strict=True))
         writer.write_batch(plans, exs, WriteStats())
     writer.finalize()
     db.conn.close()

@@ -17,7 +17,7 @@ def test_new_database_has_schema_views_and_wal(tmp_path):
     assert schema_version(db) == schema.SCHEMA_VERSION
     # indexes for both directions of the paper-entity edges
     idx = {r[1] for r in db.execute("PRAGMA index_list(paper_entity)")}
-    assert "idx_paper_entity_entity" in idx
+    assert "idx_paper_entity_rank" in idx and "idx_paper_entity_entity" not in idx
     # mentions are keyed by paper (an entity's mentions are reached through paper_entity's entity index)
     assert [r[2] for r in db.execute("PRAGMA index_info(sqlite_autoindex_mentions_1)")][:1] == ["paper_id"] or \
         db.execute("SELECT sql FROM sqlite_master WHERE name = 'mentions'").fetchone()[0].count("WITHOUT ROWID")

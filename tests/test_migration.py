@@ -1,5 +1,5 @@
-"""Schema 1 -> 2: a database written by the old DDL (tests/fixtures/schema_v1.py, a copy of graph/schema.py at
-version 1) is migrated when opened for writing, refused read-only until then, and then builds on incrementally."""
+"""Schema migrations: a version-1 file (tests/fixtures/schema_v1.py, a copy of graph/schema.py at version 1) and a
+version-2 file are migrated when opened for writing, refused read-only until then, and then build on incrementally."""
 
 import importlib.util
 import sqlite3
@@ -76,7 +76,7 @@ def test_v1_file_is_migrated_on_write_and_keeps_its_data(tmp_path):
     with pytest.raises(DatabaseError, match="older"):
         open_db(path, readonly=True)
     db = open_db(path)
-    assert schema_version(db) == 2
+    assert schema_version(db) == schema.SCHEMA_VERSION
     assert "sentence" not in {c.name for c in db["mentions"].columns}
     assert db.execute("SELECT count(*) FROM mentions").fetchone()[0] == len(sentences)
     assert {"communities", "community_entities", "community_papers", "entities_todo"} <= set(db.table_names())
@@ -95,7 +95,7 @@ def test_v1_file_is_migrated_on_write_and_keeps_its_data(tmp_path):
     assert [r["id"] for r in search(path, "überraschend", kind="paper")] == ["p1"]
     # reopening does not migrate twice
     db = open_db(path)
-    assert schema_version(db) == 2
+    assert schema_version(db) == schema.SCHEMA_VERSION
     db.conn.close()
 
 
@@ -135,4 +135,27 @@ def test_mention_evidence_counts_characters_like_python(tmp_path):
     assert sentence == text[ss:se]
     (surface,) = db.execute("SELECT substr(abstract, ? + 1, 8) FROM papers", [start]).fetchone()
     assert surface == "ConvNeXt"
+    db.conn.close()
+
+
+def test_v2_file_gets_the_rank_index(tiny_db):
+    # a version-2 file differs from version 3 only by the entity index of paper_entity and papers' year indexes
+    conn = sqlite3.connect(tiny_db)
+    conn.executescript(
+        "DROP INDEX idx_paper_entity_rank; DROP INDEX idx_papers_year_id; DROP INDEX idx_papers_id_year;"
+        "CREATE INDEX idx_paper_entity_entity ON paper_entity(entity_id, paper_id);"
+        "CREATE INDEX idx_papers_year ON papers(year);"
+        "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+    )
+    before = conn.execute("SELECT * FROM paper_entity ORDER BY paper_id, entity_id").fetchall()
+    conn.close()
+    with pytest.raises(DatabaseError, match="older"):
+        open_db(tiny_db, readonly=True)
+    db = open_db(tiny_db)
+    assert schema_version(db) == 3
+    idx = {r[1] for r in db.execute("PRAGMA index_list(paper_entity)")} | \
+        {r[1] for r in db.execute("PRAGMA index_list(papers)")}
+    assert {"idx_paper_entity_rank", "idx_papers_year_id", "idx_papers_id_year"} <= idx
+    assert not {"idx_paper_entity_entity", "idx_papers_year"} & idx
+    assert db.execute("SELECT * FROM paper_entity ORDER BY paper_id, entity_id").fetchall() == before
     db.conn.close()

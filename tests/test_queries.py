@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import math
 
 import pytest
 
@@ -384,3 +385,59 @@ def test_done_when_on_the_bundled_corpus(demo_db):
 
     with pytest.raises(NodeNotFound):
         shared(demo_db, "No Such Paper About Nothing", HORNET)
+
+
+@pytest.fixture
+def ranked_db(tmp_path):
+    """One entity in 300 of 400 papers: 6 proposers, mention counts 1-4 (mostly 1), years 2015-2024 or none."""
+    import random
+
+    from graph.db import open_db
+
+    rng = random.Random(5)
+    db = open_db(tmp_path / "ranked.db")
+    db.execute("INSERT INTO entities(id, key, name, type) VALUES (1, 'widenet', 'WideNet', 'method')")
+    for i in range(400):
+        year = None if i % 17 == 0 else rng.randint(2015, 2024)
+        db.execute("INSERT INTO papers(id, title, abstract, year, title_key, content_hash) VALUES (?, ?, '', ?, ?, 'h')",
+                   [f"p{i:03d}", f"Paper {i}", year, f"paper {i}"])
+        if i < 300:
+            role = "proposed" if i % 50 == 7 else "used"
+            mentions = rng.choice([1] * 12 + [2, 2, 3, 4])
+            db.execute("INSERT INTO paper_entity VALUES (?, 1, ?, ?, 's')", [f"p{i:03d}", role, mentions])
+    db.conn.commit()
+    yield db
+    db.conn.close()
+
+
+@pytest.mark.parametrize("limit", [1, 6, 7, 20, 50, 120, 299, 300, 500])
+def test_top_papers_of_an_entity_match_the_full_sort(ranked_db, limit):
+    conn = ranked_db.conn
+    full = conn.execute(
+        "SELECT p.id FROM paper_entity pe JOIN papers p ON p.id = pe.paper_id WHERE pe.entity_id = 1 "
+        "ORDER BY pe.role = 'proposed' DESC, pe.mentions DESC, p.year IS NULL, p.year DESC, p.id"
+    ).fetchall()
+    got = queries._top_papers_of_entity(conn, 1, limit, 400)
+    assert [r[0] for r in got] == [r[0] for r in full[:limit]]
+
+
+def test_top_papers_of_an_entity_take_both_ways_through_the_boundary_group(ranked_db):
+    # the fixture's limits cover walking papers by year (a large boundary group) and sorting the group
+    conn = ranked_db.conn
+    ranks = conn.execute("SELECT role, mentions FROM paper_entity WHERE entity_id = 1 ORDER BY role, mentions DESC")
+    ranks = ranks.fetchall()
+    walked = set()
+    for limit in (7, 20, 50, 120, 299):
+        size = conn.execute("SELECT count(*) FROM paper_entity WHERE entity_id = 1 AND role = ? AND mentions = ?",
+                            ranks[limit - 1]).fetchone()[0]
+        walked.add(size >= math.isqrt(limit * 400) + 1)
+    assert walked == {True, False}
+
+
+def test_top_papers_of_an_entity_without_the_year_indexes(ranked_db):
+    # while a first build loads, the query-only indexes are dropped (graph/schema.py BULK_DROPPED_INDEXES)
+    conn = ranked_db.conn
+    want = [r[0] for r in queries._top_papers_of_entity(conn, 1, 120, 400)]
+    conn.executescript("DROP INDEX idx_papers_id_year; DROP INDEX idx_papers_year_id; DROP INDEX idx_paper_entity_rank;")
+    assert [r[0] for r in queries._top_papers_of_entity(conn, 1, 120, 400)] == want
+    assert [r[0] for r in queries._top_papers_of_entity(conn, 1, 7, 400)] == want[:7]

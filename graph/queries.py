@@ -475,7 +475,8 @@ _RANK_ORDER = " ORDER BY pe.role, pe.mentions DESC, p.year DESC, p.id"
 # The boundary group's papers by year, two ways (see _top_papers_of_entity). Sorting reads each paper's year
 # from idx_papers_id_year (the planner, without statistics, would take the primary key's index and read the
 # year from the table row, past the abstract: several times slower); walking scans idx_papers_year_id from
-# the newest year (CROSS JOIN keeps papers the outer loop) and probes each paper's edge by primary key.
+# the newest year, in the order wanted (year descending, then id; CROSS JOIN keeps papers the outer loop, so it
+# stops at the k-th paper of the group), probing each paper's edge by primary key.
 _GROUP_SORTED = (
     "SELECT pe.paper_id FROM paper_entity pe JOIN papers p INDEXED BY idx_papers_id_year ON p.id = pe.paper_id "
     "WHERE pe.entity_id = ? AND pe.role = ? AND pe.mentions = ? ORDER BY p.year DESC, p.id LIMIT ?"

@@ -145,7 +145,7 @@ CREATE INDEX IF NOT EXISTS idx_papers_title_key ON papers(title_key);
 CREATE INDEX IF NOT EXISTS idx_papers_doi ON papers(doi);
 CREATE INDEX IF NOT EXISTS idx_papers_arxiv ON papers(arxiv_id);
 -- papers by year, and each paper's year by id: an entity's newest papers are read from them (graph/queries.py)
-CREATE INDEX IF NOT EXISTS idx_papers_year_id ON papers(year, id);
+CREATE INDEX IF NOT EXISTS idx_papers_year_id ON papers(year DESC, id);
 CREATE INDEX IF NOT EXISTS idx_papers_id_year ON papers(id, year);
 -- (no index of mentions by entity: 0.7 KB per paper for lookups that go through paper_entity instead)
 -- an entity's papers in rank order (proposed before used, more mentions first; paper_id follows, as the key)

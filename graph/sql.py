@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.errors import LitkgError
+from graph import communities
 from graph.db import DatabaseError, open_db
 
 
@@ -130,7 +131,11 @@ def search(path: str | Path, query: str, *, limit: int = 20, kind: str = "all") 
 
 
 def stats(path: str | Path) -> dict[str, Any]:
-    """Counts of papers, entities by type, mentions, code links and results, plus build metadata."""
+    """Counts of papers, entities by type, mentions, code links, results and stored communities, plus build metadata.
+
+    ``communities_fresh`` says whether the stored communities describe the last finished build (see
+    :func:`graph.communities.stored_are_fresh`); when not, the app computes them on first use.
+    """
     db = open_db(path, readonly=True)
     try:
         one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
@@ -145,6 +150,8 @@ def stats(path: str | Path) -> dict[str, Any]:
             "paper_entity_edges": one("SELECT count(*) FROM paper_entity"),
             "code_links": one("SELECT count(*) FROM code_links"),
             "results": one("SELECT count(*) FROM results"),
+            "communities": one("SELECT count(*) FROM communities"),
+            "communities_fresh": communities.stored_are_fresh(db.conn),
             "sources": one("SELECT count(DISTINCT path) FROM paper_sources"),
             "schema_version": int(meta.get("schema_version", 0)),
             "extractor_version": meta.get("extractor_version"),

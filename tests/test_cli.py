@@ -1,6 +1,7 @@
 """The litkg CLI: JSON by default, clear one-line errors, read-only SQL."""
 
 import json
+import sqlite3
 
 from click.testing import CliRunner
 
@@ -17,6 +18,14 @@ def test_stats_json(tiny_db):
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
     assert data["papers"] == 8 and data["entities_by_type"]["dataset"] >= 6 and data["code_links"] == 3
+    assert data["schema_version"] == 3
+    # the build stored its communities; a file marked stale (e.g. built with --no-communities) says so
+    assert data["communities"] >= 2 and data["communities_fresh"] is True
+    conn = sqlite3.connect(tiny_db)
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'communities_stale'")
+    conn.commit()
+    conn.close()
+    assert json.loads(run("stats", tiny_db).output)["communities_fresh"] is False
 
 
 def test_search_quotes_user_text_safely(tiny_db):

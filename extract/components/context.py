@@ -25,7 +25,7 @@ starts). Rules:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 import numpy as np
@@ -60,6 +60,35 @@ _NON_SPACE_RUN = re.compile(r"\S+")
 _NAME_LIKE = re.compile(r"[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z]")  # (not a number: "4.2", "11.0")
 _DATASET_WORD = re.compile(r"\b(?:dataset|benchmark|corpus|suite|leaderboard|testbed|collection)\b")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
+
+
+def _urls(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_URL.finditer(text)``, tried only where ``http`` or ``www.`` starts (a regex that starts
+    with an alternation is tried at every position; ``str.find`` skips to the candidates)."""
+    out = []
+    for lit in ("http", "www."):
+        i = text.find(lit)
+        while i >= 0:
+            m = _URL.match(text, i)
+            if m:
+                out.append(m.span())
+                i = text.find(lit, m.end())
+            else:
+                i = text.find(lit, i + 1)
+    if len(out) > 1:
+        out = _disjoint(sorted(out))
+    return out
+
+
+def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans that a left-to-right scan keeps from sorted ``spans``: each one starting after the last kept ends."""
+    out = []
+    end = -1
+    for s, e in spans:
+        if s >= end:
+            out.append((s, e))
+            end = e
+    return out
 _TW = r"[\w](?:[\w\-'/+]|\.(?=\w))*"
 _TAIL_HYPHEN = re.compile(rf"({_TW}-)$")
 _SENT_END_PUNCT = ".,;:!?)]"
@@ -84,6 +113,8 @@ _METRIC_RX = re.compile(
 )
 # "top-1 accuracy", "top-5 error (rate)"
 _TOPK_RX = re.compile(r"(?<![\w\-])[Tt]op-?\d+\s+(?:accuracy|acc\.?|error(?:\s+rate)?)(?![\w\-])")
+# one regex for the two (a match of the first alternative is a top-k metric, as _TOPK_RX.match)
+_TOPK_OR_METRIC = re.compile(f"(?P<topk>{_TOPK_RX.pattern})|{_METRIC_RX.pattern}")
 
 
 def _rx_words(words, flags=re.I) -> str:
@@ -214,6 +245,7 @@ class _Ctx:
         for h in sorted(r.task_heads | r.tech_heads | r.metric_heads | set(self.generic_heads), key=len, reverse=True):
             last = re.split(r"[ \-]", h)[-1]
             self.heads_by_last.setdefault(last, []).append(h)
+        self.head_records = {w: tuple(_Head(h, self) for h in hs) for w, hs in self.heads_by_last.items()}
 
         # anchor kinds of cue words (lower case) -> set of kinds
         kinds: dict[str, set[str]] = {}
@@ -227,6 +259,10 @@ class _Ctx:
         self.word_feature_cache = self._word_features  # (read directly in hot loops)
         self._name_type_gaz: dict | None = None
         self._name_types: dict[str, str] = {}
+        self._shape_gaz: dict | None = None
+        self._trimmed: dict[tuple[str, bool, int], tuple[int, int] | None] = {}
+        self._list_items: dict[str, tuple[int, int] | tuple[()] | None] = {}
+        self._shape_names: dict[str, tuple[int, str] | None] = {}
 
     def name_type(self, name: str, gaz_types: dict | None) -> str:
         """:func:`name_type` of ``name`` with these rules, cached per name (for one ``gaz_types`` dict)."""
@@ -238,6 +274,36 @@ class _Ctx:
                 self._name_types.clear()
             t = self._name_types[name] = name_type(name, self.rules, gaz_types)
         return t
+
+    def shape_name(self, raw: str, gaz_types: dict | None) -> tuple[int, str] | None:
+        """:func:`_shape_name` of ``raw``, cached per string (for one ``gaz_types`` dict)."""
+        if gaz_types is not self._shape_gaz:
+            self._shape_gaz, self._shape_names = gaz_types, {}
+        v = self._shape_names.get(raw, False)
+        if v is False:
+            if len(self._shape_names) > 100_000:
+                self._shape_names.clear()
+            v = self._shape_names[raw] = _shape_name(raw, self, gaz_types)
+        return v
+
+    def trim_name(self, phrase: str, need_shape: bool, max_words: int) -> tuple[int, int] | None:
+        """:func:`_trim_name` of ``phrase`` with these rules, cached per phrase (a name the rules matched)."""
+        key = (phrase, need_shape, max_words)
+        v = self._trimmed.get(key, False)
+        if v is False:
+            if len(self._trimmed) > 100_000:
+                self._trimmed.clear()
+            v = self._trimmed[key] = _trim_name(phrase, self.rules, need_shape, max_words)
+        return v
+
+    def list_item(self, piece: str) -> tuple[int, int] | tuple[()] | None:
+        """:func:`_list_item` of ``piece`` with these rules, cached per piece (a list item)."""
+        v = self._list_items.get(piece, False)
+        if v is False:
+            if len(self._list_items) > 100_000:
+                self._list_items.clear()
+            v = self._list_items[piece] = _list_item(piece, self.rules)
+        return v
 
     def word_features(self, w: str) -> tuple:
         """Features of a modifier word ``w`` for the head rule (see the ``_F_*`` indices), cached per word."""
@@ -254,7 +320,7 @@ class _Ctx:
         keep = wl in r.task_keep_mods
         verb_or_plural = _looks_verb_or_plural(wl)
         shaped = is_name_shaped(w)
-        return (
+        f = (
             wl,
             wl in r.stop or w.isdigit() or not w[0].isalnum(),  # _F_BREAK
             _technical_word_uncached(wl, r),  # _F_TECH
@@ -269,6 +335,7 @@ class _Ctx:
             wl in self.task_reject or wl in self.generic_mods,  # _F_REJECT_OR_GENERIC
             wl in _BLOCK_BARE_METRIC,  # _F_BLOCK_BARE
         )
+        return f + (bool(_TW_FULL.fullmatch(w)), wl in r.stop, _continuations(f))  # _F_WORD, _F_STOP, _F_CONT
 
     def flag_getters(self) -> dict[str, object]:
         """Lexeme flag functions (string -> bool): cue words, and name / metric shapes."""
@@ -280,9 +347,16 @@ class _Ctx:
         cues = self.cue_kinds
         return lambda s: s.lower() in cues or _is_shape_token(s)
 
-    def orth_info(self, s: str) -> tuple[int, tuple[str, ...], bool]:
-        """``(length, cue kinds, name / metric shape)`` of an anchor token's text."""
-        return len(s), self.cue_kinds.get(s.lower(), ()), _is_shape_token(s)
+    def orth_info(self, s: str) -> tuple[int, tuple[int, ...], tuple[_Head, ...], bool | None]:
+        """``(length, anchor lists, heads, size)`` of an anchor token's text: the indices (in ``_ANCHOR_KINDS``)
+        of the start-only anchor lists it goes to, the heads it ends (longest first), and for a name / metric
+        shape whether it is a model-size token (``B`` of ``ViT-B``; ``None``: not a shape)."""
+        kinds = self.cue_kinds.get(s.lower(), ())
+        lists = tuple(_ANCHOR_KINDS.index(k) for k in kinds if k not in ("head", "naming"))
+        if "naming" in kinds:  # (the naming list holds (start, end))
+            lists += (-_ANCHOR_KINDS.index("naming"),)
+        heads = self.head_records.get(s.lower(), ()) if "head" in kinds else ()
+        return len(s), lists, heads, (s in _SIZE_TOKENS) if _is_shape_token(s) else None
 
 
 def _is_shape_token(s: str) -> bool:
@@ -338,12 +412,12 @@ class ContextRules:
             self.initialize()
         st = get_state(doc)
         text = st.text
-        st.urls = [m.span() for m in _URL.finditer(text)] if ("http" in text or "www." in text) else []
+        st.urls = _urls(text)
         if not len(doc):
             return doc
         idx, orths = token_table(doc, st)
-        anchors: dict[str, list[tuple[int, int]]] = {k: [] for k in _ANCHOR_KINDS}
-        shape = anchors["metric"] = anchors["shape"]  # (the same tokens; the rules only read the lists)
+        lists: list[list] = [[] for _ in _ANCHOR_KINDS]
+        heads, shapes = lists[0], lists[-1]
         info = self._info
         for i in np.flatnonzero(doc.to_array(self.f_anchor)).tolist():
             o = orths[i]
@@ -353,16 +427,23 @@ class ContextRules:
                     info.clear()
                 inf = info[o] = self.ctx.orth_info(self._strings[o])
             s = idx[i]
-            span = (s, s + inf[0])
             if inf[2]:
-                shape.append(span)
-            for kind in inf[1]:
-                anchors[kind].append(span)
+                heads.append((s, s + inf[0], inf[2]))
+            if inf[3] is not None:
+                shapes.append((s, s + inf[0], inf[3]))
+            for k in inf[1]:
+                if k > 0:
+                    lists[k].append(s)
+                else:
+                    lists[-k].append((s, s + inf[0]))
+        anchors = dict(zip(_ANCHOR_KINDS, lists, strict=True))
         find_context(text, st, self.ctx, self.gaz_types, anchors)
         return doc
 
 
-_ANCHOR_KINDS = ("head", "naming", "proposal", "ds_cue", "ds_list", "ds_on", "shape", "metric")
+# anchor lists: the head list holds (start, end, heads), the shape list (start, end, size) (the shape and the
+# metric rules read it), the naming list (start, end), the others the starts of the tokens
+_ANCHOR_KINDS = ("head", "naming", "proposal", "ds_cue", "ds_list", "ds_on", "shape")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -376,11 +457,21 @@ def _strip_name(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _trim_name_words(text: str, start: int, end: int, rules: Rules, need_shape: bool = True,
+def _trim_name_words(text: str, start: int, end: int, ctx: _Ctx, need_shape: bool = True,
                      max_words: int = 5) -> tuple[int, int] | None:
-    """Keep the leading run of capitalised / name-shaped words of ``text[start:end]``."""
-    start, end = _strip_name(text, start, end)
-    words = list(_NON_SPACE_RUN.finditer(text[start:end]))
+    """Keep the leading run of capitalised / name-shaped words of ``text[start:end]`` (see :func:`_trim_name`)."""
+    rel = ctx.trim_name(text[start:end], need_shape, max_words)
+    return (start + rel[0], start + rel[1]) if rel else None
+
+
+def _trim_name(phrase: str, rules: Rules, need_shape: bool, max_words: int) -> tuple[int, int] | None:
+    """The span (in ``phrase``) of its leading run of capitalised / name-shaped words, or ``None``.
+
+    At most ``max_words`` words; quotes and end punctuation are stripped; stop words end the run; a lone word
+    must be name-shaped if ``need_shape``; stop names give ``None``.
+    """
+    start, end = _strip_name(phrase, 0, len(phrase))
+    words = list(_NON_SPACE_RUN.finditer(phrase[start:end]))
     keep = []
     for w in words[:max_words]:
         word = w.group().rstrip(_SENT_END_PUNCT)
@@ -397,24 +488,43 @@ def _trim_name_words(text: str, start: int, end: int, rules: Rules, need_shape: 
         return None
     s = start + keep[0][0].start()
     e = start + keep[-1][0].start() + len(keep[-1][1])
-    name = text[s:e]
+    name = phrase[s:e]
     if rules.is_stop_name(name) or rules.is_stop_name(keep[0][1]):
         return None
     return s, e
 
 
-def _in_url(st: DocState, s: int, e: int) -> bool:
-    return any(us < e and s < ue for us, ue in st.urls)
+class _Out:
+    """Where the rules of one document put what they find: candidates (through :meth:`add`) and proposal slots.
 
+    A candidate is kept unless it is empty, overlaps a URL or crosses a sentence boundary (one bisect on
+    the sentence starts; URLs, sorted and disjoint, by one bisect on their starts).
+    """
 
-def _add(st: DocState, c: Cand) -> None:
-    """Add a candidate unless it is empty, inside a URL or crosses a sentence boundary."""
-    if c.end <= c.start or (st.urls and _in_url(st, c.start, c.end)):
-        return
-    starts = st.sent_starts
-    if starts and bisect_right(starts, c.start) != bisect_right(starts, c.end - 1):
-        return
-    st.cands.append(c)
+    __slots__ = ("cands", "slots", "sent_starts", "url_starts", "url_ends")
+
+    def __init__(self, st: DocState, urls: list[tuple[int, int]]) -> None:
+        self.cands = st.cands
+        self.slots = st.proposal_slots
+        self.sent_starts = st.sent_starts
+        self.url_starts = [s for s, _ in urls]
+        self.url_ends = [e for _, e in urls]
+
+    def add(self, start: int, end: int, type: str, rule: str, prio: int, strength: int,
+            proposed: bool = False) -> None:
+        """Add the candidate ``text[start:end]`` unless it is empty, in a URL or crosses a sentence end."""
+        if end <= start:
+            return
+        if self.url_starts:
+            i = bisect_left(self.url_starts, end)  # the URLs that start before ``end``; the last ends last
+            if i and start < self.url_ends[i - 1]:
+                return
+        starts = self.sent_starts
+        if starts:
+            i = bisect_right(starts, start)
+            if i < len(starts) and starts[i] < end:
+                return
+        self.cands.append(Cand(start, end, type, rule, prio, strength, proposed=proposed))
 
 
 def _type_near(text: str, pos: int, rules: Rules, window: int = 50) -> str | None:
@@ -439,30 +549,32 @@ def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
     ``anchors`` maps an anchor kind (see :meth:`_Ctx.flag_getters`) to the char spans of
     the tokens flagged with it.
     """
-    _title_rule(text, st, ctx, gaz_types)
-    _naming_rules(text, st, ctx, gaz_types, anchors)
-    _dataset_rules(text, st, ctx, anchors, gaz_types)
-    _shape_rule(text, st, ctx, gaz_types, anchors["shape"])
-    _head_rule(text, st, ctx, anchors["head"])
+    out = _Out(st, st.urls)
+    _title_rule(text, st, out, ctx, gaz_types)
+    _naming_rules(text, out, ctx, gaz_types, anchors)
+    _dataset_rules(text, st, out, ctx, anchors, gaz_types)
+    _shape_rule(text, out, ctx, gaz_types, anchors["shape"])
+    _head_rule(text, out, ctx, anchors["head"])
+    _metric_rule(text, out, anchors["shape"])
+
+
+def _metric_rule(text: str, out: _Out, anchors) -> None:
+    """Metric shapes (``Recall@1``, ``mAP@0.5``, ``top-1 accuracy``) at name / metric shape tokens."""
     end = -1
-    for s, _ in anchors["metric"]:
+    for s, _, _ in anchors:
         if s < end:
             continue
-        m = _TOPK_RX.match(text, s)
-        prio = P_METRIC + 1
-        if not m:
-            m = _METRIC_RX.match(text, s)
-            prio = P_METRIC
+        m = _TOPK_OR_METRIC.match(text, s)
         if m:
-            _add(st, Cand(m.start(), m.end(), "metric", "metric-shape", prio, STRONG))
             end = m.end()
+            out.add(s, end, "metric", "metric-shape", P_METRIC + 1 if m.lastgroup == "topk" else P_METRIC, STRONG)
 
 
 # "metric" / "measure" as the head noun of the first noun phrase after the colon
 _TITLE_METRIC_HEAD = re.compile(r"(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,4}?(?:metric|measure)s?(?:\s+(?:for|of|to|that|which|based)\b|\s*$|[,.])")
 
 
-def _title_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str]) -> None:
+def _title_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, gaz_types: dict[str, str]) -> None:
     r = ctx.rules
     if st.title_end <= 0:
         return
@@ -491,12 +603,12 @@ def _title_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str]) -
         t = "dataset"
     elif _TITLE_METRIC_HEAD.match(rest):
         t = "metric"  # "X: A Metric for ..." (the head noun), not "X: Sharp Metric Depth ..." (an adjective)
-    _add(st, Cand(s, e, t, "title", P_CONTEXT, STRONG, proposed=True))
-    st.proposal_slots.append((s, e))
+    out.add(s, e, t, "title", P_CONTEXT, STRONG, proposed=True)
+    out.slots.append((s, e))
     # the same name in the abstract
     for a in find_word(text, name):
         if a >= st.abstract_start:
-            _add(st, Cand(a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG, proposed=True))
+            out.add(a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG, proposed=True)
 
 
 _NP_STOP = re.compile(r"[,.;:()\[\]]")
@@ -535,27 +647,43 @@ def _name_before(text: str, end: int, rules: Rules) -> tuple[int, int] | None:
     return s, e
 
 
-def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
+def _naming_rules(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
+    """The naming, proposal, appositive and "X is a new ..." rules, then other occurrences of what they found."""
+    found: list[tuple[int, int, str, bool, str]] = []  # (start, end, type, proposed, rule)
+    _naming_cue_rule(text, out, ctx, gaz_types, anchors["naming"], found)
+    _proposal_rule(text, out, ctx, gaz_types, anchors["proposal"], found)
+    _our_slots(text, out)
+    _appositive_rule(text, out, ctx, found)
+    _is_a_rule(text, out, ctx, gaz_types, found)
+    _propagate(text, out, found)
+
+
+def _naming_cue_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors, found: list) -> None:
+    """``called / dubbed / named / termed X``."""
     r = ctx.rules
-    found: list[tuple[int, int, str, bool, str]] = []
-    for a, ae in anchors["naming"]:
+    for a, ae in anchors:
         m = ctx.naming.match(text, a)
         if not m:
             continue
         if text[a:ae].lower() in _NEEDS_AS and not m.group("as"):
             continue
-        span = _trim_name_words(text, m.start("name"), m.end("name"), r)
-        st.proposal_slots.append((m.start("name"), m.start("name")))
+        span = _trim_name_words(text, m.start("name"), m.end("name"), ctx)
+        out.slots.append((m.start("name"), m.start("name")))
         if span:
             t = _type_near(text, a, r) or ctx.name_type(text[span[0]:span[1]], gaz_types)
             found.append((span[0], span[1], t, True, "naming"))
-    for a, _ in anchors["proposal"]:
+
+
+def _proposal_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors, found: list) -> None:
+    """``we propose / introduce / present X``; ``we propose a new benchmark, X``."""
+    r = ctx.rules
+    for a in anchors:
         if _subject_before(text, a):
             m = ctx.proposal.match(text, a)
             if m:
-                st.proposal_slots.append((m.start("slot"), m.start("slot")))
+                out.slots.append((m.start("slot"), m.start("slot")))
                 if m.group("name"):
-                    span = _trim_name_words(text, m.start("name"), m.end("name"), r)
+                    span = _trim_name_words(text, m.start("name"), m.end("name"), ctx)
                     if span:
                         t = ctx.name_type(text[span[0]:span[1]], gaz_types)
                         ta = _AFTER_NAME.match(text, span[1])
@@ -564,15 +692,43 @@ def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
                         found.append((span[0], span[1], t, True, "proposal"))
         mh = ctx.proposal_head.match(text, a)
         if mh:
-            span = _trim_name_words(text, mh.start("name"), mh.end("name"), r)
+            span = _trim_name_words(text, mh.start("name"), mh.end("name"), ctx)
             if span:
                 t = r.appositive_heads.get(mh.group("head").lower(), "method")
                 found.append((span[0], span[1], t, True, "proposal"))
-                st.proposal_slots.append((span[0], span[0]))
-    ends = [m.end() for word, rx in _OUR for m in (rx.finditer(text) if word in text else ())]
+                out.slots.append((span[0], span[0]))
+
+
+def _our_slots(text: str, out: _Out) -> None:
+    """A proposal slot after every ``our (proposed / new / novel)``."""
+    ends = _our_ends(text)
     if ends:
-        ends.sort()  # (the matches of the two regexes never overlap)
-        st.proposal_slots.extend((e, e) for e in ends)
+        out.slots.extend((e, e) for e in ends)
+
+
+def _our_ends(text: str) -> list[int]:
+    r"""Ends of the matches of ``\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?`` in ``text``, in order.
+
+    The two regexes of ``_OUR`` are tried only where ``str.find`` finds their word followed by white space
+    (as ``finditer``: a match holds no other "our").
+    """
+    ends = []
+    n = len(text)
+    for word, rx in _OUR:
+        i = text.find(word)
+        while i >= 0:
+            if i + 3 < n and text[i + 3].isspace():
+                m = rx.match(text, i)
+                if m:
+                    ends.append(m.end())
+            i = text.find(word, i + 1)
+    ends.sort()  # (the matches of the two regexes never overlap)
+    return ends
+
+
+def _appositive_rule(text: str, out: _Out, ctx: _Ctx, found: list) -> None:
+    """``X, a novel framework ...`` (the head noun gives the type)."""
+    r = ctx.rules
     for m in _APPOSITIVE.finditer(text):
         f = ctx.app_fwd.match(text, m.end())
         if not f:
@@ -593,45 +749,62 @@ def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
         proposed = bool({"novel", "new", "first"} & set(mods)) or "our" in m.group()
         found.append((span[0], span[1], t, proposed, "appositive"))
         if proposed:
-            st.proposal_slots.append((span[0], span[0]))
+            out.slots.append((span[0], span[0]))
+
+
+def _is_a_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], found: list) -> None:
+    """``X is a new / novel ...``."""
     if " is a" in text:
         for start in _is_a_starts(text):
-            span = _name_before(text, start, r)
+            span = _name_before(text, start, ctx.rules)
             if span:
                 found.append((span[0], span[1], ctx.name_type(text[span[0]:span[1]], gaz_types), True, "appositive"))
-                st.proposal_slots.append((span[0], span[0]))
+                out.slots.append((span[0], span[0]))
+
+
+def _propagate(text: str, out: _Out, found: list) -> None:
+    """Add what the naming rules found, and the other occurrences of those names (case-sensitive, whole words)."""
     seen_names = {}
     for s, e, t, proposed, rule in found:
-        _add(st, Cand(s, e, t, rule, P_CONTEXT, STRONG, proposed=proposed))
+        out.add(s, e, t, rule, P_CONTEXT, STRONG, proposed=proposed)
         seen_names.setdefault(text[s:e], (t, proposed))
-    # other occurrences of names found by context (case-sensitive, whole words)
     for name, (t, proposed) in seen_names.items():
         if len(name) < 2:
             continue
         for i in find_word(text, name):
-            _add(st, Cand(i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG, proposed=proposed))
+            out.add(i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG, proposed=proposed)
 
 
 def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, int]]:
-    r = ctx.rules
+    """The names of the list ``text[start:end]`` ("A, B and C"), up to the first item that is not a name."""
     out = []
     pos = start
-    chunk = text[start:end]
-    for piece in ctx.list_split.split(chunk):
+    list_item = ctx.list_item
+    for piece in ctx.list_split.split(text[start:end]):
         i = text.find(piece, pos, end + 1) if piece else -1
         if i < 0:
             continue
         pos = i + len(piece)
-        span = _trim_name_words(text, i, i + len(piece), r, need_shape=False, max_words=4)
-        if span is None:
+        rel = list_item(piece)
+        if rel is None:
             break
-        if not _NAME_LIKE.search(text[span[0]:span[1]]):
-            continue  # a number ("4.2", "11.0"), not a name
-        # a list item must be a whole piece (not the start of a longer lowercase phrase)
-        if text[span[0]:span[1]] != text[i:i + len(piece)].strip().rstrip(_SENT_END_PUNCT):
-            break
-        out.append(span)
+        if rel:
+            out.append((i + rel[0], i + rel[1]))
     return out
+
+
+def _list_item(piece: str, rules: Rules) -> tuple[int, int] | tuple[()] | None:
+    """The span of the name in one piece of a list: ``()`` to skip the piece, ``None`` to end the list."""
+    span = _trim_name(piece, rules, False, 4)
+    if span is None:
+        return None
+    name = piece[span[0]:span[1]]
+    if not _NAME_LIKE.search(name):
+        return ()  # a number ("4.2", "11.0"), not a name
+    # a list item must be a whole piece (not the start of a longer lowercase phrase)
+    if name != piece.strip().rstrip(_SENT_END_PUNCT):
+        return None
+    return span
 
 
 _ADJ_ENDINGS = ("ible", "able", "ive", "al", "ic", "ous", "ful", "less", "ary", "ish")
@@ -679,10 +852,10 @@ def _dataset_name_ok(words: list[str], ctx: _Ctx, gaz_types: dict[str, str]) -> 
 _NEXT_WORD = re.compile(r"(?:,?\s*(?:and|or|&)?\s*[A-Z0-9][\w\-\.]*)?,?\s*([A-Za-z]+)")
 
 
-def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None = None) -> None:
+def _dataset_rules(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None = None) -> None:
     r = ctx.rules
     # "the X dataset / benchmark"
-    for a, _ in anchors["ds_cue"]:
+    for a in anchors["ds_cue"]:
         if a < 2 or text[a - 1] != " ":
             continue
         keep = []
@@ -710,9 +883,9 @@ def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors, gaz_types: dict[
             continue
         if not _dataset_name_ok(keep, ctx, gaz_types):
             continue
-        _add(st, Cand(name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG))
+        out.add(name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG)
     # "datasets (A, B and C)", "benchmarks such as A, B, C"
-    for a, _ in anchors["ds_list"]:
+    for a in anchors["ds_list"]:
         m = ctx.ds_list.match(text, a)
         if not m:
             continue
@@ -722,10 +895,10 @@ def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors, gaz_types: dict[
             name = text[s:e]
             if r.is_stop_name(name) or (t == "method" and not is_name_shaped(name.split()[0])):
                 continue
-            _add(st, Cand(s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG))
+            out.add(s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG)
     # "evaluated on A, B and C"
     done = -1
-    for a, _ in anchors["ds_on"]:
+    for a in anchors["ds_on"]:
         if a < done:
             continue
         window = text[a:a + 72]
@@ -743,21 +916,23 @@ def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors, gaz_types: dict[
             name = text[s:e]
             if r.is_stop_name(name) or name.endswith(ctx.m_suffix) or name[0].isdigit():
                 continue
-            _add(st, Cand(s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG))
+            out.add(s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG)
 
 
 _SHAPE_SUFFIX = re.compile(r"-(?:based|like|style|architecture|driven|free|aware|guided)$", re.I)
 _ESC_TAIL = re.compile(r"\\_[\w+]+(?:[\-./][\w+]+)*(?![\w@]|-\w)")
 
 
-def _shape_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
-    r = ctx.rules
+def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
+    """Model-name shapes (``ConvNeXt``, ``GPT-4``, ``Swin-B``) at the name-shaped tokens ``anchors``
+    (``(start, end, size)``, ``size``: a model-size token such as ``B`` that needs the name before it)."""
     done = -1
-    for a, ae in anchors:
+    shape_name = ctx.shape_name
+    for a, _, size in anchors:
         if a < done:
             continue
         start = a
-        if text[a:ae] in _SIZE_TOKENS:
+        if size:
             if a < 3 or text[a - 1] != "-":
                 continue
             b = _SIZE_BASE.search(text, max(0, a - 40), a)
@@ -774,17 +949,23 @@ def _shape_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str], a
                 break
             end = x.end()
         done = end
-        name = text[m.start():end]
-        sx = _SHAPE_SUFFIX.search(name)
-        if sx:  # "NeRF-based", "GPT-4-like": the name is the part before the suffix, if it is one
-            name = name[:sx.start()]
-            rest = _SHAPE.match(name)
-            if not rest or rest.end() != len(name):
-                continue
-            end = m.start() + len(name)
-        if r.is_stop_name(name) or (name[-1] == "s" and name[:-1].isupper()):
-            continue
-        _add(st, Cand(m.start(), end, ctx.name_type(name, gaz_types), "shape", P_SHAPE, WEAK))
+        found = shape_name(text[start:end], gaz_types)
+        if found:
+            out.add(start, start + found[0], found[1], "shape", P_SHAPE, WEAK)
+
+
+def _shape_name(raw: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int, str] | None:
+    """``(length, type)`` of the name in the shape match ``raw``, or ``None`` when it is not a name."""
+    name = raw
+    sx = _SHAPE_SUFFIX.search(name)
+    if sx:  # "NeRF-based", "GPT-4-like": the name is the part before the suffix, if it is one
+        name = name[:sx.start()]
+        rest = _SHAPE.match(name)
+        if not rest or rest.end() != len(name):
+            return None
+    if ctx.rules.is_stop_name(name) or (name[-1] == "s" and name[:-1].isupper()):
+        return None
+    return len(name), ctx.name_type(name, gaz_types)
 
 
 _TW_FULL = re.compile(_TW)
@@ -848,65 +1029,135 @@ def _words_before(text: str, end: int, max_words: int = 5) -> list[tuple[int, in
 
 # indices of _Ctx.word_features
 (_F_WL, _F_BREAK, _F_TECH, _F_TASK_BAD, _F_METRIC_OK, _F_LEAD_BAD, _F_GENERIC_MOD, _F_GENERIC_TECH, _F_GENERIC_BREAK,
- _F_REJECT_OR_GENERIC, _F_BLOCK_BARE) = range(11)
+ _F_REJECT_OR_GENERIC, _F_BLOCK_BARE, _F_WORD, _F_STOP, _F_CONT) = range(14)
+
+# bits of _F_CONT: a phrase of this kind can go on past the word (_C_ANY: every word)
+_C_METHOD, _C_TASK, _C_METRIC, _C_GENERIC, _C_ANY = 1, 2, 4, 8, 16
+_C_OF_TYPE = {"method": _C_METHOD, "task": _C_TASK, "metric": _C_METRIC}
 
 
-def _head_rule(text: str, st: DocState, ctx: _Ctx, anchors) -> None:
+def _continuations(f: tuple) -> int:
+    """The ``_C_*`` bits of a word with the features ``f``: the phrase kinds that can take it as a modifier."""
+    c = _C_ANY
+    if not f[_F_BREAK]:
+        c |= (_C_METHOD if f[_F_TECH] else 0) | (0 if f[_F_TASK_BAD] else _C_TASK)
+        c |= _C_METRIC if f[_F_METRIC_OK] else 0
+    if not f[_F_GENERIC_BREAK]:
+        c |= _C_GENERIC
+    return c
+
+
+class _Head:
+    """A head word or phrase of the head rule (``depthwise convolution``: the head ``convolution``)."""
+
+    __slots__ = ("head", "length", "types", "generic", "bare_ok", "need_name", "cont")
+
+    def __init__(self, head: str, ctx: _Ctx) -> None:
+        r = ctx.rules
+        self.head = head
+        self.length = len(head)
+        self.types = ctx.head_types.get(head, ())  # tried in this order
+        self.generic = ctx.generic_heads.get(head)  # then a generic head noun of this type
+        self.bare_ok = head in ctx.bare_ok  # (can stand alone, without modifiers)
+        self.need_name = head in r.tech_need_name
+        # the modifiers that the rules of this head can take (a generic task head looks at three words)
+        cont = _C_ANY if self.generic == "task" else _C_GENERIC if self.generic else 0
+        for t in self.types:
+            cont |= _C_OF_TYPE[t]
+        self.cont = cont
+
+
+def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
+    """Technique / task / metric phrases that end in a known head word (see :class:`_Head`).
+
+    ``anchors`` are ``(start, end, heads)`` of the tokens that end a head, ``heads`` the :class:`_Head`
+    records of the token's lower-case text, longest first.
+    """
     r = ctx.rules
     n = len(text)
-    heads_by_last = ctx.heads_by_last
     stop = r.stop
-    bare_ok = ctx.bare_ok
-    head_types = ctx.head_types
-    generic_heads = ctx.generic_heads
+    cache = ctx.word_feature_cache
     wf = ctx.word_features
-    wcache = ctx.word_feature_cache
-    for a, ae in anchors:
-        if ae < n and (text[ae] == "-" or text[ae].isalnum()):
-            continue  # "detection-based"
-        head = None
-        for h in heads_by_last.get(text[a:ae].lower(), ()):
-            hs = ae - len(h)
-            if hs >= 0 and (hs == a or text[hs:ae].lower() == h) and (hs == 0 or not text[hs - 1].isalnum()):
-                head = h
+    for a, ae, heads in anchors:
+        if ae < n:
+            c = text[ae]
+            if c == "-" or c.isalnum():
+                continue  # "detection-based"
+        for hd in heads:
+            hs = ae - hd.length
+            if hs >= 0 and (hs == a or text[hs:ae].lower() == hd.head) and (hs == 0 or not text[hs - 1].isalnum()):
                 break
-        if head is None:
+        else:
             continue
-        # modifiers: the words before the head (hyphen-attached or space-separated), nearest first
-        words: list[tuple[int, int, str]] = []
-        p = hs
-        if p > 0 and text[p - 1] == "-":
-            hm = _tail_hyphen_start(text, max(0, p - 40), p)
-            if hm < 0:
-                continue
-            words.append((hm, p - 1, text[hm:p - 1]))
-            p = hm
-        if p > 1 and text[p - 1] == " ":
-            # cheap test of the nearest word first: most heads follow a function word ("the model")
-            j = text.rfind(" ", 0, p - 1)
-            prev = text[j + 1:p - 1].lower()
-            if prev and prev not in stop:
-                # (_head_start and _generic_start look at 3 words at most)
-                words.extend(_words_before(text, p - 1, max_words=3))
-            elif not words and head not in bare_ok:
-                continue
-        elif not words and head not in bare_ok:
+        words = _head_modifiers(text, hs, hd, stop, cache, wf)
+        if words is None:
             continue
         done = False
-        for t in head_types.get(head, ()):
-            start = _head_start(text, t, head, hs, words, r, wf, wcache)
+        for t in hd.types:
+            start = _head_start(text, t, hd, hs, words, r)
             if start is not None:
-                _add(st, Cand(start, ae, t, f"head-{t}", P_HEAD, WEAK))
+                out.add(start, ae, t, _HEAD_RULE_NAMES[t], P_HEAD, WEAK)
                 done = True
                 break
-        if not done and head in generic_heads:
+        if not done and hd.generic:
             # "parsing algorithm", "object recognition tasks": a content-word phrase before a generic head noun
-            t = generic_heads[head]
-            if t == "task" and any(wf(w)[_F_REJECT_OR_GENERIC] for _, _, w in words[:3]):
+            t = hd.generic
+            if t == "task" and any(f[_F_REJECT_OR_GENERIC] for _, f in words):
                 continue  # "fundamental vision problem", "major problems"
-            start = _generic_start(words, wf)
+            start = _generic_start(words)
             if start is not None:
-                _add(st, Cand(start, ae, t, f"generic-{t}", P_SHAPE - 10, WEAK))
+                out.add(start, ae, t, _GENERIC_RULE_NAMES[t], P_SHAPE - 10, WEAK)
+
+
+_HEAD_RULE_NAMES = {t: f"head-{t}" for t in ("method", "task", "metric")}
+_GENERIC_RULE_NAMES = {t: f"generic-{t}" for t in ("method", "task", "metric")}
+
+
+def _head_modifiers(text: str, hs: int, hd: _Head, stop, cache: dict, wf) -> list[tuple[int, tuple]] | None:
+    """The words before the head at ``hs`` as ``(start, features)``, nearest first; ``None``: no phrase.
+
+    A word attached by a hyphen ("self-" of "self-attention") comes first; then up to three words
+    separated by single spaces (not when the nearest is a stop word: "the model"), read lazily: the
+    reading stops at a word that no rule of the head can take (:attr:`_Head.cont`). At most three words
+    are returned (no rule reads more). ``None`` when there are no modifiers and the head cannot stand alone.
+    """
+    words: list[tuple[int, tuple]] = []
+    p = hs
+    if p > 0 and text[p - 1] == "-":
+        hm = _tail_hyphen_start(text, max(0, p - 40), p)
+        if hm < 0:
+            return None
+        w = text[hm:p - 1]
+        words.append((hm, cache.get(w) or wf(w)))
+        p = hm
+    if p > 1 and text[p - 1] == " ":
+        # the nearest word first: most heads follow a function word ("the model")
+        end = p - 1
+        j = text.rfind(" ", 0, end)
+        w = text[j + 1:end]
+        f = (cache.get(w) or wf(w)) if w else None
+        if f is not None and not f[_F_STOP]:
+            # (as _words_before(text, end, 3): words that start after ``end - 72``)
+            lo = end - 72 if end > 72 else 0
+            if j >= lo or not lo:
+                cont = hd.cont
+                while f[_F_WORD]:
+                    words.append((j + 1, f))
+                    if j < 0 or len(words) == 3 or not (f[_F_CONT] & cont):
+                        break
+                    end = j
+                    j = text.rfind(" ", lo, end)
+                    if j < 0 and lo:
+                        break
+                    w = text[j + 1:end]
+                    if not w:
+                        break
+                    f = cache.get(w) or wf(w)
+        elif not words and not hd.bare_ok:
+            return None
+    elif not words and not hd.bare_ok:
+        return None
+    return words
 
 
 def _is_generic_mod(wl: str, generic_mods) -> bool:
@@ -917,14 +1168,13 @@ def _is_generic_mod(wl: str, generic_mods) -> bool:
 _NUMBER_MOD = re.compile(r"^\d[\d.,]*(?:[kmb]|-[a-z]+)?$")
 
 
-def _generic_start(words, wf) -> int | None:
+def _generic_start(words) -> int | None:
     """Start of "content words + generic head" ("parsing algorithm"); ``None`` when the modifiers are
     all generic ("top performing method", "deep learning method", "training procedure").
-    ``wf`` gives the features of a word (:meth:`_Ctx.word_features`)."""
+    ``words`` are ``(start, features)`` as :func:`_head_modifiers` gives them."""
     taken = -1
     content = False
-    for s, _e, w in words[:3]:
-        f = wf(w)
+    for s, f in words:
         if f[_F_GENERIC_BREAK]:
             break
         taken = s
@@ -972,53 +1222,55 @@ def _looks_verb_or_plural(w: str) -> bool:
     return len(w) > 3 and w[-1] == "s" and not w.endswith(("ss", "us", "is", "ous", "ics", "-s"))
 
 
-def _head_start(text: str, t: str, head: str, hs: int, words, r: Rules, wf, cache: dict) -> int | None:
-    """Start of the phrase ending in ``head`` (at ``hs``) for type ``t``, or ``None``.
+def _head_start(text: str, t: str, hd: _Head, hs: int, words, r: Rules) -> int | None:
+    """Start of the phrase ending in the head ``hd`` (at ``hs``) for type ``t``, or ``None``.
 
-    ``words`` are the words before the head, nearest first, as ``(start, end, word)``; ``wf`` gives the
-    features of a word (:meth:`_Ctx.word_features`), ``cache`` holds those already computed.
+    ``words`` are the words before the head, nearest first, as ``(start, features)`` (see
+    :func:`_head_modifiers`; a first word attached by a hyphen counts as technical for a method).
     """
-    max_mods = 2 if t == "metric" else 3
-    taken: list[tuple[int, tuple]] = []  # (start, features), nearest first
-    for s, e, w in words:
-        if len(taken) >= max_mods:
-            break
-        f = cache.get(w) or wf(w)
-        if f[_F_BREAK]:
-            break
-        if t == "method":
-            if not (f[_F_TECH] or (e == hs - 1 and text[e] == "-")):  # (or attached: "self-" of "self-attention")
+    head = hd.head
+    if t == "method":
+        start = -1  # of the phrase: the start of the farthest modifier taken
+        all_generic = all_generic_tech = True  # (of the modifiers taken)
+        attached = hs > 0 and text[hs - 1] == "-"  # (then the first word is attached: "self-" of "self-attention")
+        for s, f in words:
+            if f[_F_BREAK] or not (f[_F_TECH] or (attached and start < 0)):
                 break
-        elif t == "task":
-            if f[_F_TASK_BAD]:
-                break  # "degrade generation", "profound understanding", verbs, plurals, names
-        elif not f[_F_METRIC_OK]:
-            break
-        taken.append((s, f))
+            start = s
+            all_generic = all_generic and f[_F_GENERIC_MOD]
+            all_generic_tech = all_generic_tech and f[_F_GENERIC_TECH]
+        if start >= 0 and (text[hs].isupper() or hd.need_name) and all_generic:
+            return None  # "deep Transformer", "200-layer model" (but "deep learning" is a term)
+        if hd.need_name:
+            if all_generic_tech:
+                return None
+        elif start < 0 and head not in r.tech_standalone:
+            return None
+        return start if start >= 0 else hs
     if t == "task":
-        k = len(taken)
-        while k and taken[k - 1][1][_F_LEAD_BAD]:  # (a bad leading modifier: "various segmentation")
+        k = 0
+        for _, f in words:
+            if f[_F_BREAK] or f[_F_TASK_BAD]:
+                break  # "degrade generation", "profound understanding", verbs, plurals, names
+            k += 1
+        while k and words[k - 1][1][_F_LEAD_BAD]:  # (a bad leading modifier: "various segmentation")
             k -= 1
         if not k and head not in r.task_standalone:
             return None
-        start = taken[k - 1][0] if k else hs
-        if text[start:hs + len(head)].lower() in r.task_non_tasks:
+        start = words[k - 1][0] if k else hs
+        if text[start:hs + hd.length].lower() in r.task_non_tasks:
             return None
         return start
-    if t == "method":
-        if taken and (text[hs].isupper() or head in r.tech_need_name) and all(f[_F_GENERIC_MOD] for _, f in taken):
-            return None  # "deep Transformer", "200-layer model" (but "deep learning" is a term)
-        if head in r.tech_need_name:
-            if not any(not f[_F_GENERIC_TECH] for _, f in taken):
-                return None
-        elif not taken and head not in r.tech_standalone:
-            return None
-        return taken[-1][0] if taken else hs
     # metric
-    if not taken:
+    k = 0
+    for _, f in words[:2]:
+        if f[_F_BREAK] or not f[_F_METRIC_OK]:
+            break
+        k += 1
+    if not k:
         if head not in r.metric_bare:
             return None
-        if words and wf(words[0][2])[_F_BLOCK_BARE]:
+        if words and words[0][1][_F_BLOCK_BARE]:
             return None
         return hs
-    return taken[-1][0]
+    return words[k - 1][0]

@@ -1,0 +1,49 @@
+"""The context component's fast scans give what the plain regexes they replace give."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from extract.components.context import (
+    _METRIC_RX,
+    _TOPK_OR_METRIC,
+    _TOPK_RX,
+    _URL,
+    _our_ends,
+    _urls,
+)
+
+
+def _random_texts(pieces: list[str], n: int = 3000, seed: int = 0) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40))) for _ in range(n)]
+
+
+def test_urls_match_finditer():
+    pieces = ["http", "https://", "http://", "www.", "www", ".", " ", "\n", "a", "x/", "wwww.", "hhttp://", "é"]
+    texts = ["See https://github.com/a/b and www.x.org/a.", "http://a http://b", "xhttp://a.b/www.c d", ""]
+    for t in texts + _random_texts(pieces):
+        assert _urls(t) == [m.span() for m in _URL.finditer(t)], t
+
+
+def test_our_ends_match_the_plain_regex():
+    our = re.compile(r"\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?")
+    pieces = ["our", "Our", " ", "\t", "\n", "f", "proposed ", "new ", "novel  ", "_", "(", "é", "your ", "ours "]
+    texts = ["Our new model. In our  proposed method, four our_x _our. Our", "é our novel", "(our new)", ""]
+    for t in texts + _random_texts(pieces):
+        assert _our_ends(t) == [m.end() for m in our.finditer(t)], t
+
+
+def test_topk_or_metric_is_the_two_regexes_in_order():
+    pieces = ["top-1 ", "Top5 ", "accuracy", "error rate", "acc.", "mAP@0.5", "R@1", "AP50", "BLEU-4", "-", " ",
+              "x", "@", "IoU", "mIoU", "AP_{box}"]
+    for t in _random_texts(pieces, n=800):
+        for i in range(len(t) + 1):
+            m = _TOPK_OR_METRIC.match(t, i)
+            a = _TOPK_RX.match(t, i)
+            b = None if a else _METRIC_RX.match(t, i)
+            want = a or b
+            assert (m.span() if m else None) == (want.span() if want else None), (t, i)
+            if m:
+                assert (m.lastgroup == "topk") == bool(a), (t, i)

@@ -5,14 +5,19 @@ from __future__ import annotations
 import random
 import re
 
+import spacy
+
+from extract.components import customize_tokenizer
 from extract.components.context import (
     _METRIC_RX,
+    _OUR_TOKEN,
     _TOPK_OR_METRIC,
     _TOPK_RX,
     _URL,
     _our_ends,
     _urls,
 )
+from extract.components.rules import Rules
 
 
 def _random_texts(pieces: list[str], n: int = 3000, seed: int = 0) -> list[str]:
@@ -27,12 +32,16 @@ def test_urls_match_finditer():
         assert _urls(t) == [m.span() for m in _URL.finditer(t)], t
 
 
-def test_our_ends_match_the_plain_regex():
+def test_our_ends_at_tokens_match_the_plain_regex():
+    nlp = spacy.blank("en")
+    customize_tokenizer(nlp, Rules.load())
     our = re.compile(r"\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?")
-    pieces = ["our", "Our", " ", "\t", "\n", "f", "proposed ", "new ", "novel  ", "_", "(", "é", "your ", "ours "]
-    texts = ["Our new model. In our  proposed method, four our_x _our. Our", "é our novel", "(our new)", ""]
+    pieces = ["our", "Our", " ", "\t", "\n", "f", "proposed ", "new ", "novel  ", "_", "(", "é", "your ", "ours ",
+              "-", "/", "'", "\"", ".", ",", "x", "3", "[", "*", "http://a.b/"]
+    texts = ["Our new model. In our  proposed method, four our_x _our. Our", "é our novel", "(our new)", "a/our b", ""]
     for t in texts + _random_texts(pieces):
-        assert _our_ends(t) == [m.end() for m in our.finditer(t)], t
+        anchors = [(tok.idx, len(tok.text)) for tok in nlp.make_doc(t) if _OUR_TOKEN.search(tok.text)]
+        assert _our_ends(t, anchors) == [m.end() for m in our.finditer(t)], t
 
 
 def test_topk_or_metric_is_the_two_regexes_in_order():

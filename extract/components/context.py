@@ -179,6 +179,9 @@ _APPOSITIVE = re.compile(r",\s+(?:(?:is|was)\s+)?(?:a|an|our)\s+")
 _IS_A = re.compile(r"is(?<=\sis)\s+(?:a|an)\s+(?:novel|new)\b")
 # "\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?" as two regexes with a literal prefix (fast to search)
 _OUR = tuple((w, re.compile(w + r"(?<!\w...)\s+(?:proposed\s+|new\s+|novel\s+)?")) for w in ("our", "Our"))
+# the two as one, tried at the tokens that end in the word "our" (_OUR_TOKEN: the token's text)
+_OUR_AT = re.compile("[Oo]" + _OUR[0][1].pattern[1:])
+_OUR_TOKEN = re.compile(r"(?<!\w)[Oo]ur$")
 
 
 def _is_a_starts(text: str) -> list[int]:
@@ -220,6 +223,13 @@ class _Ctx:
             rf"(?P<list>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+){_NAME}){{0,12}})",
             re.I,
         )
+        # the same regex for one lead word: only the leads that can match where that word starts (the word and
+        # the leads that start with it, longest first)
+        by_len = sorted(self.list_lead, key=len, reverse=True)
+        self.ds_list_for = {
+            w: re.compile(self.ds_list.pattern.replace(f"(?P<lead>{leads})", "(?P<lead>{})".format(
+                "|".join(re.escape(x) for x in by_len if x.startswith(w) or w.startswith(x)))), re.I)
+            for w in self.list_lead}
         self.ds_on = re.compile(
             r"[\w]+\b[^.;:()]{0,60}?\b(?:on|across|over)\s+(?:the\s+|both\s+|all\s+|several\s+|multiple\s+|two\s+|three\s+|four\s+|five\s+|six\s+|various\s+|popular\s+|challenging\s+|standard\s+|public\s+|widely-used\s+)*"
             rf"(?P<list>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+){_NAME}){{0,12}})"
@@ -261,6 +271,7 @@ class _Ctx:
         self._shape_gaz: dict | None = None
         self._trimmed: dict[tuple[str, bool, int], tuple[int, int] | None] = {}
         self._list_items: dict[str, tuple[int, int] | tuple[()] | None] = {}
+        self._name_words: dict[str, bool] = {}
         self._shape_names: dict[str, tuple[int, str] | None] = {}
 
     def name_type(self, name: str, gaz_types: dict | None) -> str:
@@ -304,6 +315,17 @@ class _Ctx:
             v = self._list_items[piece] = _list_item(piece, self.rules)
         return v
 
+    def name_word(self, w: str) -> bool:
+        """Whether ``w`` (a chunk between spaces) is a word that can be part of a name: capitalised, name-shaped
+        or starting with a digit, and not a stop word (unless name-shaped). Cached per word."""
+        v = self._name_words.get(w)
+        if v is None:
+            if len(self._name_words) > 200_000:
+                self._name_words.clear()
+            v = self._name_words[w] = (_is_word(w) and (is_capitalized(w) or w[0].isdigit())
+                                       and not (w.lower() in self.rules.stop and not is_name_shaped(w)))
+        return v
+
     def word_features(self, w: str) -> tuple:
         """Features of a modifier word ``w`` for the head rule (see the ``_F_*`` indices), cached per word."""
         f = self._word_features.get(w)
@@ -336,23 +358,24 @@ class _Ctx:
         )
         return f + (bool(_TW_FULL.fullmatch(w)), wl in r.stop, _continuations(f))  # _F_WORD, _F_STOP, _F_CONT
 
-    def flag_getters(self) -> dict[str, object]:
-        """Lexeme flag functions (string -> bool): cue words, and name / metric shapes."""
-        cues = self.cue_kinds
-        return {"cue": lambda s: s.lower() in cues, "shape": _is_shape_token}
-
     def anchor_flag(self):
-        """The lexeme flag function of anchor tokens: a cue word or a name / metric shape."""
+        """The lexeme flag function of anchor tokens: a cue word, a name / metric shape or a token ending in
+        the word "our"."""
         cues = self.cue_kinds
-        return lambda s: s.lower() in cues or _is_shape_token(s)
+        return lambda s: s.lower() in cues or _is_shape_token(s) or bool(_OUR_TOKEN.search(s))
 
-    def orth_info(self, s: str) -> tuple[int, tuple[_Head, ...], bool | None, tuple[int, ...]]:
+    def orth_info(self, s: str) -> tuple[int, tuple[_Head, ...], bool | None, tuple[tuple[int, object], ...]]:
         """``(length, heads, size, lists)`` of an anchor token's text: the heads it ends (longest first); for a
         name / metric shape whether it is a model-size token (``B`` of ``ViT-B``; ``None``: not a shape);
-        the indices (in ``_ANCHOR_KINDS``) of the other anchor lists it goes to."""
+        ``(index, extra)`` of the other anchor lists it goes to (index in ``_ANCHOR_KINDS``; the list gets the
+        token's start, or ``(start, extra)`` when ``extra`` is not ``None``: the length of a naming cue or of
+        a token ending in "our", the dataset-list regex of a list lead word)."""
         low = s.lower()
         kinds = self.cue_kinds.get(low, ())
-        lists = tuple(_ANCHOR_KINDS.index(k) for k in kinds if k != "head")
+        extras = {"naming": len(s), "ds_list": self.ds_list_for.get(low)}
+        lists = tuple((_ANCHOR_KINDS.index(k), extras.get(k)) for k in kinds if k != "head")
+        if _OUR_TOKEN.search(s):
+            lists += ((_ANCHOR_KINDS.index("our"), len(s)),)
         heads = self.head_records.get(low, ()) if "head" in kinds else ()
         return len(s), heads, (s in _SIZE_TOKENS) if _is_shape_token(s) else None, lists
 
@@ -426,7 +449,7 @@ class ContextRules:
             return doc
         idx, orths = token_table(doc, st)
         lists: list[list] = [[] for _ in _ANCHOR_KINDS]
-        heads, naming, shapes = lists[0], lists[_NAMING], lists[-1]
+        heads, shapes = lists[0], lists[-1]
         nz = doc.to_array(self.f_anchor).nonzero()[0].tolist()
         infos = list(map(self._info.get, map(orths.__getitem__, nz)))
         if None in infos:
@@ -437,20 +460,17 @@ class ContextRules:
             if size is not None:
                 shapes.append((s, s + length, size))
             if kinds:
-                for k in kinds:
-                    if k == _NAMING:
-                        naming.append((s, s + length))
-                    else:
-                        lists[k].append(s)
+                for k, extra in kinds:
+                    lists[k].append(s if extra is None else (s, extra))
         anchors = dict(zip(_ANCHOR_KINDS, lists, strict=True))
         find_context(text, st, self.ctx, self.gaz_types, anchors)
         return doc
 
 
 # anchor lists: the head list holds (start, end, heads), the shape list (start, end, size) (the shape and the
-# metric rules read it), the naming list (start, end), the others the starts of the tokens
-_ANCHOR_KINDS = ("head", "naming", "proposal", "ds_cue", "ds_list", "ds_on", "shape")
-_NAMING = _ANCHOR_KINDS.index("naming")
+# metric rules read it), the naming and our lists (start, length), the dataset-list list (start, regex), the
+# others the starts of the tokens (see _Ctx.orth_info)
+_ANCHOR_KINDS = ("head", "naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -531,7 +551,7 @@ class _Out:
             i = bisect_right(starts, start)
             if i < len(starts) and starts[i] < end:
                 return
-        self.cands.append(Cand(start, end, type, rule, prio, strength, proposed=proposed))
+        self.cands.append(Cand(start, end, type, rule, prio, strength, None, None, None, proposed))
 
 
 def _type_near(text: str, pos: int, rules: Rules, window: int = 50) -> str | None:
@@ -553,8 +573,8 @@ def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
                  anchors: dict[str, list[tuple[int, int]]]) -> None:
     """Run every context rule over ``text`` and add candidates / proposal slots to ``st``.
 
-    ``anchors`` maps an anchor kind (see :meth:`_Ctx.flag_getters`) to the char spans of
-    the tokens flagged with it.
+    ``anchors`` maps an anchor kind (see ``_ANCHOR_KINDS``) to what the rule of that kind reads of the tokens
+    flagged with it.
     """
     out = _Out(st, st.urls)
     _title_rule(text, st, out, ctx, gaz_types)
@@ -586,6 +606,8 @@ def _title_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, gaz_types: dict[s
     if st.title_end <= 0:
         return
     title = text[:st.title_end]
+    if ":" not in title:
+        return  # (the title regex needs a colon)
     m = ctx.title.match(title)
     if not m:
         return
@@ -635,23 +657,43 @@ def _np_head_type(text: str, pos: int, rules: Rules) -> str | None:
     return best
 
 
-def _name_before(text: str, end: int, rules: Rules) -> tuple[int, int] | None:
+def _name_before(text: str, end: int, ctx: _Ctx) -> tuple[int, int] | None:
     """The name (capitalised / name-shaped words) that ends at ``end``."""
-    keep = []
-    for s, e, w in _words_before(text, end):
-        if not (is_capitalized(w) or w[0].isdigit()):
-            break
-        if w.lower() in rules.stop and not is_name_shaped(w):
-            break
-        keep.append((s, e, w))
+    keep = _name_words_before(text, end, ctx)
     if not keep:
         return None
-    if len(keep) < 2 and not is_name_shaped(keep[0][2]):
+    if len(keep) < 2 and not is_name_shaped(keep[0][1]):
         return None
-    s, e = keep[-1][0], keep[0][1]
-    if rules.is_stop_name(text[s:e]) or rules.is_stop_name(keep[-1][2]):
+    s, first = keep[-1]
+    e = keep[0][0] + len(keep[0][1])
+    rules = ctx.rules
+    if rules.is_stop_name(text[s:e]) or rules.is_stop_name(first):
         return None
     return s, e
+
+
+def _name_words_before(text: str, end: int, ctx: _Ctx) -> list[tuple[int, str]]:
+    """``(start, word)`` of the run of name words (:meth:`_Ctx.name_word`) that ends at ``end``, nearest first.
+
+    Words are separated by single spaces and start after ``end - 72`` (a word cut by that window ends the run);
+    at most five.
+    """
+    lo = end - 72 if end > 72 else 0
+    out = []
+    pos = end
+    name_word = ctx.name_word
+    while len(out) < 5:
+        j = text.rfind(" ", lo, pos)
+        if j < 0 and lo > 0:
+            break  # (the first word of the window may be cut by it)
+        w = text[j + 1:pos]
+        if not w or not name_word(w):
+            break
+        out.append((j + 1, w))
+        if j < 0:
+            break  # the start of the text
+        pos = j
+    return out
 
 
 def _naming_rules(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
@@ -659,7 +701,7 @@ def _naming_rules(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], an
     found: list[tuple[int, int, str, bool, str]] = []  # (start, end, type, proposed, rule)
     _naming_cue_rule(text, out, ctx, gaz_types, anchors["naming"], found)
     _proposal_rule(text, out, ctx, gaz_types, anchors["proposal"], found)
-    _our_slots(text, out)
+    _our_slots(text, out, anchors["our"])
     _appositive_rule(text, out, ctx, found)
     _is_a_rule(text, out, ctx, gaz_types, found)
     _propagate(text, out, found)
@@ -668,11 +710,11 @@ def _naming_rules(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], an
 def _naming_cue_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors, found: list) -> None:
     """``called / dubbed / named / termed X``."""
     r = ctx.rules
-    for a, ae in anchors:
+    for a, length in anchors:
         m = ctx.naming.match(text, a)
         if not m:
             continue
-        if text[a:ae].lower() in _NEEDS_AS and not m.group("as"):
+        if text[a:a + length].lower() in _NEEDS_AS and not m.group("as"):
             continue
         span = _trim_name_words(text, m.start("name"), m.end("name"), ctx)
         out.slots.append((m.start("name"), m.start("name")))
@@ -706,30 +748,25 @@ def _proposal_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], a
                 out.slots.append((span[0], span[0]))
 
 
-def _our_slots(text: str, out: _Out) -> None:
-    """A proposal slot after every ``our (proposed / new / novel)``."""
-    ends = _our_ends(text)
+def _our_slots(text: str, out: _Out, anchors) -> None:
+    """A proposal slot after every ``our (proposed / new / novel)`` (see :func:`_our_ends`)."""
+    ends = _our_ends(text, anchors)
     if ends:
         out.slots.extend((e, e) for e in ends)
 
 
-def _our_ends(text: str) -> list[int]:
+def _our_ends(text: str, anchors) -> list[int]:
     r"""Ends of the matches of ``\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?`` in ``text``, in order.
 
-    The two regexes of ``_OUR`` are tried only where ``str.find`` finds their word followed by white space
-    (as ``finditer``: a match holds no other "our").
+    ``anchors`` are ``(start, length)`` of the tokens that end in the word "our" (``_OUR_TOKEN``). A match
+    is followed by white space, and the tokenizer never splits inside "our": the token that holds its "r"
+    ends with it and is one of them.
     """
     ends = []
-    n = len(text)
-    for word, rx in _OUR:
-        i = text.find(word)
-        while i >= 0:
-            if i + 3 < n and text[i + 3].isspace():
-                m = rx.match(text, i)
-                if m:
-                    ends.append(m.end())
-            i = text.find(word, i + 1)
-    ends.sort()  # (the matches of the two regexes never overlap)
+    for s, length in anchors:
+        m = _OUR_AT.match(text, s + length - 3)
+        if m:
+            ends.append(m.end())
     return ends
 
 
@@ -748,7 +785,7 @@ def _appositive_rule(text: str, out: _Out, ctx: _Ctx, found: list) -> None:
             end = op
             while end > 0 and text[end - 1] == " ":
                 end -= 1
-        span = _name_before(text, end, r)
+        span = _name_before(text, end, ctx)
         if not span:
             continue
         mods = f.group("mods").lower().split()
@@ -763,7 +800,7 @@ def _is_a_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], found
     """``X is a new / novel ...``."""
     if " is a" in text:
         for start in _is_a_starts(text):
-            span = _name_before(text, start, ctx.rules)
+            span = _name_before(text, start, ctx)
             if span:
                 found.append((span[0], span[1], ctx.name_type(text[span[0]:span[1]], gaz_types), True, "appositive"))
                 out.slots.append((span[0], span[0]))
@@ -860,22 +897,21 @@ _NEXT_WORD = re.compile(r"(?:,?\s*(?:and|or|&)?\s*[A-Z0-9][\w\-\.]*)?,?\s*([A-Za
 
 
 def _dataset_rules(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None = None) -> None:
+    """The dataset cue, dataset list and "evaluated on" rules."""
+    _dataset_cue_rule(text, st, out, ctx, anchors["ds_cue"], gaz_types)
+    _dataset_list_rule(text, out, ctx, anchors["ds_list"])
+    _dataset_on_rule(text, out, ctx, anchors["ds_on"])
+
+
+def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None) -> None:
+    """``the X dataset / benchmark``."""
     r = ctx.rules
-    # "the X dataset / benchmark"
-    for a in anchors["ds_cue"]:
+    for a in anchors:
         if a < 2 or text[a - 1] != " ":
             continue
-        keep = []
-        for _, _, w in _words_before(text, a - 1):
-            wl = w.lower()
-            if wl in r.stop and not is_name_shaped(w):
-                break
-            if not (is_capitalized(w) or w[0].isdigit()):
-                break
-            keep.append(w)
+        keep = [w for _, w in reversed(_name_words_before(text, a - 1, ctx))]
         if not keep:
             continue
-        keep.reverse()
         while keep and keep[0][0].isdigit() and not is_name_shaped(keep[0]):
             keep.pop(0)
         if not keep:
@@ -891,9 +927,13 @@ def _dataset_rules(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_t
         if not _dataset_name_ok(keep, ctx, gaz_types):
             continue
         out.add(name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG)
-    # "datasets (A, B and C)", "benchmarks such as A, B, C"
-    for a in anchors["ds_list"]:
-        m = ctx.ds_list.match(text, a)
+
+
+def _dataset_list_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
+    """``datasets (A, B and C)``, ``benchmarks such as A, B, C`` (and lists of models, methods, tasks)."""
+    r = ctx.rules
+    for a, rx in anchors:
+        m = rx.match(text, a)
         if not m:
             continue
         lead = m.group("lead").lower()
@@ -903,9 +943,13 @@ def _dataset_rules(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_t
             if r.is_stop_name(name) or (t == "method" and not is_name_shaped(name.split()[0])):
                 continue
             out.add(s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG)
-    # "evaluated on A, B and C"
+
+
+def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
+    """``evaluated / trained / results on A, B and C``."""
+    r = ctx.rules
     done = -1
-    for a in anchors["ds_on"]:
+    for a in anchors:
         if a < done:
             continue
         window = text[a:a + 72]
@@ -1003,35 +1047,6 @@ def _tail_hyphen_start(text: str, lo: int, p: int) -> int:
 @lru_cache(maxsize=200_000)
 def _is_word(w: str) -> bool:
     return bool(_TW_FULL.fullmatch(w))
-
-
-_WORD_OK: dict[str, bool] = {}
-
-
-def _words_before(text: str, end: int, max_words: int = 5) -> list[tuple[int, int, str]]:
-    """Up to ``max_words`` single-space-separated words ending at ``end``, nearest first, as (start, end, word)."""
-    lo = end - 72 if end > 72 else 0
-    out = []
-    pos = end
-    while len(out) < max_words:
-        j = text.rfind(" ", lo, pos)
-        if j < 0 and lo > 0:
-            break  # (the first word of the window may be cut by it)
-        w = text[j + 1:pos]
-        if not w:
-            break
-        ok = _WORD_OK.get(w)
-        if ok is None:
-            if len(_WORD_OK) > 200_000:
-                _WORD_OK.clear()
-            ok = _WORD_OK[w] = _is_word(w)
-        if not ok:
-            break
-        out.append((j + 1, pos, w))
-        if j < 0:
-            break  # the start of the text
-        pos = j
-    return out
 
 
 # indices of _Ctx.word_features
@@ -1164,8 +1179,9 @@ def _head_modifiers(text: str, hs: int, hd: _Head, cache: dict, wf) -> list[tupl
 
 
 def _words_from(text: str, j: int, end: int, f: tuple, cont: int, words: list, cache: dict, wf) -> list:
-    """``words`` and then the words ``text[j + 1:end]`` (features ``f``) and before, as :func:`_words_before`
-    with three words reads them, stopping after a word without any of the ``cont`` bits (or at three words)."""
+    """``words`` and then the word ``text[j + 1:end]`` (features ``f``) and the words before it, separated by
+    single spaces and starting after ``end - 72`` (a word cut by that window ends them), up to three words in
+    all, stopping after a word without any of the ``cont`` bits."""
     lo = end - 72 if end > 72 else 0
     if j < lo and lo:
         return words  # (the window cuts the word)

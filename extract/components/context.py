@@ -272,6 +272,8 @@ class _Ctx:
         self._trimmed: dict[tuple[str, bool, int], tuple[int, int] | None] = {}
         self._list_items: dict[str, tuple[int, int] | tuple[()] | None] = {}
         self._name_words: dict[str, bool] = {}
+        self._title_gaz: dict | None = None
+        self._title_names: dict[str, tuple[bool, int, str] | None] = {}
         self._shape_names: dict[str, tuple[int, str] | None] = {}
 
     def name_type(self, name: str, gaz_types: dict | None) -> str:
@@ -313,6 +315,17 @@ class _Ctx:
             if len(self._list_items) > 100_000:
                 self._list_items.clear()
             v = self._list_items[piece] = _list_item(piece, self.rules)
+        return v
+
+    def title_name(self, name: str, gaz_types: dict | None) -> tuple[bool, int, str] | None:
+        """:func:`_title_name` of ``name``, cached per name (for one ``gaz_types`` dict)."""
+        if gaz_types is not self._title_gaz:
+            self._title_gaz, self._title_names = gaz_types, {}
+        v = self._title_names.get(name, False)
+        if v is False:
+            if len(self._title_names) > 100_000:
+                self._title_names.clear()
+            v = self._title_names[name] = _title_name(name, self, gaz_types)
         return v
 
     def name_word(self, w: str) -> bool:
@@ -444,7 +457,9 @@ class ContextRules:
             self.initialize()
         st = get_state(doc)
         text = st.text
-        st.urls = _urls(text)
+        urls = _urls(text)
+        if urls or st.urls:
+            st.urls = urls
         if not len(doc):
             return doc
         idx, orths = token_table(doc, st)
@@ -534,8 +549,8 @@ class _Out:
         self.cands = st.cands
         self.slots = st.proposal_slots
         self.sent_starts = st.sent_starts
-        self.url_starts = [s for s, _ in urls]
-        self.url_ends = [e for _, e in urls]
+        self.url_starts = [s for s, _ in urls] if urls else None
+        self.url_ends = [e for _, e in urls] if urls else None
 
     def add(self, start: int, end: int, type: str, rule: str, prio: int, strength: int,
             proposed: bool = False) -> None:
@@ -602,7 +617,7 @@ _TITLE_METRIC_HEAD = re.compile(r"(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,4}?(?:metri
 
 
 def _title_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, gaz_types: dict[str, str]) -> None:
-    r = ctx.rules
+    """The title prefix ``SparK: ...`` (see :func:`_title_name`), and the same name in the abstract."""
     if st.title_end <= 0:
         return
     title = text[:st.title_end]
@@ -612,32 +627,47 @@ def _title_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, gaz_types: dict[s
     if not m:
         return
     s, e = m.span("prefix")
-    words = title[s:e].split()
-    if not 1 <= len(words) <= 5 or words[0].lower().strip("\"'") in r.title_stop_first:
-        return
-    connectors = {"and", "of", "for", "the", "with", "in", "as", "a", "to", "is", "on", "at", "by", "&"}
-    if not all(is_capitalized(w) or w.lower() in connectors or w[0].isdigit() for w in words):
-        return
-    if not is_capitalized(words[-1]):
-        return
     name = title[s:e]
-    # plain capitalised words ("Predictable Scale: ...") name the method only if the abstract repeats them
-    if not any(is_name_shaped(w) for w in words) and (len(words) > 3 or text.find(name, st.abstract_start) < 0):
+    checked = ctx.title_name(name, gaz_types)
+    if checked is None:
         return
-    if r.is_stop_name(name):
+    shaped, n_words, t = checked
+    # plain capitalised words ("Predictable Scale: ...") name the method only if the abstract repeats them
+    if not shaped and (n_words > 3 or text.find(name, st.abstract_start) < 0):
         return
     rest = " ".join(title[m.end():].lower().split()[:8])
-    t = ctx.name_type(name, gaz_types)
     if _DATASET_WORD.search(rest):
         t = "dataset"
     elif _TITLE_METRIC_HEAD.match(rest):
         t = "metric"  # "X: A Metric for ..." (the head noun), not "X: Sharp Metric Depth ..." (an adjective)
-    out.add(s, e, t, "title", P_CONTEXT, STRONG, proposed=True)
+    out.add(s, e, t, "title", P_CONTEXT, STRONG, True)
     out.slots.append((s, e))
     # the same name in the abstract
     for a in find_word(text, name):
         if a >= st.abstract_start:
-            out.add(a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG, proposed=True)
+            out.add(a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG, True)
+
+
+_TITLE_CONNECTORS = frozenset(("and", "of", "for", "the", "with", "in", "as", "a", "to", "is", "on", "at", "by", "&"))
+
+
+def _title_name(name: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[bool, int, str] | None:
+    """``(name-shaped, number of words, type)`` of a title prefix that can name the paper's method, else ``None``.
+
+    One to five words, not starting with a stop word of titles ("Towards", "Rethinking"), capitalised words
+    and connectors ("of", "for") ending in a capitalised word, and not a stop name.
+    """
+    r = ctx.rules
+    words = name.split()
+    if not 1 <= len(words) <= 5 or words[0].lower().strip("\"'") in r.title_stop_first:
+        return None
+    if not all(is_capitalized(w) or w.lower() in _TITLE_CONNECTORS or w[0].isdigit() for w in words):
+        return None
+    if not is_capitalized(words[-1]):
+        return None
+    if r.is_stop_name(name):
+        return None
+    return any(is_name_shaped(w) for w in words), len(words), ctx.name_type(name, gaz_types)
 
 
 _NP_STOP = re.compile(r"[,.;:()\[\]]")
@@ -810,13 +840,13 @@ def _propagate(text: str, out: _Out, found: list) -> None:
     """Add what the naming rules found, and the other occurrences of those names (case-sensitive, whole words)."""
     seen_names = {}
     for s, e, t, proposed, rule in found:
-        out.add(s, e, t, rule, P_CONTEXT, STRONG, proposed=proposed)
+        out.add(s, e, t, rule, P_CONTEXT, STRONG, proposed)
         seen_names.setdefault(text[s:e], (t, proposed))
     for name, (t, proposed) in seen_names.items():
         if len(name) < 2:
             continue
         for i in find_word(text, name):
-            out.add(i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG, proposed=proposed)
+            out.add(i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG, proposed)
 
 
 def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, int]]:

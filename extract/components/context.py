@@ -1,13 +1,20 @@
 """Context rules: names that no list knows, found by the words around them.
 
-The word lists come from ``extract/patterns/rules.json``. Speed: big word
-alternations in Python regexes are slow when scanned over a whole text, so
-the cue words are *lexeme flags* (computed once per distinct word by the
-vocab); a document's flagged tokens come out of one ``doc.to_array`` call,
-and the rule's regex is then matched anchored at those few positions. Each rule adds
+The word lists come from ``extract/patterns/rules.json``. Each rule adds
 :class:`~extract.components.state.Cand` objects (and, for proposal cues,
 *proposal slots*: char offsets where the name of the paper's own contribution
-starts). Rules:
+starts).
+
+Speed: big word alternations in Python regexes are slow when scanned over a
+whole text, so the rules start from *anchor tokens*: one lexeme flag (computed
+once per distinct word by the vocab) marks cue words, head words, name / metric
+shapes and the word "our"; a document's flagged tokens come out of one
+``doc.to_array`` call, and what each rule needs of an anchor word (its lists,
+its head records, a regex for its list lead) is computed once per distinct
+word. The rules then work only at those positions (a regex matched there, a
+few words read backwards from there), and what they decide about a word, a
+name or a list item is cached per string (these recur across papers).
+Rules:
 
 ``naming``      ``called / dubbed / named / termed X``
 ``proposal``    ``we propose / introduce / present X``; ``we propose a new benchmark, X``
@@ -88,6 +95,8 @@ def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             out.append((s, e))
             end = e
     return out
+
+
 _TW = r"[\w](?:[\w\-'/+]|\.(?=\w))*"
 _TAIL_HYPHEN = re.compile(rf"({_TW}-)$")
 _SENT_END_PUNCT = ".,;:!?)]"
@@ -436,10 +445,10 @@ class ContextRules:
         self.ctx = _Ctx(rules or Rules.load())
         self.gaz_types = dict(gaz_types or {})
         # one lexeme flag for every anchor token (computed once per distinct word by the vocab), and per
-        # ORTH id the anchor's length, cue kinds and shape (computed once per distinct anchor word)
+        # ORTH id what the rules need of an anchor word (_Ctx.orth_info, computed once per distinct anchor word)
         self.f_anchor = nlp.vocab.add_flag(self.ctx.anchor_flag())
         self._strings = nlp.vocab.strings
-        self._info: dict[int, tuple[int, tuple[str, ...], bool]] = {}
+        self._info: dict[int, tuple] = {}
 
     def _fill_info(self, infos: list, nz: list[int], orths: list[int]) -> list:
         """``infos`` with the missing entries (new anchor words) computed and cached."""
@@ -585,7 +594,7 @@ def _type_near(text: str, pos: int, rules: Rules, window: int = 50) -> str | Non
 
 
 def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
-                 anchors: dict[str, list[tuple[int, int]]]) -> None:
+                 anchors: dict[str, list]) -> None:
     """Run every context rule over ``text`` and add candidates / proposal slots to ``st``.
 
     ``anchors`` maps an anchor kind (see ``_ANCHOR_KINDS``) to what the rule of that kind reads of the tokens
@@ -1102,7 +1111,7 @@ def _continuations(f: tuple) -> int:
 class _Head:
     """A head word or phrase of the head rule (``depthwise convolution``: the head ``convolution``)."""
 
-    __slots__ = ("head", "length", "types", "generic", "bare_ok", "need_name", "cont")
+    __slots__ = ("head", "length", "types", "generic", "bare_ok", "need_name", "cont", "bare")
 
     def __init__(self, head: str, ctx: _Ctx) -> None:
         r = ctx.rules
@@ -1117,6 +1126,22 @@ class _Head:
         for t in self.types:
             cont |= _C_OF_TYPE[t]
         self.cont = cont
+        # what the rules make of the head when they take no modifier (indexed by whether the nearest word blocks
+        # a bare metric: "full precision"); no generic phrase is made of a bare head
+        self.bare = tuple(self._bare(r, block) for block in (False, True))
+
+    def _bare(self, r: Rules, block: bool) -> tuple[str, str, int] | None:
+        """``(type, rule, priority)`` of the head alone (the first type of :func:`_head_start` that takes it)."""
+        for t in self.types:
+            if t == "task":
+                ok = self.head in r.task_standalone and self.head not in r.task_non_tasks
+            elif t == "method":
+                ok = not self.need_name and self.head in r.tech_standalone
+            else:
+                ok = self.head in r.metric_bare and not block
+            if ok:
+                return t, _HEAD_RULE_NAMES[t], P_HEAD
+        return None
 
 
 def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
@@ -1124,8 +1149,9 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
 
     ``anchors`` are ``(start, end, heads)`` of the tokens that end a head, ``heads`` the :class:`_Head`
     records of the token's lower-case text, longest first. The modifiers before the head are read as
-    :func:`_head_modifiers` says (the common case, words separated by single spaces, inline: this loop runs
-    for a third of the tokens of an abstract).
+    :func:`_head_modifiers` says; the common case (no attached word, the nearest word separated by a space)
+    is inline, and when no rule of the head takes the nearest word the head alone decides (:attr:`_Head.bare`):
+    this loop runs for a third of the tokens of an abstract.
     """
     r = ctx.rules
     n = len(text)
@@ -1143,36 +1169,45 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
         else:
             continue
         if hs > 1 and text[hs - 1] == " ":
-            # (inline _head_modifiers: no attached word; the nearest word first, most heads follow a stop word)
             end = hs - 1
             j = text.rfind(" ", 0, end)
             w = text[j + 1:end]
             f = (cache.get(w) or wf(w)) if w else None
-            if f is None or f[_F_STOP]:
-                if not hd.bare_ok:
-                    continue
-                words = []
+            if f is None or f[_F_STOP] or not f[_F_WORD] or (end > 72 and j < end - 72):
+                found = hd.bare[False]  # no modifier (a stop word, no word, a word cut by the window)
+            elif not (f[_F_CONT] & hd.cont):
+                found = hd.bare[f[_F_BLOCK_BARE]]  # a modifier that no rule of the head takes
             else:
-                words = _words_from(text, j, end, f, hd.cont, [], cache, wf)
+                found = _head_phrase(text, hd, hs, _words_from(text, j, end, f, hd.cont, [], cache, wf), r)
+                if found:
+                    out.add(found[3], ae, found[0], found[1], found[2], WEAK)
+                continue
+            if found:
+                out.add(hs, ae, found[0], found[1], found[2], WEAK)
         else:
             words = _head_modifiers(text, hs, hd, cache, wf)
-            if words is None:
-                continue
-        done = False
-        for t in hd.types:
-            start = _head_start(text, t, hd, hs, words, r)
-            if start is not None:
-                out.add(start, ae, t, _HEAD_RULE_NAMES[t], P_HEAD, WEAK)
-                done = True
-                break
-        if not done and hd.generic:
-            # "parsing algorithm", "object recognition tasks": a content-word phrase before a generic head noun
-            t = hd.generic
-            if t == "task" and any(f[_F_REJECT_OR_GENERIC] for _, f in words):
-                continue  # "fundamental vision problem", "major problems"
-            start = _generic_start(words)
-            if start is not None:
-                out.add(start, ae, t, _GENERIC_RULE_NAMES[t], P_SHAPE - 10, WEAK)
+            if words is not None:
+                found = _head_phrase(text, hd, hs, words, r)
+                if found:
+                    out.add(found[3], ae, found[0], found[1], found[2], WEAK)
+
+
+def _head_phrase(text: str, hd: _Head, hs: int, words, r: Rules) -> tuple[str, str, int, int] | None:
+    """``(type, rule, priority, start)`` of the phrase ending in the head ``hd`` (at ``hs``) with the modifiers
+    ``words`` (see :func:`_head_modifiers`), or ``None``: the first type of the head that makes a phrase
+    (:func:`_head_start`), else a generic head noun after content words ("parsing algorithm")."""
+    for t in hd.types:
+        start = _head_start(text, t, hd, hs, words, r)
+        if start is not None:
+            return t, _HEAD_RULE_NAMES[t], P_HEAD, start
+    t = hd.generic
+    if t:
+        if t == "task" and any(f[_F_REJECT_OR_GENERIC] for _, f in words):
+            return None  # "fundamental vision problem", "major problems"
+        start = _generic_start(words)
+        if start is not None:
+            return t, _GENERIC_RULE_NAMES[t], P_SHAPE - 10, start
+    return None
 
 
 _HEAD_RULE_NAMES = {t: f"head-{t}" for t in ("method", "task", "metric")}
@@ -1263,20 +1298,6 @@ _ADJ_SUFFIXES = ("-based", "-like", "-aware", "-free", "-driven", "-guided", "-o
                  "-agnostic", "-style", "-scale", "-sized", "-size", "-wise", "-centric", "-dependent", "-independent",
                  "-invariant", "-enhanced", "-powered", "-assisted", "-inspired", "-related", "-friendly",
                  "-adaptive", "-efficient", "-intensive", "-critical", "-oriented", "-constrained")
-
-
-_TECH_WORD_CACHE: dict[tuple[int, str], bool] = {}
-
-
-def _technical_word(wl: str, r: Rules) -> bool:
-    """A modifier that makes a technique name (``sparse`` convolution, ``multi-head`` attention)."""
-    k = (id(r), wl)
-    v = _TECH_WORD_CACHE.get(k)
-    if v is None:
-        if len(_TECH_WORD_CACHE) > 200_000:
-            _TECH_WORD_CACHE.clear()
-        v = _TECH_WORD_CACHE[k] = _technical_word_uncached(wl, r)
-    return v
 
 
 def _technical_word_uncached(wl: str, r: Rules) -> bool:

@@ -56,3 +56,27 @@ def test_topk_or_metric_is_the_two_regexes_in_order():
             assert (m.span() if m else None) == (want.span() if want else None), (t, i)
             if m:
                 assert (m.lastgroup == "topk") == bool(a), (t, i)
+
+
+def test_bare_head_outcome_is_what_the_head_rules_decide():
+    from extract.components.context import _F_BLOCK_BARE, _F_CONT, _Ctx, _head_phrase
+
+    ctx = _Ctx(Rules.load())
+    words = ["the", "full", "mixed", "deep", "semantic", "proposed", "various", "helps", "BERT", "3", "top-1",
+             "neural", "our", "fp16", "low", "image"]
+    for records in ctx.head_records.values():
+        for hd in records:
+            text = "x " + hd.head
+            hs = 2
+            want = hd.bare[False]
+            got = _head_phrase(text, hd, hs, [], ctx.rules)
+            assert got == (want + (hs,) if want else None), hd.head
+            for w in words:
+                f = ctx.word_features(w)
+                if f[_F_CONT] & hd.cont:
+                    continue  # (a rule of the head takes the word: not a bare head)
+                text = w + " " + hd.head
+                hs = len(w) + 1
+                want = hd.bare[bool(f[_F_BLOCK_BARE])]
+                got = _head_phrase(text, hd, hs, [(0, f)], ctx.rules)
+                assert got == (want + (hs,) if want else None), (w, hd.head)

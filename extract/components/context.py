@@ -762,6 +762,10 @@ def _naming_cue_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str],
             found.append((span[0], span[1], t, True, "naming"))
 
 
+# the start of ctx.proposal_head (a verb and an article): a small regex that fails fast where the big one cannot match
+_VERB_DET = re.compile(r"[A-Za-z]+(?:\s+forward)?\s+(?:a|an|the)\s")
+
+
 def _proposal_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors, found: list) -> None:
     """``we propose / introduce / present X``; ``we propose a new benchmark, X``."""
     r = ctx.rules
@@ -778,7 +782,7 @@ def _proposal_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], a
                         if ta:
                             t = _np_head_type(text, ta.end(), r) or t
                         found.append((span[0], span[1], t, True, "proposal"))
-        mh = ctx.proposal_head.match(text, a)
+        mh = ctx.proposal_head.match(text, a) if _VERB_DET.match(text, a) else None
         if mh:
             span = _trim_name_words(text, mh.start("name"), mh.end("name"), ctx)
             if span:

@@ -157,28 +157,25 @@ def _subject_before(text: str, a: int) -> bool:
 
     The match ends at ``a``: white space, optionally an adverb and white space before it, and before that
     a subject word at a word boundary (a regex that starts with ``\\b`` is tried at every position).
+    The same backward step (white space, then letters) reads the adverb and the subject.
     """
     lo = a - 45 if a > 45 else 0
-    k = a
-    while k > lo and text[k - 1].isspace():
-        k -= 1
-    if k == a:
-        return False
-    s = k
-    while s > lo and text[s - 1].isalpha():
-        s -= 1
-    if text[s:k] in _SUBJECT_ADVERBS:
-        k = s
+    end = a
+    while True:
+        k = end
         while k > lo and text[k - 1].isspace():
             k -= 1
-        if k == s:
+        if k == end:
             return False
         s = k
         while s > lo and text[s - 1].isalpha():
             s -= 1
-    if text[s:k] not in _SUBJECTS:
-        return False
-    return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
+        word = text[s:k]
+        if word in _SUBJECTS:
+            return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
+        if end != a or word not in _SUBJECT_ADVERBS:
+            return False  # (one adverb at most; the word sets are disjoint)
+        end = s
 
 
 _AFTER_NAME = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:is|was)\s+)?(?:a|an|the)\s+")

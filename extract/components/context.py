@@ -1,13 +1,20 @@
 """Context rules: names that no list knows, found by the words around them.
 
-The word lists come from ``extract/patterns/rules.json``. Speed: big word
-alternations in Python regexes are slow when scanned over a whole text, so
-the cue words are *lexeme flags* (computed once per distinct word by the
-vocab); a document's flagged tokens come out of one ``doc.to_array`` call,
-and the rule's regex is then matched anchored at those few positions. Each rule adds
+The word lists come from ``extract/patterns/rules.json``. Each rule adds
 :class:`~extract.components.state.Cand` objects (and, for proposal cues,
 *proposal slots*: char offsets where the name of the paper's own contribution
-starts). Rules:
+starts).
+
+Speed: big word alternations in Python regexes are slow when scanned over a
+whole text, so the rules start from *anchor tokens*: one lexeme flag (computed
+once per distinct word by the vocab) marks cue words, head words, name / metric
+shapes and the word "our"; a document's flagged tokens come out of one
+``doc.to_array`` call, and what each rule needs of an anchor word (its lists,
+its head records, a regex for its list lead) is computed once per distinct
+word. The rules then work only at those positions (a regex matched there, a
+few words read backwards from there), and what they decide about a word, a
+name or a list item is cached per string (these recur across papers).
+Rules:
 
 ``naming``      ``called / dubbed / named / termed X``
 ``proposal``    ``we propose / introduce / present X``; ``we propose a new benchmark, X``
@@ -25,10 +32,9 @@ starts). Rules:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
-import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -60,6 +66,37 @@ _NON_SPACE_RUN = re.compile(r"\S+")
 _NAME_LIKE = re.compile(r"[A-Za-z]{2}|[A-Za-z]\d|\d[A-Za-z]")  # (not a number: "4.2", "11.0")
 _DATASET_WORD = re.compile(r"\b(?:dataset|benchmark|corpus|suite|leaderboard|testbed|collection)\b")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
+
+
+def _urls(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_URL.finditer(text)``, tried only where ``http`` or ``www.`` starts (a regex that starts
+    with an alternation is tried at every position; ``str.find`` skips to the candidates)."""
+    out = []
+    for lit in ("http", "www."):
+        i = text.find(lit)
+        while i >= 0:
+            m = _URL.match(text, i)
+            if m:
+                out.append(m.span())
+                i = text.find(lit, m.end())
+            else:
+                i = text.find(lit, i + 1)
+    if len(out) > 1:
+        out = _disjoint(sorted(out))
+    return out
+
+
+def _disjoint(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans that a left-to-right scan keeps from sorted ``spans``: each one starting after the last kept ends."""
+    out = []
+    end = -1
+    for s, e in spans:
+        if s >= end:
+            out.append((s, e))
+            end = e
+    return out
+
+
 _TW = r"[\w](?:[\w\-'/+]|\.(?=\w))*"
 _TAIL_HYPHEN = re.compile(rf"({_TW}-)$")
 _SENT_END_PUNCT = ".,;:!?)]"
@@ -84,6 +121,8 @@ _METRIC_RX = re.compile(
 )
 # "top-1 accuracy", "top-5 error (rate)"
 _TOPK_RX = re.compile(r"(?<![\w\-])[Tt]op-?\d+\s+(?:accuracy|acc\.?|error(?:\s+rate)?)(?![\w\-])")
+# one regex for the two (a match of the first alternative is a top-k metric, as _TOPK_RX.match)
+_TOPK_OR_METRIC = re.compile(f"(?P<topk>{_TOPK_RX.pattern})|{_METRIC_RX.pattern}")
 
 
 def _rx_words(words, flags=re.I) -> str:
@@ -118,28 +157,25 @@ def _subject_before(text: str, a: int) -> bool:
 
     The match ends at ``a``: white space, optionally an adverb and white space before it, and before that
     a subject word at a word boundary (a regex that starts with ``\\b`` is tried at every position).
+    The same backward step (white space, then letters) reads the adverb and the subject.
     """
     lo = a - 45 if a > 45 else 0
-    k = a
-    while k > lo and text[k - 1].isspace():
-        k -= 1
-    if k == a:
-        return False
-    s = k
-    while s > lo and text[s - 1].isalpha():
-        s -= 1
-    if text[s:k] in _SUBJECT_ADVERBS:
-        k = s
+    end = a
+    while True:
+        k = end
         while k > lo and text[k - 1].isspace():
             k -= 1
-        if k == s:
+        if k == end:
             return False
         s = k
         while s > lo and text[s - 1].isalpha():
             s -= 1
-    if text[s:k] not in _SUBJECTS:
-        return False
-    return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
+        word = text[s:k]
+        if word in _SUBJECTS:
+            return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
+        if end != a or word not in _SUBJECT_ADVERBS:
+            return False  # (one adverb at most; the word sets are disjoint)
+        end = s
 
 
 _AFTER_NAME = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:is|was)\s+)?(?:a|an|the)\s+")
@@ -149,6 +185,9 @@ _APPOSITIVE = re.compile(r",\s+(?:(?:is|was)\s+)?(?:a|an|our)\s+")
 _IS_A = re.compile(r"is(?<=\sis)\s+(?:a|an)\s+(?:novel|new)\b")
 # "\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?" as two regexes with a literal prefix (fast to search)
 _OUR = tuple((w, re.compile(w + r"(?<!\w...)\s+(?:proposed\s+|new\s+|novel\s+)?")) for w in ("our", "Our"))
+# the two as one, tried at the tokens that end in the word "our" (_OUR_TOKEN: the token's text)
+_OUR_AT = re.compile("[Oo]" + _OUR[0][1].pattern[1:])
+_OUR_TOKEN = re.compile(r"(?<!\w)[Oo]ur$")
 
 
 def _is_a_starts(text: str) -> list[int]:
@@ -190,6 +229,13 @@ class _Ctx:
             rf"(?P<list>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+){_NAME}){{0,12}})",
             re.I,
         )
+        # the same regex for one lead word: only the leads that can match where that word starts (the word and
+        # the leads that start with it, longest first)
+        by_len = sorted(self.list_lead, key=len, reverse=True)
+        self.ds_list_for = {
+            w: re.compile(self.ds_list.pattern.replace(f"(?P<lead>{leads})", "(?P<lead>{})".format(
+                "|".join(re.escape(x) for x in by_len if x.startswith(w) or w.startswith(x)))), re.I)
+            for w in self.list_lead}
         self.ds_on = re.compile(
             r"[\w]+\b[^.;:()]{0,60}?\b(?:on|across|over)\s+(?:the\s+|both\s+|all\s+|several\s+|multiple\s+|two\s+|three\s+|four\s+|five\s+|six\s+|various\s+|popular\s+|challenging\s+|standard\s+|public\s+|widely-used\s+)*"
             rf"(?P<list>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+){_NAME}){{0,12}})"
@@ -214,6 +260,7 @@ class _Ctx:
         for h in sorted(r.task_heads | r.tech_heads | r.metric_heads | set(self.generic_heads), key=len, reverse=True):
             last = re.split(r"[ \-]", h)[-1]
             self.heads_by_last.setdefault(last, []).append(h)
+        self.head_records = {w: tuple(_Head(h, self) for h in hs) for w, hs in self.heads_by_last.items()}
 
         # anchor kinds of cue words (lower case) -> set of kinds
         kinds: dict[str, set[str]] = {}
@@ -227,6 +274,13 @@ class _Ctx:
         self.word_feature_cache = self._word_features  # (read directly in hot loops)
         self._name_type_gaz: dict | None = None
         self._name_types: dict[str, str] = {}
+        self._shape_gaz: dict | None = None
+        self._trimmed: dict[tuple[str, bool, int], tuple[int, int] | None] = {}
+        self._list_items: dict[str, tuple[int, int] | tuple[()] | None] = {}
+        self._name_words: dict[str, bool] = {}
+        self._title_gaz: dict | None = None
+        self._title_names: dict[str, tuple[bool, int, str] | None] = {}
+        self._shape_names: dict[str, tuple[int, str] | None] = {}
 
     def name_type(self, name: str, gaz_types: dict | None) -> str:
         """:func:`name_type` of ``name`` with these rules, cached per name (for one ``gaz_types`` dict)."""
@@ -238,6 +292,58 @@ class _Ctx:
                 self._name_types.clear()
             t = self._name_types[name] = name_type(name, self.rules, gaz_types)
         return t
+
+    def shape_name(self, raw: str, gaz_types: dict | None) -> tuple[int, str] | None:
+        """:func:`_shape_name` of ``raw``, cached per string (for one ``gaz_types`` dict)."""
+        if gaz_types is not self._shape_gaz:
+            self._shape_gaz, self._shape_names = gaz_types, {}
+        v = self._shape_names.get(raw, False)
+        if v is False:
+            if len(self._shape_names) > 100_000:
+                self._shape_names.clear()
+            v = self._shape_names[raw] = _shape_name(raw, self, gaz_types)
+        return v
+
+    def trim_name(self, phrase: str, need_shape: bool, max_words: int) -> tuple[int, int] | None:
+        """:func:`_trim_name` of ``phrase`` with these rules, cached per phrase (a name the rules matched)."""
+        key = (phrase, need_shape, max_words)
+        v = self._trimmed.get(key, False)
+        if v is False:
+            if len(self._trimmed) > 100_000:
+                self._trimmed.clear()
+            v = self._trimmed[key] = _trim_name(phrase, self.rules, need_shape, max_words)
+        return v
+
+    def list_item(self, piece: str) -> tuple[int, int] | tuple[()] | None:
+        """:func:`_list_item` of ``piece`` with these rules, cached per piece (a list item)."""
+        v = self._list_items.get(piece, False)
+        if v is False:
+            if len(self._list_items) > 100_000:
+                self._list_items.clear()
+            v = self._list_items[piece] = _list_item(piece, self.rules)
+        return v
+
+    def title_name(self, name: str, gaz_types: dict | None) -> tuple[bool, int, str] | None:
+        """:func:`_title_name` of ``name``, cached per name (for one ``gaz_types`` dict)."""
+        if gaz_types is not self._title_gaz:
+            self._title_gaz, self._title_names = gaz_types, {}
+        v = self._title_names.get(name, False)
+        if v is False:
+            if len(self._title_names) > 100_000:
+                self._title_names.clear()
+            v = self._title_names[name] = _title_name(name, self, gaz_types)
+        return v
+
+    def name_word(self, w: str) -> bool:
+        """Whether ``w`` (a chunk between spaces) is a word that can be part of a name: capitalised, name-shaped
+        or starting with a digit, and not a stop word (unless name-shaped). Cached per word."""
+        v = self._name_words.get(w)
+        if v is None:
+            if len(self._name_words) > 200_000:
+                self._name_words.clear()
+            v = self._name_words[w] = (_is_word(w) and (is_capitalized(w) or w[0].isdigit())
+                                       and not (w.lower() in self.rules.stop and not is_name_shaped(w)))
+        return v
 
     def word_features(self, w: str) -> tuple:
         """Features of a modifier word ``w`` for the head rule (see the ``_F_*`` indices), cached per word."""
@@ -254,7 +360,7 @@ class _Ctx:
         keep = wl in r.task_keep_mods
         verb_or_plural = _looks_verb_or_plural(wl)
         shaped = is_name_shaped(w)
-        return (
+        f = (
             wl,
             wl in r.stop or w.isdigit() or not w[0].isalnum(),  # _F_BREAK
             _technical_word_uncached(wl, r),  # _F_TECH
@@ -269,20 +375,28 @@ class _Ctx:
             wl in self.task_reject or wl in self.generic_mods,  # _F_REJECT_OR_GENERIC
             wl in _BLOCK_BARE_METRIC,  # _F_BLOCK_BARE
         )
-
-    def flag_getters(self) -> dict[str, object]:
-        """Lexeme flag functions (string -> bool): cue words, and name / metric shapes."""
-        cues = self.cue_kinds
-        return {"cue": lambda s: s.lower() in cues, "shape": _is_shape_token}
+        return f + (bool(_TW_FULL.fullmatch(w)), wl in r.stop, _continuations(f))  # _F_WORD, _F_STOP, _F_CONT
 
     def anchor_flag(self):
-        """The lexeme flag function of anchor tokens: a cue word or a name / metric shape."""
+        """The lexeme flag function of anchor tokens: a cue word, a name / metric shape or a token ending in
+        the word "our"."""
         cues = self.cue_kinds
-        return lambda s: s.lower() in cues or _is_shape_token(s)
+        return lambda s: s.lower() in cues or _is_shape_token(s) or bool(_OUR_TOKEN.search(s))
 
-    def orth_info(self, s: str) -> tuple[int, tuple[str, ...], bool]:
-        """``(length, cue kinds, name / metric shape)`` of an anchor token's text."""
-        return len(s), self.cue_kinds.get(s.lower(), ()), _is_shape_token(s)
+    def orth_info(self, s: str) -> tuple[int, tuple[_Head, ...], bool | None, tuple[tuple[int, object], ...]]:
+        """``(length, heads, size, lists)`` of an anchor token's text: the heads it ends (longest first); for a
+        name / metric shape whether it is a model-size token (``B`` of ``ViT-B``; ``None``: not a shape);
+        ``(index, extra)`` of the other anchor lists it goes to (index in ``_ANCHOR_KINDS``; the list gets the
+        token's start, or ``(start, extra)`` when ``extra`` is not ``None``: the length of a naming cue or of
+        a token ending in "our", the dataset-list regex of a list lead word)."""
+        low = s.lower()
+        kinds = self.cue_kinds.get(low, ())
+        extras = {"naming": len(s), "ds_list": self.ds_list_for.get(low)}
+        lists = tuple((_ANCHOR_KINDS.index(k), extras.get(k)) for k in kinds if k != "head")
+        if _OUR_TOKEN.search(s):
+            lists += ((_ANCHOR_KINDS.index("our"), len(s)),)
+        heads = self.head_records.get(low, ()) if "head" in kinds else ()
+        return len(s), heads, (s in _SIZE_TOKENS) if _is_shape_token(s) else None, lists
 
 
 def _is_shape_token(s: str) -> bool:
@@ -328,41 +442,56 @@ class ContextRules:
         self.ctx = _Ctx(rules or Rules.load())
         self.gaz_types = dict(gaz_types or {})
         # one lexeme flag for every anchor token (computed once per distinct word by the vocab), and per
-        # ORTH id the anchor's length, cue kinds and shape (computed once per distinct anchor word)
+        # ORTH id what the rules need of an anchor word (_Ctx.orth_info, computed once per distinct anchor word)
         self.f_anchor = nlp.vocab.add_flag(self.ctx.anchor_flag())
         self._strings = nlp.vocab.strings
-        self._info: dict[int, tuple[int, tuple[str, ...], bool]] = {}
+        self._info: dict[int, tuple] = {}
+
+    def _fill_info(self, infos: list, nz: list[int], orths: list[int]) -> list:
+        """``infos`` with the missing entries (new anchor words) computed and cached."""
+        info = self._info
+        if len(info) > 500_000:
+            info.clear()
+        for k, inf in enumerate(infos):
+            if inf is None:
+                o = orths[nz[k]]
+                infos[k] = info[o] = self.ctx.orth_info(self._strings[o])
+        return infos
 
     def __call__(self, doc: Doc) -> Doc:
         if self.ctx is None:
             self.initialize()
         st = get_state(doc)
         text = st.text
-        st.urls = [m.span() for m in _URL.finditer(text)] if ("http" in text or "www." in text) else []
+        urls = _urls(text)
+        if urls or st.urls:
+            st.urls = urls
         if not len(doc):
             return doc
         idx, orths = token_table(doc, st)
-        anchors: dict[str, list[tuple[int, int]]] = {k: [] for k in _ANCHOR_KINDS}
-        shape = anchors["metric"] = anchors["shape"]  # (the same tokens; the rules only read the lists)
-        info = self._info
-        for i in np.flatnonzero(doc.to_array(self.f_anchor)).tolist():
-            o = orths[i]
-            inf = info.get(o)
-            if inf is None:
-                if len(info) > 500_000:
-                    info.clear()
-                inf = info[o] = self.ctx.orth_info(self._strings[o])
-            s = idx[i]
-            span = (s, s + inf[0])
-            if inf[2]:
-                shape.append(span)
-            for kind in inf[1]:
-                anchors[kind].append(span)
+        lists: list[list] = [[] for _ in _ANCHOR_KINDS]
+        heads, shapes = lists[0], lists[-1]
+        nz = doc.to_array(self.f_anchor).nonzero()[0].tolist()
+        infos = list(map(self._info.get, map(orths.__getitem__, nz)))
+        if None in infos:
+            infos = self._fill_info(infos, nz, orths)
+        for s, (length, hd, size, kinds) in zip(map(idx.__getitem__, nz), infos, strict=True):
+            if hd:
+                heads.append((s, s + length, hd))
+            if size is not None:
+                shapes.append((s, s + length, size))
+            if kinds:
+                for k, extra in kinds:
+                    lists[k].append(s if extra is None else (s, extra))
+        anchors = dict(zip(_ANCHOR_KINDS, lists, strict=True))
         find_context(text, st, self.ctx, self.gaz_types, anchors)
         return doc
 
 
-_ANCHOR_KINDS = ("head", "naming", "proposal", "ds_cue", "ds_list", "ds_on", "shape", "metric")
+# anchor lists: the head list holds (start, end, heads), the shape list (start, end, size) (the shape and the
+# metric rules read it), the naming and our lists (start, length), the dataset-list list (start, regex), the
+# others the starts of the tokens (see _Ctx.orth_info)
+_ANCHOR_KINDS = ("head", "naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -376,11 +505,21 @@ def _strip_name(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _trim_name_words(text: str, start: int, end: int, rules: Rules, need_shape: bool = True,
+def _trim_name_words(text: str, start: int, end: int, ctx: _Ctx, need_shape: bool = True,
                      max_words: int = 5) -> tuple[int, int] | None:
-    """Keep the leading run of capitalised / name-shaped words of ``text[start:end]``."""
-    start, end = _strip_name(text, start, end)
-    words = list(_NON_SPACE_RUN.finditer(text[start:end]))
+    """Keep the leading run of capitalised / name-shaped words of ``text[start:end]`` (see :func:`_trim_name`)."""
+    rel = ctx.trim_name(text[start:end], need_shape, max_words)
+    return (start + rel[0], start + rel[1]) if rel else None
+
+
+def _trim_name(phrase: str, rules: Rules, need_shape: bool, max_words: int) -> tuple[int, int] | None:
+    """The span (in ``phrase``) of its leading run of capitalised / name-shaped words, or ``None``.
+
+    At most ``max_words`` words; quotes and end punctuation are stripped; stop words end the run; a lone word
+    must be name-shaped if ``need_shape``; stop names give ``None``.
+    """
+    start, end = _strip_name(phrase, 0, len(phrase))
+    words = list(_NON_SPACE_RUN.finditer(phrase[start:end]))
     keep = []
     for w in words[:max_words]:
         word = w.group().rstrip(_SENT_END_PUNCT)
@@ -397,24 +536,43 @@ def _trim_name_words(text: str, start: int, end: int, rules: Rules, need_shape: 
         return None
     s = start + keep[0][0].start()
     e = start + keep[-1][0].start() + len(keep[-1][1])
-    name = text[s:e]
+    name = phrase[s:e]
     if rules.is_stop_name(name) or rules.is_stop_name(keep[0][1]):
         return None
     return s, e
 
 
-def _in_url(st: DocState, s: int, e: int) -> bool:
-    return any(us < e and s < ue for us, ue in st.urls)
+class _Out:
+    """Where the rules of one document put what they find: candidates (through :meth:`add`) and proposal slots.
 
+    A candidate is kept unless it is empty, overlaps a URL or crosses a sentence boundary (one bisect on
+    the sentence starts; URLs, sorted and disjoint, by one bisect on their starts).
+    """
 
-def _add(st: DocState, c: Cand) -> None:
-    """Add a candidate unless it is empty, inside a URL or crosses a sentence boundary."""
-    if c.end <= c.start or (st.urls and _in_url(st, c.start, c.end)):
-        return
-    starts = st.sent_starts
-    if starts and bisect_right(starts, c.start) != bisect_right(starts, c.end - 1):
-        return
-    st.cands.append(c)
+    __slots__ = ("cands", "slots", "sent_starts", "url_starts", "url_ends")
+
+    def __init__(self, st: DocState, urls: list[tuple[int, int]]) -> None:
+        self.cands = st.cands
+        self.slots = st.proposal_slots
+        self.sent_starts = st.sent_starts
+        self.url_starts = [s for s, _ in urls] if urls else None
+        self.url_ends = [e for _, e in urls] if urls else None
+
+    def add(self, start: int, end: int, type: str, rule: str, prio: int, strength: int,
+            proposed: bool = False) -> None:
+        """Add the candidate ``text[start:end]`` unless it is empty, in a URL or crosses a sentence end."""
+        if end <= start:
+            return
+        if self.url_starts:
+            i = bisect_left(self.url_starts, end)  # the URLs that start before ``end``; the last ends last
+            if i and start < self.url_ends[i - 1]:
+                return
+        starts = self.sent_starts
+        if starts:
+            i = bisect_right(starts, start)
+            if i < len(starts) and starts[i] < end:
+                return
+        self.cands.append(Cand(start, end, type, rule, prio, strength, None, None, None, proposed))
 
 
 def _type_near(text: str, pos: int, rules: Rules, window: int = 50) -> str | None:
@@ -433,70 +591,89 @@ def _type_near(text: str, pos: int, rules: Rules, window: int = 50) -> str | Non
 
 
 def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
-                 anchors: dict[str, list[tuple[int, int]]]) -> None:
+                 anchors: dict[str, list]) -> None:
     """Run every context rule over ``text`` and add candidates / proposal slots to ``st``.
 
-    ``anchors`` maps an anchor kind (see :meth:`_Ctx.flag_getters`) to the char spans of
-    the tokens flagged with it.
+    ``anchors`` maps an anchor kind (see ``_ANCHOR_KINDS``) to what the rule of that kind reads of the tokens
+    flagged with it.
     """
-    _title_rule(text, st, ctx, gaz_types)
-    _naming_rules(text, st, ctx, gaz_types, anchors)
-    _dataset_rules(text, st, ctx, anchors, gaz_types)
-    _shape_rule(text, st, ctx, gaz_types, anchors["shape"])
-    _head_rule(text, st, ctx, anchors["head"])
+    out = _Out(st, st.urls)
+    _title_rule(text, st, out, ctx, gaz_types)
+    _naming_rules(text, out, ctx, gaz_types, anchors)
+    _dataset_rules(text, st, out, ctx, anchors, gaz_types)
+    _shape_rule(text, out, ctx, gaz_types, anchors["shape"])
+    _head_rule(text, out, ctx, anchors["head"])
+    _metric_rule(text, out, anchors["shape"])
+
+
+def _metric_rule(text: str, out: _Out, anchors) -> None:
+    """Metric shapes (``Recall@1``, ``mAP@0.5``, ``top-1 accuracy``) at name / metric shape tokens."""
     end = -1
-    for s, _ in anchors["metric"]:
+    for s, _, _ in anchors:
         if s < end:
             continue
-        m = _TOPK_RX.match(text, s)
-        prio = P_METRIC + 1
-        if not m:
-            m = _METRIC_RX.match(text, s)
-            prio = P_METRIC
+        m = _TOPK_OR_METRIC.match(text, s)
         if m:
-            _add(st, Cand(m.start(), m.end(), "metric", "metric-shape", prio, STRONG))
             end = m.end()
+            out.add(s, end, "metric", "metric-shape", P_METRIC + 1 if m.lastgroup == "topk" else P_METRIC, STRONG)
 
 
 # "metric" / "measure" as the head noun of the first noun phrase after the colon
 _TITLE_METRIC_HEAD = re.compile(r"(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,4}?(?:metric|measure)s?(?:\s+(?:for|of|to|that|which|based)\b|\s*$|[,.])")
 
 
-def _title_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str]) -> None:
-    r = ctx.rules
+def _title_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, gaz_types: dict[str, str]) -> None:
+    """The title prefix ``SparK: ...`` (see :func:`_title_name`), and the same name in the abstract."""
     if st.title_end <= 0:
         return
     title = text[:st.title_end]
+    if ":" not in title:
+        return  # (the title regex needs a colon)
     m = ctx.title.match(title)
     if not m:
         return
     s, e = m.span("prefix")
-    words = title[s:e].split()
-    if not 1 <= len(words) <= 5 or words[0].lower().strip("\"'") in r.title_stop_first:
-        return
-    connectors = {"and", "of", "for", "the", "with", "in", "as", "a", "to", "is", "on", "at", "by", "&"}
-    if not all(is_capitalized(w) or w.lower() in connectors or w[0].isdigit() for w in words):
-        return
-    if not is_capitalized(words[-1]):
-        return
     name = title[s:e]
-    # plain capitalised words ("Predictable Scale: ...") name the method only if the abstract repeats them
-    if not any(is_name_shaped(w) for w in words) and (len(words) > 3 or text.find(name, st.abstract_start) < 0):
+    checked = ctx.title_name(name, gaz_types)
+    if checked is None:
         return
-    if r.is_stop_name(name):
+    shaped, n_words, t = checked
+    # plain capitalised words ("Predictable Scale: ...") name the method only if the abstract repeats them
+    if not shaped and (n_words > 3 or text.find(name, st.abstract_start) < 0):
         return
     rest = " ".join(title[m.end():].lower().split()[:8])
-    t = ctx.name_type(name, gaz_types)
     if _DATASET_WORD.search(rest):
         t = "dataset"
     elif _TITLE_METRIC_HEAD.match(rest):
         t = "metric"  # "X: A Metric for ..." (the head noun), not "X: Sharp Metric Depth ..." (an adjective)
-    _add(st, Cand(s, e, t, "title", P_CONTEXT, STRONG, proposed=True))
-    st.proposal_slots.append((s, e))
+    out.add(s, e, t, "title", P_CONTEXT, STRONG, True)
+    out.slots.append((s, e))
     # the same name in the abstract
     for a in find_word(text, name):
         if a >= st.abstract_start:
-            _add(st, Cand(a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG, proposed=True))
+            out.add(a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG, True)
+
+
+_TITLE_CONNECTORS = frozenset(("and", "of", "for", "the", "with", "in", "as", "a", "to", "is", "on", "at", "by", "&"))
+
+
+def _title_name(name: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[bool, int, str] | None:
+    """``(name-shaped, number of words, type)`` of a title prefix that can name the paper's method, else ``None``.
+
+    One to five words, not starting with a stop word of titles ("Towards", "Rethinking"), capitalised words
+    and connectors ("of", "for") ending in a capitalised word, and not a stop name.
+    """
+    r = ctx.rules
+    words = name.split()
+    if not 1 <= len(words) <= 5 or words[0].lower().strip("\"'") in r.title_stop_first:
+        return None
+    if not all(is_capitalized(w) or w.lower() in _TITLE_CONNECTORS or w[0].isdigit() for w in words):
+        return None
+    if not is_capitalized(words[-1]):
+        return None
+    if r.is_stop_name(name):
+        return None
+    return any(is_name_shaped(w) for w in words), len(words), ctx.name_type(name, gaz_types)
 
 
 _NP_STOP = re.compile(r"[,.;:()\[\]]")
@@ -516,63 +693,126 @@ def _np_head_type(text: str, pos: int, rules: Rules) -> str | None:
     return best
 
 
-def _name_before(text: str, end: int, rules: Rules) -> tuple[int, int] | None:
+def _name_before(text: str, end: int, ctx: _Ctx) -> tuple[int, int] | None:
     """The name (capitalised / name-shaped words) that ends at ``end``."""
-    keep = []
-    for s, e, w in _words_before(text, end):
-        if not (is_capitalized(w) or w[0].isdigit()):
-            break
-        if w.lower() in rules.stop and not is_name_shaped(w):
-            break
-        keep.append((s, e, w))
+    keep = _name_words_before(text, end, ctx)
     if not keep:
         return None
-    if len(keep) < 2 and not is_name_shaped(keep[0][2]):
+    if len(keep) < 2 and not is_name_shaped(keep[0][1]):
         return None
-    s, e = keep[-1][0], keep[0][1]
-    if rules.is_stop_name(text[s:e]) or rules.is_stop_name(keep[-1][2]):
+    s, first = keep[-1]
+    e = keep[0][0] + len(keep[0][1])
+    rules = ctx.rules
+    if rules.is_stop_name(text[s:e]) or rules.is_stop_name(first):
         return None
     return s, e
 
 
-def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
+def _name_words_before(text: str, end: int, ctx: _Ctx) -> list[tuple[int, str]]:
+    """``(start, word)`` of the run of name words (:meth:`_Ctx.name_word`) that ends at ``end``, nearest first.
+
+    Words are separated by single spaces and start after ``end - 72`` (a word cut by that window ends the run);
+    at most five.
+    """
+    lo = end - 72 if end > 72 else 0
+    out = []
+    pos = end
+    name_word = ctx.name_word
+    while len(out) < 5:
+        j = text.rfind(" ", lo, pos)
+        if j < 0 and lo > 0:
+            break  # (the first word of the window may be cut by it)
+        w = text[j + 1:pos]
+        if not w or not name_word(w):
+            break
+        out.append((j + 1, w))
+        if j < 0:
+            break  # the start of the text
+        pos = j
+    return out
+
+
+def _naming_rules(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
+    """The naming, proposal, appositive and "X is a new ..." rules, then other occurrences of what they found."""
+    found: list[tuple[int, int, str, bool, str]] = []  # (start, end, type, proposed, rule)
+    _naming_cue_rule(text, out, ctx, gaz_types, anchors["naming"], found)
+    _proposal_rule(text, out, ctx, gaz_types, anchors["proposal"], found)
+    _our_slots(text, out, anchors["our"])
+    _appositive_rule(text, out, ctx, found)
+    _is_a_rule(text, out, ctx, gaz_types, found)
+    _propagate(text, out, found)
+
+
+def _naming_cue_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors, found: list) -> None:
+    """``called / dubbed / named / termed X``."""
     r = ctx.rules
-    found: list[tuple[int, int, str, bool, str]] = []
-    for a, ae in anchors["naming"]:
+    for a, length in anchors:
         m = ctx.naming.match(text, a)
         if not m:
             continue
-        if text[a:ae].lower() in _NEEDS_AS and not m.group("as"):
+        if text[a:a + length].lower() in _NEEDS_AS and not m.group("as"):
             continue
-        span = _trim_name_words(text, m.start("name"), m.end("name"), r)
-        st.proposal_slots.append((m.start("name"), m.start("name")))
+        span = _trim_name_words(text, m.start("name"), m.end("name"), ctx)
+        out.slots.append((m.start("name"), m.start("name")))
         if span:
             t = _type_near(text, a, r) or ctx.name_type(text[span[0]:span[1]], gaz_types)
             found.append((span[0], span[1], t, True, "naming"))
-    for a, _ in anchors["proposal"]:
+
+
+# the start of ctx.proposal_head (a verb and an article): a small regex that fails fast where the big one cannot match
+_VERB_DET = re.compile(r"[A-Za-z]+(?:\s+forward)?\s+(?:a|an|the)\s")
+
+
+def _proposal_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors, found: list) -> None:
+    """``we propose / introduce / present X``; ``we propose a new benchmark, X``."""
+    r = ctx.rules
+    for a in anchors:
         if _subject_before(text, a):
             m = ctx.proposal.match(text, a)
             if m:
-                st.proposal_slots.append((m.start("slot"), m.start("slot")))
+                out.slots.append((m.start("slot"), m.start("slot")))
                 if m.group("name"):
-                    span = _trim_name_words(text, m.start("name"), m.end("name"), r)
+                    span = _trim_name_words(text, m.start("name"), m.end("name"), ctx)
                     if span:
                         t = ctx.name_type(text[span[0]:span[1]], gaz_types)
                         ta = _AFTER_NAME.match(text, span[1])
                         if ta:
                             t = _np_head_type(text, ta.end(), r) or t
                         found.append((span[0], span[1], t, True, "proposal"))
-        mh = ctx.proposal_head.match(text, a)
+        mh = ctx.proposal_head.match(text, a) if _VERB_DET.match(text, a) else None
         if mh:
-            span = _trim_name_words(text, mh.start("name"), mh.end("name"), r)
+            span = _trim_name_words(text, mh.start("name"), mh.end("name"), ctx)
             if span:
                 t = r.appositive_heads.get(mh.group("head").lower(), "method")
                 found.append((span[0], span[1], t, True, "proposal"))
-                st.proposal_slots.append((span[0], span[0]))
-    ends = [m.end() for word, rx in _OUR for m in (rx.finditer(text) if word in text else ())]
+                out.slots.append((span[0], span[0]))
+
+
+def _our_slots(text: str, out: _Out, anchors) -> None:
+    """A proposal slot after every ``our (proposed / new / novel)`` (see :func:`_our_ends`)."""
+    ends = _our_ends(text, anchors)
     if ends:
-        ends.sort()  # (the matches of the two regexes never overlap)
-        st.proposal_slots.extend((e, e) for e in ends)
+        out.slots.extend((e, e) for e in ends)
+
+
+def _our_ends(text: str, anchors) -> list[int]:
+    r"""Ends of the matches of ``\b[Oo]ur\s+(?:proposed\s+|new\s+|novel\s+)?`` in ``text``, in order.
+
+    ``anchors`` are ``(start, length)`` of the tokens that end in the word "our" (``_OUR_TOKEN``). A match
+    is followed by white space, and the tokenizer never splits inside "our": the token that holds its "r"
+    ends with it and is one of them.
+    """
+    ends = []
+    for s, length in anchors:
+        m = _OUR_AT.match(text, s + length - 3)
+        if m:
+            ends.append(m.end())
+    return ends
+
+
+def _appositive_rule(text: str, out: _Out, ctx: _Ctx, found: list) -> None:
+    """``X, a novel framework ...`` (the head noun gives the type)."""
+    r = ctx.rules
     for m in _APPOSITIVE.finditer(text):
         f = ctx.app_fwd.match(text, m.end())
         if not f:
@@ -585,7 +825,7 @@ def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
             end = op
             while end > 0 and text[end - 1] == " ":
                 end -= 1
-        span = _name_before(text, end, r)
+        span = _name_before(text, end, ctx)
         if not span:
             continue
         mods = f.group("mods").lower().split()
@@ -593,45 +833,62 @@ def _naming_rules(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
         proposed = bool({"novel", "new", "first"} & set(mods)) or "our" in m.group()
         found.append((span[0], span[1], t, proposed, "appositive"))
         if proposed:
-            st.proposal_slots.append((span[0], span[0]))
+            out.slots.append((span[0], span[0]))
+
+
+def _is_a_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], found: list) -> None:
+    """``X is a new / novel ...``."""
     if " is a" in text:
         for start in _is_a_starts(text):
-            span = _name_before(text, start, r)
+            span = _name_before(text, start, ctx)
             if span:
                 found.append((span[0], span[1], ctx.name_type(text[span[0]:span[1]], gaz_types), True, "appositive"))
-                st.proposal_slots.append((span[0], span[0]))
+                out.slots.append((span[0], span[0]))
+
+
+def _propagate(text: str, out: _Out, found: list) -> None:
+    """Add what the naming rules found, and the other occurrences of those names (case-sensitive, whole words)."""
     seen_names = {}
     for s, e, t, proposed, rule in found:
-        _add(st, Cand(s, e, t, rule, P_CONTEXT, STRONG, proposed=proposed))
+        out.add(s, e, t, rule, P_CONTEXT, STRONG, proposed)
         seen_names.setdefault(text[s:e], (t, proposed))
-    # other occurrences of names found by context (case-sensitive, whole words)
     for name, (t, proposed) in seen_names.items():
         if len(name) < 2:
             continue
         for i in find_word(text, name):
-            _add(st, Cand(i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG, proposed=proposed))
+            out.add(i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG, proposed)
 
 
 def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, int]]:
-    r = ctx.rules
+    """The names of the list ``text[start:end]`` ("A, B and C"), up to the first item that is not a name."""
     out = []
     pos = start
-    chunk = text[start:end]
-    for piece in ctx.list_split.split(chunk):
+    list_item = ctx.list_item
+    for piece in ctx.list_split.split(text[start:end]):
         i = text.find(piece, pos, end + 1) if piece else -1
         if i < 0:
             continue
         pos = i + len(piece)
-        span = _trim_name_words(text, i, i + len(piece), r, need_shape=False, max_words=4)
-        if span is None:
+        rel = list_item(piece)
+        if rel is None:
             break
-        if not _NAME_LIKE.search(text[span[0]:span[1]]):
-            continue  # a number ("4.2", "11.0"), not a name
-        # a list item must be a whole piece (not the start of a longer lowercase phrase)
-        if text[span[0]:span[1]] != text[i:i + len(piece)].strip().rstrip(_SENT_END_PUNCT):
-            break
-        out.append(span)
+        if rel:
+            out.append((i + rel[0], i + rel[1]))
     return out
+
+
+def _list_item(piece: str, rules: Rules) -> tuple[int, int] | tuple[()] | None:
+    """The span of the name in one piece of a list: ``()`` to skip the piece, ``None`` to end the list."""
+    span = _trim_name(piece, rules, False, 4)
+    if span is None:
+        return None
+    name = piece[span[0]:span[1]]
+    if not _NAME_LIKE.search(name):
+        return ()  # a number ("4.2", "11.0"), not a name
+    # a list item must be a whole piece (not the start of a longer lowercase phrase)
+    if name != piece.strip().rstrip(_SENT_END_PUNCT):
+        return None
+    return span
 
 
 _ADJ_ENDINGS = ("ible", "able", "ive", "al", "ic", "ous", "ful", "less", "ary", "ish")
@@ -679,23 +936,22 @@ def _dataset_name_ok(words: list[str], ctx: _Ctx, gaz_types: dict[str, str]) -> 
 _NEXT_WORD = re.compile(r"(?:,?\s*(?:and|or|&)?\s*[A-Z0-9][\w\-\.]*)?,?\s*([A-Za-z]+)")
 
 
-def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None = None) -> None:
+def _dataset_rules(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None = None) -> None:
+    """The dataset cue, dataset list and "evaluated on" rules."""
+    _dataset_cue_rule(text, st, out, ctx, anchors["ds_cue"], gaz_types)
+    _dataset_list_rule(text, out, ctx, anchors["ds_list"])
+    _dataset_on_rule(text, out, ctx, anchors["ds_on"])
+
+
+def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None) -> None:
+    """``the X dataset / benchmark``."""
     r = ctx.rules
-    # "the X dataset / benchmark"
-    for a, _ in anchors["ds_cue"]:
+    for a in anchors:
         if a < 2 or text[a - 1] != " ":
             continue
-        keep = []
-        for _, _, w in _words_before(text, a - 1):
-            wl = w.lower()
-            if wl in r.stop and not is_name_shaped(w):
-                break
-            if not (is_capitalized(w) or w[0].isdigit()):
-                break
-            keep.append(w)
+        keep = [w for _, w in reversed(_name_words_before(text, a - 1, ctx))]
         if not keep:
             continue
-        keep.reverse()
         while keep and keep[0][0].isdigit() and not is_name_shaped(keep[0]):
             keep.pop(0)
         if not keep:
@@ -710,10 +966,14 @@ def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors, gaz_types: dict[
             continue
         if not _dataset_name_ok(keep, ctx, gaz_types):
             continue
-        _add(st, Cand(name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG))
-    # "datasets (A, B and C)", "benchmarks such as A, B, C"
-    for a, _ in anchors["ds_list"]:
-        m = ctx.ds_list.match(text, a)
+        out.add(name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG)
+
+
+def _dataset_list_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
+    """``datasets (A, B and C)``, ``benchmarks such as A, B, C`` (and lists of models, methods, tasks)."""
+    r = ctx.rules
+    for a, rx in anchors:
+        m = rx.match(text, a)
         if not m:
             continue
         lead = m.group("lead").lower()
@@ -722,10 +982,14 @@ def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors, gaz_types: dict[
             name = text[s:e]
             if r.is_stop_name(name) or (t == "method" and not is_name_shaped(name.split()[0])):
                 continue
-            _add(st, Cand(s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG))
-    # "evaluated on A, B and C"
+            out.add(s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG)
+
+
+def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
+    """``evaluated / trained / results on A, B and C``."""
+    r = ctx.rules
     done = -1
-    for a, _ in anchors["ds_on"]:
+    for a in anchors:
         if a < done:
             continue
         window = text[a:a + 72]
@@ -743,21 +1007,23 @@ def _dataset_rules(text: str, st: DocState, ctx: _Ctx, anchors, gaz_types: dict[
             name = text[s:e]
             if r.is_stop_name(name) or name.endswith(ctx.m_suffix) or name[0].isdigit():
                 continue
-            _add(st, Cand(s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG))
+            out.add(s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG)
 
 
 _SHAPE_SUFFIX = re.compile(r"-(?:based|like|style|architecture|driven|free|aware|guided)$", re.I)
 _ESC_TAIL = re.compile(r"\\_[\w+]+(?:[\-./][\w+]+)*(?![\w@]|-\w)")
 
 
-def _shape_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
-    r = ctx.rules
+def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
+    """Model-name shapes (``ConvNeXt``, ``GPT-4``, ``Swin-B``) at the name-shaped tokens ``anchors``
+    (``(start, end, size)``, ``size``: a model-size token such as ``B`` that needs the name before it)."""
     done = -1
-    for a, ae in anchors:
+    shape_name = ctx.shape_name
+    for a, _, size in anchors:
         if a < done:
             continue
         start = a
-        if text[a:ae] in _SIZE_TOKENS:
+        if size:
             if a < 3 or text[a - 1] != "-":
                 continue
             b = _SIZE_BASE.search(text, max(0, a - 40), a)
@@ -774,17 +1040,23 @@ def _shape_rule(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str], a
                 break
             end = x.end()
         done = end
-        name = text[m.start():end]
-        sx = _SHAPE_SUFFIX.search(name)
-        if sx:  # "NeRF-based", "GPT-4-like": the name is the part before the suffix, if it is one
-            name = name[:sx.start()]
-            rest = _SHAPE.match(name)
-            if not rest or rest.end() != len(name):
-                continue
-            end = m.start() + len(name)
-        if r.is_stop_name(name) or (name[-1] == "s" and name[:-1].isupper()):
-            continue
-        _add(st, Cand(m.start(), end, ctx.name_type(name, gaz_types), "shape", P_SHAPE, WEAK))
+        found = shape_name(text[start:end], gaz_types)
+        if found:
+            out.add(start, start + found[0], found[1], "shape", P_SHAPE, WEAK)
+
+
+def _shape_name(raw: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int, str] | None:
+    """``(length, type)`` of the name in the shape match ``raw``, or ``None`` when it is not a name."""
+    name = raw
+    sx = _SHAPE_SUFFIX.search(name)
+    if sx:  # "NeRF-based", "GPT-4-like": the name is the part before the suffix, if it is one
+        name = name[:sx.start()]
+        rest = _SHAPE.match(name)
+        if not rest or rest.end() != len(name):
+            return None
+    if ctx.rules.is_stop_name(name) or (name[-1] == "s" and name[:-1].isupper()):
+        return None
+    return len(name), ctx.name_type(name, gaz_types)
 
 
 _TW_FULL = re.compile(_TW)
@@ -817,96 +1089,181 @@ def _is_word(w: str) -> bool:
     return bool(_TW_FULL.fullmatch(w))
 
 
-_WORD_OK: dict[str, bool] = {}
-
-
-def _words_before(text: str, end: int, max_words: int = 5) -> list[tuple[int, int, str]]:
-    """Up to ``max_words`` single-space-separated words ending at ``end``, nearest first, as (start, end, word)."""
-    lo = end - 72 if end > 72 else 0
-    out = []
-    pos = end
-    while len(out) < max_words:
-        j = text.rfind(" ", lo, pos)
-        if j < 0 and lo > 0:
-            break  # (the first word of the window may be cut by it)
-        w = text[j + 1:pos]
-        if not w:
-            break
-        ok = _WORD_OK.get(w)
-        if ok is None:
-            if len(_WORD_OK) > 200_000:
-                _WORD_OK.clear()
-            ok = _WORD_OK[w] = _is_word(w)
-        if not ok:
-            break
-        out.append((j + 1, pos, w))
-        if j < 0:
-            break  # the start of the text
-        pos = j
-    return out
-
-
 # indices of _Ctx.word_features
 (_F_WL, _F_BREAK, _F_TECH, _F_TASK_BAD, _F_METRIC_OK, _F_LEAD_BAD, _F_GENERIC_MOD, _F_GENERIC_TECH, _F_GENERIC_BREAK,
- _F_REJECT_OR_GENERIC, _F_BLOCK_BARE) = range(11)
+ _F_REJECT_OR_GENERIC, _F_BLOCK_BARE, _F_WORD, _F_STOP, _F_CONT) = range(14)
+
+# bits of _F_CONT: a phrase of this kind can go on past the word (_C_ANY: every word)
+_C_METHOD, _C_TASK, _C_METRIC, _C_GENERIC, _C_ANY = 1, 2, 4, 8, 16
+_C_OF_TYPE = {"method": _C_METHOD, "task": _C_TASK, "metric": _C_METRIC}
 
 
-def _head_rule(text: str, st: DocState, ctx: _Ctx, anchors) -> None:
+def _continuations(f: tuple) -> int:
+    """The ``_C_*`` bits of a word with the features ``f``: the phrase kinds that can take it as a modifier."""
+    c = _C_ANY
+    if not f[_F_BREAK]:
+        c |= (_C_METHOD if f[_F_TECH] else 0) | (0 if f[_F_TASK_BAD] else _C_TASK)
+        c |= _C_METRIC if f[_F_METRIC_OK] else 0
+    if not f[_F_GENERIC_BREAK]:
+        c |= _C_GENERIC
+    return c
+
+
+class _Head:
+    """A head word or phrase of the head rule (``depthwise convolution``: the head ``convolution``)."""
+
+    __slots__ = ("head", "length", "types", "generic", "bare_ok", "need_name", "cont", "bare")
+
+    def __init__(self, head: str, ctx: _Ctx) -> None:
+        r = ctx.rules
+        self.head = head
+        self.length = len(head)
+        self.types = ctx.head_types.get(head, ())  # tried in this order
+        self.generic = ctx.generic_heads.get(head)  # then a generic head noun of this type
+        self.bare_ok = head in ctx.bare_ok  # (can stand alone, without modifiers)
+        self.need_name = head in r.tech_need_name
+        # the modifiers that the rules of this head can take (a generic task head looks at three words)
+        cont = _C_ANY if self.generic == "task" else _C_GENERIC if self.generic else 0
+        for t in self.types:
+            cont |= _C_OF_TYPE[t]
+        self.cont = cont
+        # what the rules make of the head when they take no modifier (indexed by whether the nearest word blocks
+        # a bare metric: "full precision"); no generic phrase is made of a bare head
+        self.bare = tuple(self._bare(r, block) for block in (False, True))
+
+    def _bare(self, r: Rules, block: bool) -> tuple[str, str, int] | None:
+        """``(type, rule, priority)`` of the head alone (the first type of :func:`_head_start` that takes it)."""
+        for t in self.types:
+            if t == "task":
+                ok = self.head in r.task_standalone and self.head not in r.task_non_tasks
+            elif t == "method":
+                ok = not self.need_name and self.head in r.tech_standalone
+            else:
+                ok = self.head in r.metric_bare and not block
+            if ok:
+                return t, _HEAD_RULE_NAMES[t], P_HEAD
+        return None
+
+
+def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
+    """Technique / task / metric phrases that end in a known head word (see :class:`_Head`).
+
+    ``anchors`` are ``(start, end, heads)`` of the tokens that end a head, ``heads`` the :class:`_Head`
+    records of the token's lower-case text, longest first. The modifiers before the head are read as
+    :func:`_head_modifiers` says; the common case (no attached word, the nearest word separated by a space)
+    is inline, and when no rule of the head takes the nearest word the head alone decides (:attr:`_Head.bare`):
+    this loop runs for a third of the tokens of an abstract.
+    """
     r = ctx.rules
     n = len(text)
-    heads_by_last = ctx.heads_by_last
-    stop = r.stop
-    bare_ok = ctx.bare_ok
-    head_types = ctx.head_types
-    generic_heads = ctx.generic_heads
+    cache = ctx.word_feature_cache
     wf = ctx.word_features
-    wcache = ctx.word_feature_cache
-    for a, ae in anchors:
-        if ae < n and (text[ae] == "-" or text[ae].isalnum()):
-            continue  # "detection-based"
-        head = None
-        for h in heads_by_last.get(text[a:ae].lower(), ()):
-            hs = ae - len(h)
-            if hs >= 0 and (hs == a or text[hs:ae].lower() == h) and (hs == 0 or not text[hs - 1].isalnum()):
-                head = h
+    for a, ae, heads in anchors:
+        if ae < n:
+            c = text[ae]
+            if c == "-" or c.isalnum():
+                continue  # "detection-based"
+        for hd in heads:
+            hs = ae - hd.length
+            if hs >= 0 and (hs == a or text[hs:ae].lower() == hd.head) and (hs == 0 or not text[hs - 1].isalnum()):
                 break
-        if head is None:
+        else:
             continue
-        # modifiers: the words before the head (hyphen-attached or space-separated), nearest first
-        words: list[tuple[int, int, str]] = []
-        p = hs
-        if p > 0 and text[p - 1] == "-":
-            hm = _tail_hyphen_start(text, max(0, p - 40), p)
-            if hm < 0:
+        if hs > 1 and text[hs - 1] == " ":
+            end = hs - 1
+            j = text.rfind(" ", 0, end)
+            w = text[j + 1:end]
+            f = (cache.get(w) or wf(w)) if w else None
+            if f is None or f[_F_STOP] or not f[_F_WORD] or (end > 72 and j < end - 72):
+                found = hd.bare[False]  # no modifier (a stop word, no word, a word cut by the window)
+            elif not (f[_F_CONT] & hd.cont):
+                found = hd.bare[f[_F_BLOCK_BARE]]  # a modifier that no rule of the head takes
+            else:
+                found = _head_phrase(text, hd, hs, _words_from(text, j, end, f, hd.cont, [], cache, wf), r)
+                if found:
+                    out.add(found[3], ae, found[0], found[1], found[2], WEAK)
                 continue
-            words.append((hm, p - 1, text[hm:p - 1]))
-            p = hm
-        if p > 1 and text[p - 1] == " ":
-            # cheap test of the nearest word first: most heads follow a function word ("the model")
-            j = text.rfind(" ", 0, p - 1)
-            prev = text[j + 1:p - 1].lower()
-            if prev and prev not in stop:
-                # (_head_start and _generic_start look at 3 words at most)
-                words.extend(_words_before(text, p - 1, max_words=3))
-            elif not words and head not in bare_ok:
-                continue
-        elif not words and head not in bare_ok:
-            continue
-        done = False
-        for t in head_types.get(head, ()):
-            start = _head_start(text, t, head, hs, words, r, wf, wcache)
-            if start is not None:
-                _add(st, Cand(start, ae, t, f"head-{t}", P_HEAD, WEAK))
-                done = True
-                break
-        if not done and head in generic_heads:
-            # "parsing algorithm", "object recognition tasks": a content-word phrase before a generic head noun
-            t = generic_heads[head]
-            if t == "task" and any(wf(w)[_F_REJECT_OR_GENERIC] for _, _, w in words[:3]):
-                continue  # "fundamental vision problem", "major problems"
-            start = _generic_start(words, wf)
-            if start is not None:
-                _add(st, Cand(start, ae, t, f"generic-{t}", P_SHAPE - 10, WEAK))
+            if found:
+                out.add(hs, ae, found[0], found[1], found[2], WEAK)
+        else:
+            words = _head_modifiers(text, hs, hd, cache, wf)
+            if words is not None:
+                found = _head_phrase(text, hd, hs, words, r)
+                if found:
+                    out.add(found[3], ae, found[0], found[1], found[2], WEAK)
+
+
+def _head_phrase(text: str, hd: _Head, hs: int, words, r: Rules) -> tuple[str, str, int, int] | None:
+    """``(type, rule, priority, start)`` of the phrase ending in the head ``hd`` (at ``hs``) with the modifiers
+    ``words`` (see :func:`_head_modifiers`), or ``None``: the first type of the head that makes a phrase
+    (:func:`_head_start`), else a generic head noun after content words ("parsing algorithm")."""
+    for t in hd.types:
+        start = _head_start(text, t, hd, hs, words, r)
+        if start is not None:
+            return t, _HEAD_RULE_NAMES[t], P_HEAD, start
+    t = hd.generic
+    if t:
+        if t == "task" and any(f[_F_REJECT_OR_GENERIC] for _, f in words):
+            return None  # "fundamental vision problem", "major problems"
+        start = _generic_start(words)
+        if start is not None:
+            return t, _GENERIC_RULE_NAMES[t], P_SHAPE - 10, start
+    return None
+
+
+_HEAD_RULE_NAMES = {t: f"head-{t}" for t in ("method", "task", "metric")}
+_GENERIC_RULE_NAMES = {t: f"generic-{t}" for t in ("method", "task", "metric")}
+
+
+def _head_modifiers(text: str, hs: int, hd: _Head, cache: dict, wf) -> list[tuple[int, tuple]] | None:
+    """The words before the head at ``hs`` as ``(start, features)``, nearest first; ``None``: no phrase.
+
+    A word attached by a hyphen ("self-" of "self-attention") comes first; then up to three words
+    separated by single spaces (not when the nearest is a stop word: "the model"), read lazily: the
+    reading stops at a word that no rule of the head can take (:attr:`_Head.cont`). At most three words
+    are returned (no rule reads more). ``None`` when there are no modifiers and the head cannot stand alone.
+    """
+    words: list[tuple[int, tuple]] = []
+    p = hs
+    if p > 0 and text[p - 1] == "-":
+        hm = _tail_hyphen_start(text, max(0, p - 40), p)
+        if hm < 0:
+            return None
+        w = text[hm:p - 1]
+        words.append((hm, cache.get(w) or wf(w)))
+        p = hm
+    if p > 1 and text[p - 1] == " ":
+        end = p - 1
+        j = text.rfind(" ", 0, end)
+        w = text[j + 1:end]
+        f = (cache.get(w) or wf(w)) if w else None
+        if f is not None and not f[_F_STOP]:
+            return _words_from(text, j, end, f, hd.cont, words, cache, wf)
+    if not words and not hd.bare_ok:
+        return None
+    return words
+
+
+def _words_from(text: str, j: int, end: int, f: tuple, cont: int, words: list, cache: dict, wf) -> list:
+    """``words`` and then the word ``text[j + 1:end]`` (features ``f``) and the words before it, separated by
+    single spaces and starting after ``end - 72`` (a word cut by that window ends them), up to three words in
+    all, stopping after a word without any of the ``cont`` bits."""
+    lo = end - 72 if end > 72 else 0
+    if j < lo and lo:
+        return words  # (the window cuts the word)
+    while f[_F_WORD]:
+        words.append((j + 1, f))
+        if j < 0 or len(words) == 3 or not (f[_F_CONT] & cont):
+            break
+        end = j
+        j = text.rfind(" ", lo, end)
+        if j < 0 and lo:
+            break
+        w = text[j + 1:end]
+        if not w:
+            break
+        f = cache.get(w) or wf(w)
+    return words
 
 
 def _is_generic_mod(wl: str, generic_mods) -> bool:
@@ -917,14 +1274,13 @@ def _is_generic_mod(wl: str, generic_mods) -> bool:
 _NUMBER_MOD = re.compile(r"^\d[\d.,]*(?:[kmb]|-[a-z]+)?$")
 
 
-def _generic_start(words, wf) -> int | None:
+def _generic_start(words) -> int | None:
     """Start of "content words + generic head" ("parsing algorithm"); ``None`` when the modifiers are
     all generic ("top performing method", "deep learning method", "training procedure").
-    ``wf`` gives the features of a word (:meth:`_Ctx.word_features`)."""
+    ``words`` are ``(start, features)`` as :func:`_head_modifiers` gives them."""
     taken = -1
     content = False
-    for s, _e, w in words[:3]:
-        f = wf(w)
+    for s, f in words:
         if f[_F_GENERIC_BREAK]:
             break
         taken = s
@@ -945,20 +1301,6 @@ _ADJ_SUFFIXES = ("-based", "-like", "-aware", "-free", "-driven", "-guided", "-o
                  "-adaptive", "-efficient", "-intensive", "-critical", "-oriented", "-constrained")
 
 
-_TECH_WORD_CACHE: dict[tuple[int, str], bool] = {}
-
-
-def _technical_word(wl: str, r: Rules) -> bool:
-    """A modifier that makes a technique name (``sparse`` convolution, ``multi-head`` attention)."""
-    k = (id(r), wl)
-    v = _TECH_WORD_CACHE.get(k)
-    if v is None:
-        if len(_TECH_WORD_CACHE) > 200_000:
-            _TECH_WORD_CACHE.clear()
-        v = _TECH_WORD_CACHE[k] = _technical_word_uncached(wl, r)
-    return v
-
-
 def _technical_word_uncached(wl: str, r: Rules) -> bool:
     if wl in r.tech_mods:
         return True
@@ -972,53 +1314,55 @@ def _looks_verb_or_plural(w: str) -> bool:
     return len(w) > 3 and w[-1] == "s" and not w.endswith(("ss", "us", "is", "ous", "ics", "-s"))
 
 
-def _head_start(text: str, t: str, head: str, hs: int, words, r: Rules, wf, cache: dict) -> int | None:
-    """Start of the phrase ending in ``head`` (at ``hs``) for type ``t``, or ``None``.
+def _head_start(text: str, t: str, hd: _Head, hs: int, words, r: Rules) -> int | None:
+    """Start of the phrase ending in the head ``hd`` (at ``hs``) for type ``t``, or ``None``.
 
-    ``words`` are the words before the head, nearest first, as ``(start, end, word)``; ``wf`` gives the
-    features of a word (:meth:`_Ctx.word_features`), ``cache`` holds those already computed.
+    ``words`` are the words before the head, nearest first, as ``(start, features)`` (see
+    :func:`_head_modifiers`; a first word attached by a hyphen counts as technical for a method).
     """
-    max_mods = 2 if t == "metric" else 3
-    taken: list[tuple[int, tuple]] = []  # (start, features), nearest first
-    for s, e, w in words:
-        if len(taken) >= max_mods:
-            break
-        f = cache.get(w) or wf(w)
-        if f[_F_BREAK]:
-            break
-        if t == "method":
-            if not (f[_F_TECH] or (e == hs - 1 and text[e] == "-")):  # (or attached: "self-" of "self-attention")
+    head = hd.head
+    if t == "method":
+        start = -1  # of the phrase: the start of the farthest modifier taken
+        all_generic = all_generic_tech = True  # (of the modifiers taken)
+        attached = hs > 0 and text[hs - 1] == "-"  # (then the first word is attached: "self-" of "self-attention")
+        for s, f in words:
+            if f[_F_BREAK] or not (f[_F_TECH] or (attached and start < 0)):
                 break
-        elif t == "task":
-            if f[_F_TASK_BAD]:
-                break  # "degrade generation", "profound understanding", verbs, plurals, names
-        elif not f[_F_METRIC_OK]:
-            break
-        taken.append((s, f))
+            start = s
+            all_generic = all_generic and f[_F_GENERIC_MOD]
+            all_generic_tech = all_generic_tech and f[_F_GENERIC_TECH]
+        if start >= 0 and (text[hs].isupper() or hd.need_name) and all_generic:
+            return None  # "deep Transformer", "200-layer model" (but "deep learning" is a term)
+        if hd.need_name:
+            if all_generic_tech:
+                return None
+        elif start < 0 and head not in r.tech_standalone:
+            return None
+        return start if start >= 0 else hs
     if t == "task":
-        k = len(taken)
-        while k and taken[k - 1][1][_F_LEAD_BAD]:  # (a bad leading modifier: "various segmentation")
+        k = 0
+        for _, f in words:
+            if f[_F_BREAK] or f[_F_TASK_BAD]:
+                break  # "degrade generation", "profound understanding", verbs, plurals, names
+            k += 1
+        while k and words[k - 1][1][_F_LEAD_BAD]:  # (a bad leading modifier: "various segmentation")
             k -= 1
         if not k and head not in r.task_standalone:
             return None
-        start = taken[k - 1][0] if k else hs
-        if text[start:hs + len(head)].lower() in r.task_non_tasks:
+        start = words[k - 1][0] if k else hs
+        if text[start:hs + hd.length].lower() in r.task_non_tasks:
             return None
         return start
-    if t == "method":
-        if taken and (text[hs].isupper() or head in r.tech_need_name) and all(f[_F_GENERIC_MOD] for _, f in taken):
-            return None  # "deep Transformer", "200-layer model" (but "deep learning" is a term)
-        if head in r.tech_need_name:
-            if not any(not f[_F_GENERIC_TECH] for _, f in taken):
-                return None
-        elif not taken and head not in r.tech_standalone:
-            return None
-        return taken[-1][0] if taken else hs
     # metric
-    if not taken:
+    k = 0
+    for _, f in words[:2]:
+        if f[_F_BREAK] or not f[_F_METRIC_OK]:
+            break
+        k += 1
+    if not k:
         if head not in r.metric_bare:
             return None
-        if words and wf(words[0][2])[_F_BLOCK_BARE]:
+        if words and words[0][1][_F_BLOCK_BARE]:
             return None
         return hs
-    return taken[-1][0]
+    return words[k - 1][0]

@@ -34,7 +34,6 @@ import hashlib
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 import spacy
@@ -46,15 +45,15 @@ from extract.components import COMPONENTS, customize_tokenizer
 from extract.components.gazetteer import Entry, read_entries
 from extract.components.rules import DEFAULT_PATTERNS_DIR, RULES_FILE, Rules
 from extract.components.state import STATE_KEY, TITLE_END_KEY, DocState, get_state
-from extract.records import Extraction, Mention
+from extract.records import Extraction, Mention, new_extraction, new_mention
 
 try:  # (sibling modules: the pipeline skips calling them on fields they cannot find anything in)
-    from extract.codelinks import _may_hold_url
+    from extract.codelinks import _code_links_in, _may_hold_url
     from extract.codelinks import find_code_links as _find_code_links
     from extract.results import _may_hold_number
     from extract.results import find_results as _find_results
 except ImportError:  # pragma: no cover - depends on which modules exist
-    _find_code_links = _find_results = _may_hold_url = _may_hold_number = None
+    _find_code_links = _find_results = _may_hold_url = _may_hold_number = _code_links_in = None
 
 #: Bump when a code change alters what is extracted (part of :attr:`Extractor.version`).
 EXTRACTOR_VERSION = "1"
@@ -175,28 +174,11 @@ class Extractor:
         title = text[:title_end]
         abstract = text[a0:] if a0 <= len(text) else ""
         cands = st.mentions
-
-        # aliases per key: other surface forms in the paper, and the abbreviation partner
         surface_of = [text[c.start:c.end] for c in cands]
-        surfaces: dict[str, set[str]] = {}
-        for c, surface in zip(cands, surface_of, strict=True):
-            forms = surfaces.get(c.key)
-            if forms is None:
-                surfaces[c.key] = {surface}
-            else:
-                forms.add(surface)
-        abbrevs = []
-        for p in st.pairs:
-            if not p.key:
-                continue
-            forms = surfaces.get(p.key)
-            if forms is None:
-                forms = surfaces[p.key] = set()
-            forms.update((p.short, p.long))
-            abbrevs.append({"short": p.short, "long": p.long, "key": p.key, "type": p.type})
-            self._abbrev[entity_key(p.short)][p.key] += 1
+        forms, abbrevs = self._alias_forms(cands, surface_of, st.pairs)
 
         mentions: list[Mention] = []
+        by_field: dict[str, list[Mention]] = {"title": [], "abstract": []}
         proposed = st.proposed_keys
         alias_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         sent_cache: dict[int, tuple[str, int, int]] = {}
@@ -215,34 +197,57 @@ class Extractor:
                 field, off, si = "abstract", a0, -2
             sent = sent_cache.get(si)
             if sent is None:
-                if si == -1:
-                    ss, se = 0, title_end
-                elif si == -2:
-                    ss, se = a0, len(text)
-                else:
-                    ss, se = sents[si]
-                    ss = max(ss, a0)
-                sentence = text[ss:se].rstrip()
-                sent = sent_cache[si] = (sentence, ss - off, ss - off + len(sentence))
+                sent = sent_cache[si] = _evidence(text, si, sents, title_end, a0, off)
             key = c.key
-            forms = surfaces[key]
-            if len(forms) == 1:  # (the surface itself)
+            fs = forms.get(key)
+            if fs is None or len(fs) == 1:  # (only the surface itself)
                 aliases = ()
             else:
-                ak = (key, surface)
-                aliases = alias_cache.get(ak)
+                aliases = alias_cache.get((key, surface))
                 if aliases is None:
-                    aliases = alias_cache[ak] = tuple(sorted(f for f in forms if f != surface))
+                    aliases = alias_cache[key, surface] = tuple(sorted(f for f in fs if f != surface))
             fam = c.family
-            mentions.append(_new_mention(
+            m = new_mention(
                 surface, c.type, start - off, c.end - off, field, sent[0], sent[1], sent[2],
                 c.canonical or surface, key, "proposed" if key in proposed else "used",
                 fam, entity_key(fam) if fam else None, aliases, c.rule,
-            ))
+            )
+            mentions.append(m)
+            by_field[field].append(m)
 
-        code_links, results = self._links_and_results(st, title, abstract, a0, mentions, proposed)
+        code_links, results = self._links_and_results(st, title, abstract, a0, mentions, by_field, proposed)
         extra = {"abbreviations": abbrevs, "proposed": sorted(proposed)}
-        return Extraction(tuple(mentions), tuple(code_links), tuple(results), self.version, extra)
+        return new_extraction(tuple(mentions), tuple(code_links), tuple(results), self.version, extra)
+
+    def _alias_forms(self, cands, surface_of, pairs) -> tuple[dict[str, set[str]], list[dict]]:
+        """The surface forms of every key with more than one (other surfaces in the paper and its
+        abbreviation partner: the mentions' ``aliases``), and the paper's abbreviation records.
+
+        A key whose mentions all share one surface and that no abbreviation pair names is left out
+        (most keys): its mentions have no aliases. Counts the pairs into :attr:`abbreviations`.
+        """
+        first: dict[str, str] = {}
+        forms: dict[str, set[str]] = {}
+        for c, surface in zip(cands, surface_of, strict=True):
+            f = first.setdefault(c.key, surface)
+            if f != surface:
+                fs = forms.get(c.key)
+                if fs is None:
+                    forms[c.key] = {f, surface}
+                else:
+                    fs.add(surface)
+        abbrevs = []
+        for p in pairs:
+            if not p.key:
+                continue
+            fs = forms.get(p.key)
+            if fs is None:
+                f = first.get(p.key)
+                fs = forms[p.key] = {f} if f is not None else set()
+            fs.update((p.short, p.long))
+            abbrevs.append({"short": p.short, "long": p.long, "key": p.key, "type": p.type})
+            self._abbrev[entity_key(p.short)][p.key] += 1
+        return forms, abbrevs
 
     def _field_sentences(self, st, a0: int, length: int) -> list[tuple[int, int]]:
         out = []
@@ -252,49 +257,47 @@ class Extractor:
             out.append((max(s, a0) - a0, min(e, a0 + length) - a0))
         return out
 
-    def _links_and_results(self, st, title, abstract, a0, mentions, proposed):
+    def _links_and_results(self, st, title, abstract, a0, mentions, by_field, proposed):
+        """Code links and results of both fields (``by_field``: the mentions of each field, in order).
+
+        The bundled finders are skipped on a field that holds no URL hint / no number (most fields).
+        """
         if self._codelinks is _MISSING:
             self._codelinks = _optional("extract.codelinks", "find_code_links")
             self._results = _optional("extract.results", "find_results")
         links, results = [], []
         find_links, find_res = self._codelinks, self._results
-        if find_links is not None and find_links is _find_code_links and not _may_hold_url(st.text):
-            find_links = None  # (no URL in either field: most abstracts)
         if find_links is None and find_res is None:
             return links, results
-        fields = []
-        if title:
-            fields.append(("title", title, [(0, len(title))]))
-        if abstract:
-            fields.append(("abstract", abstract, self._field_sentences(st, a0, len(abstract))))
-        proposed_key = None
-        if proposed:
-            proposed_key = next((m.key for m in mentions if m.key in proposed and m.type == "method"), None)
-        for field, text, sents in fields:
-            if find_links is not None:
-                links.extend(find_links(text, field, sents))
-            if find_res is not None:
-                if find_res is _find_results and not _may_hold_number(text):
-                    continue  # (no number in the field: no result)
-                ms = [m for m in mentions if m.field == field]
-                results.extend(find_res(text, field, sents, ms, proposed_key))
+        proposed_key = _MISSING
+        for field, text in (("title", title), ("abstract", abstract)):
+            if not text:
+                continue
+            bundled_links = find_links is _find_code_links
+            want_links = find_links is not None and (not bundled_links or _may_hold_url(text))
+            want_res = find_res is not None and (find_res is not _find_results or _may_hold_number(text))
+            if not (want_links or want_res):
+                continue
+            sents = [(0, len(text))] if field == "title" else self._field_sentences(st, a0, len(text))
+            if want_links:  # (the bundled finder without its own URL-hint check: done above)
+                links.extend(_code_links_in(text, field, sents) if bundled_links else find_links(text, field, sents))
+            if want_res:
+                if proposed_key is _MISSING:
+                    proposed_key = next((m.key for m in mentions if m.key in proposed and m.type == "method"),
+                                        None) if proposed else None
+                results.extend(find_res(text, field, sents, by_field[field], proposed_key))
         return links, results
 
 
-_MENTION_FIELDS = tuple(f.name for f in dataclass_fields(Mention))
-
-
-def _slots_constructor(cls, names):
-    """A fast positional constructor of the frozen slots dataclass ``cls`` (all fields given, in order).
-
-    It sets the slots the way the dataclass's own ``__init__`` does (``object.__setattr__``), through
-    the slot descriptors directly: the generated ``__init__`` of a frozen dataclass is ~2x slower.
-    """
-    src = (f"def make({', '.join(names)}):\n    o = new(cls)\n"
-           + "".join(f"    set_{n}(o, {n})\n" for n in names) + "    return o\n")
-    ns = {"new": object.__new__, "cls": cls, **{f"set_{n}": getattr(cls, n).__set__ for n in names}}
-    exec(src, ns)  # noqa: S102 - generated from the dataclass's own field names
-    return ns["make"]
-
-
-_new_mention = _slots_constructor(Mention, _MENTION_FIELDS)
+def _evidence(text: str, si: int, sents, title_end: int, a0: int, off: int) -> tuple[str, int, int]:
+    """The evidence sentence of a mention and its span in the mention's field: sentence ``si`` of
+    ``sents`` (``-1``: the title, ``-2``: the whole abstract), trailing white space dropped."""
+    if si == -1:
+        ss, se = 0, title_end
+    elif si == -2:
+        ss, se = a0, len(text)
+    else:
+        ss, se = sents[si]
+        ss = max(ss, a0)
+    sentence = text[ss:se].rstrip()
+    return sentence, ss - off, ss - off + len(sentence)

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -68,6 +69,9 @@ class _MetricScanner:
     Case-insensitive matching (``re.IGNORECASE``) is slow in ``re``; for ASCII text and ASCII forms,
     the same matches come from a case-sensitive regex of the lower-cased forms run on the lower-cased
     text (same length, same offsets). Anything else uses the case-insensitive regex.
+
+    Even so a scan costs ~20 ns per character, and most sentences hold no form: :meth:`may_match` rules
+    those out first from the sentence's words (see :class:`_Words`).
     """
 
     def __init__(self, regexes: list[str], forms: list[str], ignorecase: bool) -> None:
@@ -76,12 +80,100 @@ class _MetricScanner:
         self.folded = None
         if ignorecase and not regexes and all(f.isascii() for f in forms):
             self.folded = re.compile(f"{_LEFT}(?:{_alternation([f.lower() for f in forms])}){_RIGHT}")
+        self.ignorecase = ignorecase
+        # the word prefilter: every match of a form holds all the form's words as words of the text
+        self.needs: dict[bytes, list[frozenset[bytes]]] = {}
+        for f in forms:
+            words = _words_of(f.lower() if ignorecase else f)
+            if not words:  # (a form without a letter or digit: no prefilter)
+                self.needs = None
+                break
+            self.needs.setdefault(words[0], []).append(frozenset(words))
+        self.firsts = frozenset(self.needs or ())
+        # a regex alternative can match only where its required character is (None: anywhere)
+        chars = [_required_char(r, re.IGNORECASE if ignorecase else 0) for r in regexes]
+        self.regex_chars = None if None in chars else "".join(chars)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """``(start, end)`` of the matches in ``text``, as ``self.full.finditer(text)`` finds them."""
         if self.folded is not None and text.isascii():
             return [m.span() for m in self.folded.finditer(text.lower())]
         return [m.span() for m in self.full.finditer(text)]
+
+    def may_match(self, text: str, words: _Words) -> bool:
+        """``False`` when :meth:`spans` surely finds nothing in ``text`` (whose words are ``words``)."""
+        if self.needs is None or self.regex_chars is None or not text.isascii():
+            return True
+        for c in self.regex_chars:
+            if c in text:
+                return True
+        have = words.lower if self.ignorecase else words.cased
+        if self.firsts.isdisjoint(have):
+            return False
+        have = set(have)
+        for w in self.firsts.intersection(have):
+            for need in self.needs[w]:
+                if need <= have:
+                    return True
+        return False
+
+
+# bytes.translate tables: ASCII letters and digits kept (or lower-cased), every other byte a space
+_WORD_BYTES = bytes(i if chr(i).isascii() and chr(i).isalnum() else 32 for i in range(256))
+_LOWER_WORD_BYTES = bytes(ord(chr(i).lower()) if chr(i).isascii() and chr(i).isalnum() else 32 for i in range(256))
+
+
+def _words_of(text: str) -> list[bytes]:
+    """The maximal runs of ASCII letters and digits in ``text`` (as bytes), in order."""
+    return text.encode("utf-8").translate(_WORD_BYTES).split()
+
+
+class _Words:
+    """The words (maximal runs of ``[A-Za-z0-9]``) of an ASCII sentence, as written and lower-cased.
+
+    A match of a metric form starts and ends at word boundaries (the scanners' look-arounds) and its
+    inner words are bounded by the form's own non-word characters, so every word of the form is a
+    word of the text: a form none of whose word sets the text holds cannot match. Made lazily.
+    """
+
+    __slots__ = ("_b", "_cased", "_lower")
+
+    def __init__(self, sent: str) -> None:
+        self._b = sent.encode("ascii") if sent.isascii() else b""
+        self._cased = self._lower = None
+
+    @property
+    def cased(self) -> list[bytes]:
+        if self._cased is None:
+            self._cased = self._b.translate(_WORD_BYTES).split()
+        return self._cased
+
+    @property
+    def lower(self) -> list[bytes]:
+        if self._lower is None:
+            self._lower = self._b.translate(_LOWER_WORD_BYTES).split()
+        return self._lower
+
+
+def _required_char(pattern: str, flags: int = 0) -> str | None:
+    """A character that every match of ``pattern`` holds (a top-level literal), or ``None``.
+
+    Read from the parsed pattern: ``(?:Recall|R|mAP)@\\d+`` -> ``"@"``. Under ``re.IGNORECASE`` only a
+    character without case counts.
+    """
+    try:
+        from re import _constants as c
+        from re import _parser
+        parsed = _parser.parse(pattern, flags)
+    except Exception:  # noqa: BLE001 - (another Python's parser): no required character
+        return None
+    ignorecase = bool(parsed.state.flags & re.IGNORECASE)
+    for op, av in parsed.data:
+        if op is c.LITERAL:
+            ch = chr(av)
+            if not ignorecase or ch.lower() == ch.upper():
+                return ch
+    return None
 
 
 @dataclass(frozen=True)
@@ -267,6 +359,26 @@ def _may_hold_number(sent: str) -> bool:
     return _has_digit(sent) or _may_hold_number_word(sent)
 
 
+def _number_sentences(text: str, sentences: list[tuple[int, int]]) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, text[start:end])`` of the ``sentences`` (in sorted order) that pass :func:`_may_hold_number`.
+
+    For ASCII text the number-word test runs only when the whole text holds one of the words (most
+    abstracts hold none): a sentence of it can hold one only then.
+    """
+    if not text.isascii():
+        for ss, se in sorted(sentences):
+            sent = text[ss:se]
+            if _may_hold_number(sent):
+                yield ss, se, sent
+        return
+    low = text.lower()
+    words = "twice" in low or "times" in low or "fold" in low
+    for ss, se in sorted(sentences):
+        sent = text[ss:se]
+        if _has_digit(sent) or (words and _may_hold_number_word(sent)):
+            yield ss, se, sent
+
+
 _DIGIT_THEN_X_RE = re.compile(r"\d\s*[x×X]")
 
 
@@ -287,16 +399,22 @@ def _may_rate_or_ratio(sent: str) -> bool:
     return _DIGIT_THEN_X_RE.search(sent) is not None
 
 
-def _fallback_metrics(sent: str, offset: int, taken: list[tuple[int, int]]) -> list[_Span]:
-    """Well-known metric tokens of ``sent`` that no pipeline mention covers."""
+def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[_Span]:
+    """Well-known metric tokens of ``sent`` (at ``offset`` in its text) that no ``taken`` mention covers."""
     rules = _rules()
     found: list[_Span] = []
+    words = _Words(sent)
     for rx in (rules.metric_cs, rules.metric_ci):
-        if rx is None:
+        if rx is None or not rx.may_match(sent, words):
             continue
         for ms, me in rx.spans(sent):
             s, e = ms + offset, me + offset
-            if any(a < e and s < b for a, b in taken):
+            for m in taken:
+                if m.start < e and s < m.end:
+                    break
+            else:
+                m = None
+            if m is not None:
                 continue
             text = sent[ms:me]
             name = rules.metric_names.get(text) or rules.metric_names.get(text.lower()) or text
@@ -587,22 +705,35 @@ def find_results(
     out: list[Result] = []
     seen: set[tuple] = set()
     low: str | None = None  # text.lower() for ASCII text ("" for other text), made when first needed
-    for ss, se in sorted(sentences):
-        sent = text[ss:se]
-        if not _may_hold_number(sent):
-            continue  # (most sentences: no number, hence no result)
-        in_sent = [m for m in ms if ss <= m.start and m.end <= se and m.start < m.end]
-        taken = [(m.start, m.end) for m in in_sent]
-        fallback = _fallback_metrics(sent, ss, taken)
-        if not fallback and not _may_rate_or_ratio(sent):
-            for m in in_sent:
-                if m.type == "metric":
-                    break
-            else:
-                continue  # no metric, and no "30 fps" / "2x faster" (which make their own): no result
-        found = find_numbers(sent)
-        if not found:
-            continue
+    starts = [m.start for m in ms]
+    by_start = starts == sorted(starts)  # (then the mentions of a sentence are a slice of ``ms``)
+    for ss, se, sent in _number_sentences(text, sentences):  # (most sentences hold no number: no result)
+        if by_start:
+            lo = bisect_left(starts, ss)
+            in_sent = [m for m in ms[lo:bisect_left(starts, se, lo)] if m.end <= se and m.start < m.end]
+        else:
+            in_sent = [m for m in ms if ss <= m.start and m.end <= se and m.start < m.end]
+        for m in in_sent:
+            if m.type == "metric":
+                has_metric = True
+                break
+        else:
+            has_metric = False
+        # a sentence needs a number and a metric (a mention, a fallback metric token, or the unit of a
+        # "30 fps" / "2x faster" that makes its own); the scan for fallback metrics comes last when
+        # the others cannot settle it
+        if has_metric or _may_rate_or_ratio(sent):
+            found = find_numbers(sent)
+            if not found:
+                continue
+            fallback = _fallback_metrics(sent, ss, in_sent)
+        else:
+            fallback = _fallback_metrics(sent, ss, in_sent)
+            if not fallback:
+                continue
+            found = find_numbers(sent)
+            if not found:
+                continue
         spans = [
             _Span(m.start, m.end, m.type, m.canonical or m.text, m.key or _key(m.canonical or m.text), m.role)
             for m in in_sent

@@ -50,10 +50,10 @@ from extract.records import Extraction, Mention, new_extraction, new_mention
 try:  # (sibling modules: the pipeline skips calling them on fields they cannot find anything in)
     from extract.codelinks import _code_links_in, _may_hold_url
     from extract.codelinks import find_code_links as _find_code_links
-    from extract.results import _may_hold_number
+    from extract.results import _field_results, _may_hold_number
     from extract.results import find_results as _find_results
 except ImportError:  # pragma: no cover - depends on which modules exist
-    _find_code_links = _find_results = _may_hold_url = _may_hold_number = _code_links_in = None
+    _find_code_links = _find_results = _may_hold_url = _may_hold_number = _code_links_in = _field_results = None
 
 #: Bump when a code change alters what is extracted (part of :attr:`Extractor.version`).
 EXTRACTOR_VERSION = "1"
@@ -285,7 +285,10 @@ class Extractor:
                 if proposed_key is _MISSING:
                     proposed_key = next((m.key for m in mentions if m.key in proposed and m.type == "method"),
                                         None) if proposed else None
-                results.extend(find_res(text, field, sents, by_field[field], proposed_key))
+                if find_res is _find_results:  # (the bundled finder without its own per-field filter)
+                    results.extend(_field_results(text, field, sents, by_field[field], proposed_key))
+                else:
+                    results.extend(find_res(text, field, sents, by_field[field], proposed_key))
         return links, results
 
 

@@ -31,6 +31,7 @@ frequent long-form key per short-form key).
 from __future__ import annotations
 
 import hashlib
+import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -174,68 +175,62 @@ class Extractor:
         title = text[:title_end]
         abstract = text[a0:] if a0 <= len(text) else ""
         cands = st.mentions
-        surface_of = [text[c.start:c.end] for c in cands]
-        forms, abbrevs = self._alias_forms(cands, surface_of, st.pairs)
 
         mentions: list[Mention] = []
-        by_field: dict[str, list[Mention]] = {"title": [], "abstract": []}
+        append = mentions.append
         proposed = st.proposed_keys
-        alias_cache: dict[tuple[str, str], tuple[str, ...]] = {}
-        sent_cache: dict[int, tuple[str, int, int]] = {}
+        first: dict[str, str] = {}  # key -> its first surface
+        forms: dict[str, set[str]] = {}  # key -> its surfaces, for keys with more than one
         sents = st.sents
         sent_starts = st.sent_starts
-        for c, surface in zip(cands, surface_of, strict=True):
+        n_title, in_order = 0, True  # (in order: the title's mentions come first)
+        title_ev = None
+        ev, lo, hi = None, 0, 0  # the evidence of the abstract sentence for mention starts in [lo, hi)
+        for c in cands:
             start = c.start
-            if has_title and start < title_end:
-                field, off, si = "title", 0, -1
-            elif sents:
-                field, off = "abstract", a0
-                si = bisect_right(sent_starts, start) - 1  # (as sentence_index)
-                if si < 0:
-                    si = 0
-            else:
-                field, off, si = "abstract", a0, -2
-            sent = sent_cache.get(si)
-            if sent is None:
-                sent = sent_cache[si] = _evidence(text, si, sents, title_end, a0, off)
+            surface = text[start:c.end]
             key = c.key
-            fs = forms.get(key)
-            if fs is None or len(fs) == 1:  # (only the surface itself)
-                aliases = ()
+            f = first.setdefault(key, surface)
+            if f != surface:
+                fs = forms.get(key)
+                if fs is None:
+                    forms[key] = {f, surface}
+                else:
+                    fs.add(surface)
+            if has_title and start < title_end:
+                field, off = "title", 0
+                if n_title != len(mentions):
+                    in_order = False
+                n_title += 1
+                if title_ev is None:
+                    title_ev = _evidence(text, -1, sents, title_end, a0, 0)
+                sent = title_ev
             else:
-                aliases = alias_cache.get((key, surface))
-                if aliases is None:
-                    aliases = alias_cache[key, surface] = tuple(sorted(f for f in fs if f != surface))
+                field, off = "abstract", a0
+                if not lo <= start < hi:
+                    ev, lo, hi = _abstract_evidence(text, start, sents, sent_starts, title_end, a0)
+                sent = ev
             fam = c.family
-            m = new_mention(
+            append(new_mention(
                 surface, c.type, start - off, c.end - off, field, sent[0], sent[1], sent[2],
                 c.canonical or surface, key, "proposed" if key in proposed else "used",
-                fam, entity_key(fam) if fam else None, aliases, c.rule,
-            )
-            mentions.append(m)
-            by_field[field].append(m)
+                fam, entity_key(fam) if fam else None, (), c.rule,
+            ))
+        abbrevs = self._abbreviations(st.pairs, first, forms)
+        if forms:
+            _add_aliases(mentions, forms)
+        if in_order:
+            by_field = {"title": mentions[:n_title], "abstract": mentions[n_title:]}
+        else:
+            by_field = {f: [m for m in mentions if m.field == f] for f in ("title", "abstract")}
 
         code_links, results = self._links_and_results(st, title, abstract, a0, mentions, by_field, proposed)
         extra = {"abbreviations": abbrevs, "proposed": sorted(proposed)}
         return new_extraction(tuple(mentions), tuple(code_links), tuple(results), self.version, extra)
 
-    def _alias_forms(self, cands, surface_of, pairs) -> tuple[dict[str, set[str]], list[dict]]:
-        """The surface forms of every key with more than one (other surfaces in the paper and its
-        abbreviation partner: the mentions' ``aliases``), and the paper's abbreviation records.
-
-        A key whose mentions all share one surface and that no abbreviation pair names is left out
-        (most keys): its mentions have no aliases. Counts the pairs into :attr:`abbreviations`.
-        """
-        first: dict[str, str] = {}
-        forms: dict[str, set[str]] = {}
-        for c, surface in zip(cands, surface_of, strict=True):
-            f = first.setdefault(c.key, surface)
-            if f != surface:
-                fs = forms.get(c.key)
-                if fs is None:
-                    forms[c.key] = {f, surface}
-                else:
-                    fs.add(surface)
+    def _abbreviations(self, pairs, first: dict[str, str], forms: dict[str, set[str]]) -> list[dict]:
+        """The paper's abbreviation records; adds each pair's two forms to the surface ``forms`` of its
+        key (``first``: the first surface of each key) and counts the pair into :attr:`abbreviations`."""
         abbrevs = []
         for p in pairs:
             if not p.key:
@@ -247,7 +242,7 @@ class Extractor:
             fs.update((p.short, p.long))
             abbrevs.append({"short": p.short, "long": p.long, "key": p.key, "type": p.type})
             self._abbrev[entity_key(p.short)][p.key] += 1
-        return forms, abbrevs
+        return abbrevs
 
     def _field_sentences(self, st, a0: int, length: int) -> list[tuple[int, int]]:
         out = []
@@ -290,6 +285,38 @@ class Extractor:
                 else:
                     results.extend(find_res(text, field, sents, by_field[field], proposed_key))
         return links, results
+
+
+_set_aliases = Mention.aliases.__set__  # (the slot's own setter, as the dataclass's __init__ uses)
+
+
+def _add_aliases(mentions: list[Mention], forms: dict[str, set[str]]) -> None:
+    """Fill in the ``aliases`` of the new ``mentions`` whose key has several surface ``forms`` (the other
+    names seen for it in the paper, sorted): known only once every mention is read."""
+    cache: dict[tuple[str, str], tuple[str, ...]] = {}
+    for m in mentions:
+        fs = forms.get(m.key)
+        if fs is None or len(fs) == 1:  # (only the surface itself)
+            continue
+        aliases = cache.get((m.key, m.text))
+        if aliases is None:
+            aliases = cache[m.key, m.text] = tuple(sorted(f for f in fs if f != m.text))
+        _set_aliases(m, aliases)
+
+
+def _abstract_evidence(text: str, start: int, sents, sent_starts, title_end: int, a0: int
+                       ) -> tuple[tuple[str, int, int], float, float]:
+    """The :func:`_evidence` of the abstract mention starting at ``start`` (in the sentence whose start
+    is the last one at or before it, the first sentence before any), and the range of starts it holds
+    for (the same sentence: the mentions come in text order, most share their sentence with the last)."""
+    if not sents:
+        return _evidence(text, -2, sents, title_end, a0, a0), -math.inf, math.inf
+    si = bisect_right(sent_starts, start) - 1  # (as sentence_index)
+    if si < 0:
+        si = 0
+    lo = sent_starts[si] if si > 0 else -math.inf
+    hi = sent_starts[si + 1] if si + 1 < len(sent_starts) else math.inf
+    return _evidence(text, si, sents, title_end, a0, a0), lo, hi
 
 
 def _evidence(text: str, si: int, sents, title_end: int, a0: int, off: int) -> tuple[str, int, int]:

@@ -72,7 +72,7 @@ class _MetricScanner:
     text (same length, same offsets). Anything else uses the case-insensitive regex.
 
     Even so a scan costs ~20 ns per character, and most sentences hold no form: :meth:`may_match` rules
-    those out first from the sentence's words (see :class:`_Words`).
+    those out first from the sentence's words (see :func:`_lower_words`).
     """
 
     def __init__(self, regexes: list[str], forms: list[str], ignorecase: bool) -> None:
@@ -81,11 +81,11 @@ class _MetricScanner:
         self.folded = None
         if ignorecase and not regexes and all(f.isascii() for f in forms):
             self.folded = re.compile(f"{_LEFT}(?:{_alternation([f.lower() for f in forms])}){_RIGHT}")
-        self.ignorecase = ignorecase
-        # the word prefilter: every match of a form holds all the form's words as words of the text
-        self.needs: dict[bytes, list[frozenset[bytes]]] = {}
+        # the word prefilter: every match of a form holds all the form's words as words of the text,
+        # and then (lower-cased: one word list of the text serves both scanners) the lower-cased ones
+        self.needs: dict[bytes, list[frozenset[bytes]]] | None = {}
         for f in forms:
-            words = _words_of(f.lower() if ignorecase else f)
+            words = _lower_words(f)
             if not words:  # (a form without a letter or digit: no prefilter)
                 self.needs = None
                 break
@@ -101,17 +101,16 @@ class _MetricScanner:
             return [m.span() for m in self.folded.finditer(text.lower())]
         return [m.span() for m in self.full.finditer(text)]
 
-    def may_match(self, text: str, words: _Words) -> bool:
-        """``False`` when :meth:`spans` surely finds nothing in ``text`` (whose words are ``words``)."""
-        if self.needs is None or self.regex_chars is None or not text.isascii():
+    def may_match(self, text: str, words: list[bytes] | None) -> bool:
+        """``False`` when :meth:`spans` surely finds nothing in ``text``; ``words``: its :func:`_lower_words`."""
+        if self.needs is None or self.regex_chars is None or words is None:
             return True
         for c in self.regex_chars:
             if c in text:
                 return True
-        have = words.lower if self.ignorecase else words.cased
-        if self.firsts.isdisjoint(have):
+        if self.firsts.isdisjoint(words):
             return False
-        have = set(have)
+        have = set(words)
         for w in self.firsts.intersection(have):
             for need in self.needs[w]:
                 if need <= have:
@@ -119,41 +118,18 @@ class _MetricScanner:
         return False
 
 
-# bytes.translate tables: ASCII letters and digits kept (or lower-cased), every other byte a space
-_WORD_BYTES = bytes(i if chr(i).isascii() and chr(i).isalnum() else 32 for i in range(256))
+# bytes.translate table: ASCII letters and digits kept (lower-cased), every other byte a space
 _LOWER_WORD_BYTES = bytes(ord(chr(i).lower()) if chr(i).isascii() and chr(i).isalnum() else 32 for i in range(256))
 
 
-def _words_of(text: str) -> list[bytes]:
-    """The maximal runs of ASCII letters and digits in ``text`` (as bytes), in order."""
-    return text.encode("utf-8").translate(_WORD_BYTES).split()
-
-
-class _Words:
-    """The words (maximal runs of ``[A-Za-z0-9]``) of an ASCII sentence, as written and lower-cased.
+def _lower_words(text: str) -> list[bytes]:
+    """The words of ``text`` lower-cased, in order: its maximal runs of ASCII letters and digits.
 
     A match of a metric form starts and ends at word boundaries (the scanners' look-arounds) and its
     inner words are bounded by the form's own non-word characters, so every word of the form is a
-    word of the text: a form none of whose word sets the text holds cannot match. Made lazily.
+    word of the text (and lower-cased, of the lower-cased text).
     """
-
-    __slots__ = ("_b", "_cased", "_lower")
-
-    def __init__(self, sent: str) -> None:
-        self._b = sent.encode("ascii") if sent.isascii() else b""
-        self._cased = self._lower = None
-
-    @property
-    def cased(self) -> list[bytes]:
-        if self._cased is None:
-            self._cased = self._b.translate(_WORD_BYTES).split()
-        return self._cased
-
-    @property
-    def lower(self) -> list[bytes]:
-        if self._lower is None:
-            self._lower = self._b.translate(_LOWER_WORD_BYTES).split()
-        return self._lower
+    return text.encode("utf-8").translate(_LOWER_WORD_BYTES).split()
 
 
 def _required_char(pattern: str, flags: int = 0) -> str | None:
@@ -411,7 +387,7 @@ def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[
     """Well-known metric tokens of ``sent`` (at ``offset`` in its text) that no ``taken`` mention covers."""
     rules = _rules()
     found: list[_Span] = []
-    words = _Words(sent)
+    words = _lower_words(sent) if sent.isascii() else None  # (the prefilter is for ASCII text)
     for rx in (rules.metric_cs, rules.metric_ci):
         if rx is None or not rx.may_match(sent, words):
             continue

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from extract.records import CodeLink
+from extract.records import CodeLink, new_code_link
 
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gist.github.com"}
 _HF_HOSTS = {"huggingface.co", "hf.co"}
@@ -155,7 +155,8 @@ _DEDUPE_PREFIX_RE = re.compile(r"^https?://(www\.)?")
 
 def _unescape(raw: str) -> str:
     out = _LATEX_ESCAPE_RE.sub(r"\1", raw) if "\\" in raw else raw
-    return _SPACES_RE.sub("", out)
+    # (every character \s matches but " " is unprintable: most URLs need no substitution)
+    return _SPACES_RE.sub("", out) if " " in out or not out.isprintable() else out
 
 
 def _split(url: str) -> tuple[str | None, str, str]:
@@ -350,8 +351,5 @@ def _code_links_in(text: str, field: str, sentences: list[tuple[int, int]] | Non
         k = bisect_right(sent_starts, start) - 1
         if k >= 0 and sents[k][0] <= start < sents[k][1]:
             sentence = text[sents[k][0]:sents[k][1]]
-        links.append(
-            CodeLink(url=url, host=host, owner=owner, repo=repo, kind=kind, start=start, end=end,
-                     field=field, sentence=sentence)
-        )
+        links.append(new_code_link(url, host, owner, repo, kind, start, end, field, sentence))
     return links

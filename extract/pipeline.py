@@ -245,12 +245,9 @@ class Extractor:
         return abbrevs
 
     def _field_sentences(self, st, a0: int, length: int) -> list[tuple[int, int]]:
-        out = []
-        for s, e in st.sents:
-            if e <= a0:
-                continue
-            out.append((max(s, a0) - a0, min(e, a0 + length) - a0))
-        return out
+        """The spans of the abstract's sentences in the abstract (``a0``: where it starts in the text)."""
+        end = a0 + length
+        return [((s if s > a0 else a0) - a0, (e if e < end else end) - a0) for s, e in st.sents if e > a0]
 
     def _links_and_results(self, st, title, abstract, a0, mentions, by_field, proposed):
         """Code links and results of both fields (``by_field``: the mentions of each field, in order).
@@ -328,6 +325,7 @@ def _evidence(text: str, si: int, sents, title_end: int, a0: int, off: int) -> t
         ss, se = a0, len(text)
     else:
         ss, se = sents[si]
-        ss = max(ss, a0)
+        if ss < a0:
+            ss = a0
     sentence = text[ss:se].rstrip()
     return sentence, ss - off, ss - off + len(sentence)

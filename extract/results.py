@@ -364,6 +364,10 @@ def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | No
 
 
 _DIGIT_THEN_X_RE = re.compile(r"\d\s*[x×X]")
+# In ASCII text, where every number find_numbers reads starts: a digit or dot not glued to a name (after
+# a letter, digit or one of "_@./#^\\'"). Without one (and without a number word, which a sentence that
+# fails _may_rate_or_ratio lacks) it reads none.
+_FREE_NUMBER_RE = re.compile(r"[0-9.](?<![A-Za-z0-9_@./#^\\'][0-9.])")
 
 
 def _may_rate_or_ratio(sent: str) -> bool:
@@ -435,8 +439,10 @@ def _masked(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
     return "".join(parts)
 
 
-def _following_metric(text: str, num: Number, metrics: list[_Span], others: list[_Span]) -> tuple[_Span, bool] | None:
-    """The metric written after ``num`` (``84.3% top-1 accuracy``) and whether the gap is tight."""
+def _following_metric(text: str, num: Number, metrics: list[_Span], others: list[_Span]
+                      ) -> tuple[_Span, bool, list[str]] | None:
+    """The metric written after ``num`` (``84.3% top-1 accuracy``), whether the gap is tight, and the gap's
+    :func:`_tokens`."""
     rules = _rules()
     for sp in metrics:
         if sp.start < num.end:
@@ -448,23 +454,24 @@ def _following_metric(text: str, num: Number, metrics: list[_Span], others: list
             return None  # "1.00 (RMSE = 0.67)": the metric has its own value
         toks = _tokens(gap)
         if not toks:
-            return sp, True
+            return sp, True, toks
         unknown = [t for t in toks if t not in rules.follow_words]
         if len(toks) > 5:
             return None
         if not unknown:
-            return sp, all(t in ("%", "points", "pts", "pp", "absolute", "relative") for t in toks)
+            return sp, all(t in ("%", "points", "pts", "pp", "absolute", "relative") for t in toks), toks
         # one modifier is allowed after a comparative: "1.6x higher training throughput"
         if len(unknown) == 1 and unknown[0].isalpha() and any(
             t in ("higher", "lower", "better", "more", "less", "faster") for t in toks
         ):
-            return sp, False
+            return sp, False, toks
         return None
     return None
 
 
-def _preceding_metric(text: str, num: Number, metrics: list[_Span], spans: list[_Span]) -> tuple[_Span, str] | None:
-    """The metric written before ``num`` (``AUC of 0.955``) and the masked gap text."""
+def _preceding_metric(text: str, num: Number, metrics: list[_Span], spans: list[_Span]
+                      ) -> tuple[_Span, list[str]] | None:
+    """The metric written before ``num`` (``AUC of 0.955``) and the :func:`_tokens` of the masked gap."""
     rules = _rules()
     if _ABOUT_ELSE_RE.match(text, num.end, num.end + 20):
         return None  # "40% fewer parameters", "99% of the ...": about something else
@@ -482,7 +489,7 @@ def _preceding_metric(text: str, num: Number, metrics: list[_Span], spans: list[
     if len(toks) > 7:
         return None
     if all(t in rules.precede_words or t in ("zzdatasetzz", "zzmethodzz") for t in toks):
-        return sp, gap
+        return sp, toks
     return None
 
 
@@ -737,6 +744,8 @@ def _field_results(
                 continue
             fallback = _fallback_metrics(sent, ss, in_sent)
         else:
+            if low is not None and not _FREE_NUMBER_RE.search(sent):
+                continue  # (no number can be read: see _FREE_NUMBER_RE)
             fallback = _fallback_metrics(sent, ss, in_sent)
             if not fallback:
                 continue
@@ -781,17 +790,14 @@ def _sentence_results(
         from_precede = False
         listed = False
         if follow and follow[1]:
-            metric = follow[0]
-            gap_tokens = _tokens(text[num.end:metric.start])
+            metric, _, gap_tokens = follow
         else:
             precede = _preceding_metric(text, num, metrics, spans)
             if precede:
-                metric, gap = precede
-                gap_tokens = _tokens(gap)
+                metric, gap_tokens = precede
                 from_precede = True
             elif follow:
-                metric = follow[0]
-                gap_tokens = _tokens(text[num.end:metric.start])
+                metric, _, gap_tokens = follow
         kind = None
         if metric is None and prev is not None:
             # list continuation: "4.6% on A, 5.8% on B, and 13.4% on C"

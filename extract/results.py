@@ -84,7 +84,9 @@ class _MetricScanner:
         # the word prefilter: every match of a form holds all the form's words as words of the text,
         # and then (lower-cased: one word list of the text serves both scanners) the lower-cased ones
         self.needs: dict[bytes, list[frozenset[bytes]]] | None = {}
-        for f in forms:
+        if ignorecase and self.folded is None:
+            self.needs = None  # (Unicode case folding: "ſ" in a form matches "s" in ASCII text)
+        for f in forms if self.needs is not None else ():
             words = _lower_words(f)
             if not words:  # (a form without a letter or digit: no prefilter)
                 self.needs = None
@@ -387,6 +389,14 @@ def _may_rate_or_ratio(sent: str) -> bool:
     return _DIGIT_THEN_X_RE.search(sent) is not None
 
 
+def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:
+    """Whether one of ``mentions`` overlaps ``[start, end)``."""
+    for m in mentions:
+        if m.start < end and start < m.end:
+            return True
+    return False
+
+
 def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[_Span]:
     """Well-known metric tokens of ``sent`` (at ``offset`` in its text) that no ``taken`` mention covers."""
     rules = _rules()
@@ -397,12 +407,7 @@ def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[
             continue
         for ms, me in rx.spans(sent):
             s, e = ms + offset, me + offset
-            for m in taken:
-                if m.start < e and s < m.end:
-                    break
-            else:
-                m = None
-            if m is not None:
+            if _covered(s, e, taken):
                 continue
             text = sent[ms:me]
             name = rules.metric_names.get(text) or rules.metric_names.get(text.lower()) or text

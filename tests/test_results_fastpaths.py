@@ -60,3 +60,12 @@ def test_find_numbers_offset_shifts_the_spans():
     plain = find_numbers(text)
     assert [(n.start + 10, n.end + 10, n.value, n.unit, n.sign) for n in plain] == \
         [tuple(n) for n in find_numbers(text, 10)]
+
+
+def test_no_word_prefilter_where_unicode_case_folding_matches_ascii_text():
+    from extract.results import _MetricScanner
+
+    sc = _MetricScanner([], ["ſcore", "fréchet distance"], ignorecase=True)  # "ſ" folds to "s"
+    words = _lower_words("the score")
+    assert sc.spans("the score") == [(4, 9)]
+    assert sc.may_match("the score", words)

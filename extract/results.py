@@ -543,9 +543,12 @@ def _dataset_for(
             return d
         break
     # before: "On ImageNet-1K, our model achieves 84.3% ..."
-    before = [d for d in datasets if d.end <= lo]
-    if before:
-        d = before[-1]
+    for d in reversed(datasets):  # (the last one before)
+        if d.end <= lo:
+            break
+    else:
+        d = None
+    if d is not None:
         lead = text[max(sent_start, d.start - 30):d.start]
         gap = text[d.end:lo]
         if (
@@ -662,7 +665,8 @@ def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str]) -> str:
         return "ratio"
     if num.sign in ("+", "-") or num.unit == "pp":
         return "improvement"
-    if _FROM_TO_RE.search(text[max(0, num.start - 40):num.start]):
+    lead = text[max(0, num.start - 40):num.start]
+    if (not lead.isascii() or "from" in lead.lower()) and _FROM_TO_RE.search(lead):  # (it holds "from")
         return "absolute"  # "improves accuracy from 80.1% to 84.3%"
     if gap_tokens and gap_tokens[-1] == "to" and gap_tokens[-2:-1] != ["up"]:
         return "absolute"  # "rises to 68.4%", "lowers the error to 2.1%"

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from extract.records import CodeLink
+from extract.records import CodeLink, new_code_link
 
 _CODE_HOSTS = {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gist.github.com"}
 _HF_HOSTS = {"huggingface.co", "hf.co"}
@@ -58,11 +58,22 @@ _OWNER_ONLY_RE = re.compile(r"(?i)(?:github\.com|gitlab\.com|bitbucket\.org)/[\w
 _REPO_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w.-]*(?=[\s.,;:)]|$)")
 
 
+# The characters that never end a URL body nor need a second look (see _scan_end): ASCII, not white
+# space, not a backslash, not in _STOP. A run of them is skipped by one regex match.
+_PLAIN_URL_CHARS_RE = re.compile(
+    "[" + "".join(re.escape(chr(i)) for i in range(128)
+                  if not chr(i).isspace() and chr(i) != "\\" and chr(i) not in _STOP) + "]*")
+
+
 def _scan_end(text: str, pos: int) -> int:
     """Where the URL body starting at ``pos`` ends (exclusive), before trimming."""
     n = len(text)
     i = pos
+    plain = _PLAIN_URL_CHARS_RE.match
     while i < n:
+        i = plain(text, i).end()  # (the characters the loop below would step over one by one)
+        if i >= n:
+            break
         c = text[i]
         if c == "\\":
             if i + 1 < n and text[i + 1] in _LATEX_ESCAPES:
@@ -89,11 +100,12 @@ def _scan_end(text: str, pos: int) -> int:
 def _trim(text: str, start: int, end: int) -> int:
     """Drop trailing punctuation and unbalanced brackets from ``text[start:end]``."""
     depth, open_at = 0, -1
-    for i in range(start, end):  # "repo.(The ..." : an opening bracket never closed ends the URL
-        if text[i] == "(":
-            depth, open_at = depth + 1, (i if depth == 0 else open_at)
-        elif text[i] == ")" and depth:
-            depth -= 1
+    if text.find("(", start, end) >= 0:  # (without one, depth stays 0)
+        for i in range(start, end):  # "repo.(The ..." : an opening bracket never closed ends the URL
+            if text[i] == "(":
+                depth, open_at = depth + 1, (i if depth == 0 else open_at)
+            elif text[i] == ")" and depth:
+                depth -= 1
     if depth and open_at > start:
         end = open_at
     while end > start:
@@ -133,14 +145,23 @@ def _display_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
+_LATEX_ESCAPE_RE = re.compile(r"\\([_%#&~])")
+_SPACES_RE = re.compile(r"\s+")
+_URL_SCHEME_RE = re.compile(r"(?i)^(https?)://")
+_QUERY_RE = re.compile(r"[?#]")
+_PATH_SEP_RE = re.compile(r"[/?#]")
+_DEDUPE_PREFIX_RE = re.compile(r"^https?://(www\.)?")
+
+
 def _unescape(raw: str) -> str:
-    out = re.sub(r"\\([_%#&~])", r"\1", raw)
-    return re.sub(r"\s+", "", out)
+    out = _LATEX_ESCAPE_RE.sub(r"\1", raw) if "\\" in raw else raw
+    # (every character \s matches but " " is unprintable: most URLs need no substitution)
+    return _SPACES_RE.sub("", out) if " " in out or not out.isprintable() else out
 
 
 def _split(url: str) -> tuple[str | None, str, str]:
     """(scheme, host, rest) of a cleaned URL string (scheme may be missing)."""
-    m = re.match(r"(?i)^(https?)://", url)
+    m = _URL_SCHEME_RE.match(url)
     scheme = m.group(1).lower() if m else None
     rest = url[m.end():] if m else url
     cut = len(rest)
@@ -153,7 +174,7 @@ def _split(url: str) -> tuple[str | None, str, str]:
 
 def _classify(host: str, path: str) -> tuple[str, str | None, str | None]:
     """(kind, owner, repo) for a host and its path (``/a/b/...``)."""
-    segs = [s for s in re.split(r"[/?#]", path) if s]
+    segs = [s for s in _PATH_SEP_RE.split(path) if s]
     if host in _CODE_HOSTS or host.startswith("gitlab."):
         owner = segs[0] if segs else None
         repo = segs[1].removesuffix(".git") if len(segs) > 1 else None
@@ -183,7 +204,7 @@ def _normalise(raw: str) -> tuple[str, str, str, str | None, str | None] | None:
         host_l = bare
         scheme = "https"
     path = rest
-    path_only = re.split(r"[?#]", path, maxsplit=1)[0]
+    path_only = _QUERY_RE.split(path, maxsplit=1)[0]
     if path_only.endswith(".git") and len(path_only) == len(path):
         path = path[:-4]
     path = path.rstrip("/") if path_only == path else path
@@ -199,12 +220,18 @@ _URL_HINTS = ("http", "www.", "github.", "gitlab.com", "bitbucket.org", "codeber
 def _may_hold_url(text: str) -> bool:
     """Cheap necessary condition for a URL start in ``text`` (most abstracts have none).
 
+    A scheme URL and a code-host URL hold a ``/`` and one of :data:`_URL_HINTS` (case-insensitively);
+    the other bare forms (``x.github.io``, ``www.x.org``) hold ``github.`` or ``www.``.
+
     Non-ASCII text is always scanned: the ``(?i)`` regexes fold some non-ASCII letters to ASCII ones.
     """
     if not text.isascii():
         return True
     low = text.lower()
-    return any(h in low for h in _URL_HINTS)
+    if "/" in text:
+        return any(h in low for h in _URL_HINTS)
+    # (without a "/": two hints to look for instead of nine)
+    return "github." in low or "www." in low
 
 
 # The same regexes for lower-cased ASCII text (case-insensitive matching is slow in ``re``); the
@@ -217,17 +244,18 @@ _BARE_HINTS = ("github.", "gitlab.com", "bitbucket.org", "codeberg.org", "huggin
 _ASCII_SPACES = " \t\n\r\f\v\x1c\x1d\x1e\x1f"  # what \s matches in ASCII text
 
 
-def _chunk_start(low: str, i: int) -> int:
-    """Start of the run of non-space characters holding ``low[i]``."""
-    return max(low.rfind(c, 0, i) for c in _ASCII_SPACES) + 1
+def _chunk_start(low: str, i: int, spaces: str = _ASCII_SPACES) -> int:
+    """Start of the run of non-space characters holding ``low[i]``; ``spaces``: the white-space characters
+    to look for (those of :data:`_ASCII_SPACES` that ``low`` holds at all)."""
+    return max((low.rfind(c, 0, i) for c in spaces), default=-1) + 1
 
 
-def _chunk_end(low: str, i: int) -> int:
+def _chunk_end(low: str, i: int, spaces: str = _ASCII_SPACES) -> int:
     """End of the run of non-space characters holding ``low[i]`` (``len(low)`` at the end)."""
     n = len(low)
     if i >= n:
         return n
-    return min((j for j in (low.find(c, i) for c in _ASCII_SPACES) if j >= 0), default=n)
+    return min((j for j in (low.find(c, i) for c in spaces) if j >= 0), default=n)
 
 
 def _url_starts(text: str) -> set[int]:
@@ -242,10 +270,13 @@ def _url_starts(text: str) -> set[int]:
     low = text.lower()
     starts = {m.start() for m in _SCHEME_LOW_RE.finditer(low)} if "http" in low else set()
     windows = []
+    spaces = None
     for hint in _BARE_HINTS:
         i = low.find(hint)
         while i >= 0:
-            windows.append((_chunk_start(low, i), _chunk_end(low, i + len(hint) + 1)))
+            if spaces is None:  # (most texts hold only " " and perhaps "\n": no need to look for the others)
+                spaces = "".join(c for c in _ASCII_SPACES if c in low)
+            windows.append((_chunk_start(low, i, spaces), _chunk_end(low, i + len(hint) + 1, spaces)))
             i = low.find(hint, i + 1)
     windows.sort()
     merged: list[list[int]] = []
@@ -260,7 +291,7 @@ def _url_starts(text: str) -> set[int]:
 
 
 def _dedupe_key(url: str) -> str:
-    return re.sub(r"^https?://(www\.)?", "", url.lower()).removesuffix(".git").rstrip("/")
+    return _DEDUPE_PREFIX_RE.sub("", url.lower()).removesuffix(".git").rstrip("/")
 
 
 def find_code_links(
@@ -284,6 +315,11 @@ def find_code_links(
     """
     if not text or not _may_hold_url(text):
         return []
+    return _code_links_in(text, field, sentences)
+
+
+def _code_links_in(text: str, field: str, sentences: list[tuple[int, int]] | None) -> list[CodeLink]:
+    """:func:`find_code_links` for a text known to hold a URL hint (:func:`_may_hold_url`)."""
     starts = _url_starts(text)
     hidden = _display_regions(text)
     spans: list[tuple[int, int]] = []
@@ -315,8 +351,5 @@ def find_code_links(
         k = bisect_right(sent_starts, start) - 1
         if k >= 0 and sents[k][0] <= start < sents[k][1]:
             sentence = text[sents[k][0]:sents[k][1]]
-        links.append(
-            CodeLink(url=url, host=host, owner=owner, repo=repo, kind=kind, start=start, end=end,
-                     field=field, sentence=sentence)
-        )
+        links.append(new_code_link(url, host, owner, repo, kind, start, end, field, sentence))
     return links

@@ -103,39 +103,6 @@ def _unit_at(text: str, pos: int) -> tuple[str, int]:
     return _OTHER.get(raw, raw), m.end()
 
 
-def _attached_before(text: str, start: int) -> tuple[bool, str, int]:
-    """Whether the number at ``start`` is glued to a name, plus the sign and where it starts."""
-    if start == 0:
-        return False, "", start
-    prev = text[start - 1]
-    if prev.isalnum() or prev in "_@./#^\\'’":
-        return True, "", start
-    if prev in _DASHES:
-        before = text[start - 2] if start >= 2 else " "
-        if before.isalnum() or before in ")%]}_":
-            return True, "", start
-        return False, "-", start - 1
-    if prev == "+":
-        before = text[start - 2] if start >= 2 else " "
-        if before.isalnum() or before in "+/":
-            return True, "", start
-        return False, "+", start - 1
-    if prev in "±":
-        return True, "", start
-    return False, "", start
-
-
-_RANGE_CHARS = "-\u2013\u2014~"  # every _RANGE_BEFORE_RE match holds one
-_SIZE_CHARS = "x\u00d7X*"  # every _SIZE_BEFORE_RE match holds one, or "times"
-
-
-def _has_any(text: str, chars: str) -> bool:
-    for c in chars:
-        if c in text:
-            return True
-    return False
-
-
 def _word_times(text: str):
     """The matches of :data:`_WORD_TIMES_RE` in ``text`` that may yield a number (as its ``finditer``).
 
@@ -151,65 +118,88 @@ def _word_times(text: str):
     return ()
 
 
-def find_numbers(text: str) -> list[Number]:
+def find_numbers(text: str, offset: int = 0) -> list[Number]:
     """Every stand-alone number in ``text`` with its unit and written sign.
 
     Values carry the sign (``-1.2`` -> ``-1.2``); thousands separators are
     removed; ``K``/``M``/``B``/``T`` are kept as units, not multiplied out.
+    ``offset`` is added to the offsets (``text`` is a slice that starts there).
 
     >>> [(n.value, n.unit, n.sign) for n in find_numbers("gains +3.5 AP and 1.6x speed, 84.3% on ResNet-50")]
     [(3.5, '', '+'), (1.6, 'x', ''), (84.3, '%', '')]
     """
     out: list[Number] = []
+    n = len(text)
+    # (each check below runs only when the text holds a character its every match holds)
+    pm_possible = "±" in text or "+" in text or "\\" in text
     for m in _CORE_RE.finditer(text):
         s, e = m.span()
-        attached, sign, full_start = _attached_before(text, s)
-        if attached:
-            continue
-        # (each regex runs only when the text before holds a character its every match holds)
-        before = text[max(0, full_start - 8):full_start]
-        if ("±" in before or "+" in before or "\\" in before) and _PM_BEFORE_RE.search(before):
-            continue  # the deviation in 84.3 ± 0.2
-        before = before[-6:]
-        if _has_any(before, _RANGE_CHARS) and _RANGE_BEFORE_RE.search(before):
+        sign, full_start = "", s
+        if s:  # glued to a name (ResNet-50, v1.2, AP@50, the 2 of "3.2"), or a sign ("-1.2", but not "1.0-2.5")
+            prev = text[s - 1]
+            if prev.isalnum() or prev in "_@./#^\\'’±":
+                continue
+            if prev in _DASHES:
+                if s >= 2 and (text[s - 2].isalnum() or text[s - 2] in ")%]}_"):
+                    continue
+                sign, full_start = "-", s - 1
+            elif prev == "+":
+                if s >= 2 and (text[s - 2].isalnum() or text[s - 2] in "+/"):
+                    continue
+                sign, full_start = "+", s - 1
+        if pm_possible:
+            before = text[max(0, full_start - 8):full_start]
+            if ("±" in before or "+" in before or "\\" in before) and _PM_BEFORE_RE.search(before):
+                continue  # the deviation in 84.3 ± 0.2
+        before = text[max(0, full_start - 6):full_start]
+        if ("-" in before or "\u2013" in before or "\u2014" in before or "~" in before) \
+                and _RANGE_BEFORE_RE.search(before):
             continue  # second half of a range: 1.7x - 2.7x
         before = text[max(0, s - 12):s]
-        if (_has_any(before, _SIZE_CHARS) or "times" in before) and _SIZE_BEFORE_RE.search(before):
+        if ("x" in before or "\u00d7" in before or "X" in before or "*" in before or "times" in before) \
+                and _SIZE_BEFORE_RE.search(before):
             continue  # 7x7, 256 x 256, 256times256
         if _SIZE_AFTER_RE.match(text, e):
             continue
-        if e < len(text) and text[e] in "/" and e + 1 < len(text) and text[e + 1].isdigit():
+        nxt = text[e] if e < n else ""
+        if nxt == "/" and e + 1 < n and text[e + 1].isdigit():
             continue  # 0.4/0.19
         if s >= 2 and text[s - 1] == "/" and text[s - 2].isdigit():
             continue
         unit, uend = _unit_at(text, e)
         if _RANGE_AFTER_RE.match(text, uend):
             continue  # first half of a range: 1.0%-2.5%
-        if not unit and e < len(text) and (text[e].isalpha() or text[e] == "_"):
+        if not unit and nxt and (nxt.isalpha() or nxt == "_"):
             continue  # 3D, 95th, x86-like names
-        if _ORDINAL_RE.match(text, e):
+        if nxt in _ORDINAL_FIRST and _ORDINAL_RE.match(text, e):
             continue
         # a unit glued to letters that follow ("7Bn", "10kHz") is not ours
-        if uend < len(text) and text[uend - 1].isalpha() and (text[uend].isalnum()):
+        if uend < n and text[uend - 1].isalpha() and (text[uend].isalnum()):
             continue
-        raw = m.group(0).replace(",", "")
+        raw = m.group(0)
         try:
-            value = float(raw)
+            value = float(raw.replace(",", "") if "," in raw else raw)
         except ValueError:  # pragma: no cover - the regex only admits floats
             continue
         if sign == "-":
             value = -value
-        out.append(Number(full_start, uend, value, unit, sign))
-    for m in _word_times(text):
-        if m.group("w"):
-            value = float(_WORD_NUMBERS[m.group("w").lower()])
-        else:
-            value = {"twice": 2.0, "double": 2.0, "triple": 3.0}[m.group("twice").lower()]
-            if m.group("twice").lower() != "twice":
-                continue  # "double"/"triple" are mostly verbs/adjectives ("double the data")
-        out.append(Number(m.start(), m.end(), value, "x", ""))
-    out.sort(key=lambda n: n.start)
+        out.append(_new_number(Number, (full_start + offset, uend + offset, value, unit, sign)))
+    words = _word_times(text)
+    if words:
+        for m in words:
+            if m.group("w"):
+                value = float(_WORD_NUMBERS[m.group("w").lower()])
+            else:
+                value = {"twice": 2.0, "double": 2.0, "triple": 3.0}[m.group("twice").lower()]
+                if m.group("twice").lower() != "twice":
+                    continue  # "double"/"triple" are mostly verbs/adjectives ("double the data")
+            out.append(Number(m.start() + offset, m.end() + offset, value, "x", ""))
+        out.sort(key=lambda n: n.start)  # (the numbers above come in text order: their starts increase)
     return out
+
+
+_new_number = tuple.__new__  # (Number's own __new__ is a Python function around this)
+_ORDINAL_FIRST = ("s", "n", "r", "t")  # every _ORDINAL_RE match starts with one
 
 
 def parse_number(text: str) -> tuple[float, str] | None:

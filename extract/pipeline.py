@@ -31,10 +31,10 @@ frequent long-form key per short-form key).
 from __future__ import annotations
 
 import hashlib
+import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 import spacy
@@ -46,15 +46,15 @@ from extract.components import COMPONENTS, customize_tokenizer
 from extract.components.gazetteer import Entry, read_entries
 from extract.components.rules import DEFAULT_PATTERNS_DIR, RULES_FILE, Rules
 from extract.components.state import STATE_KEY, TITLE_END_KEY, DocState, get_state
-from extract.records import Extraction, Mention
+from extract.records import Extraction, Mention, new_extraction, new_mention
 
 try:  # (sibling modules: the pipeline skips calling them on fields they cannot find anything in)
-    from extract.codelinks import _may_hold_url
+    from extract.codelinks import _code_links_in, _may_hold_url
     from extract.codelinks import find_code_links as _find_code_links
-    from extract.results import _may_hold_number
+    from extract.results import _field_results, _may_hold_number
     from extract.results import find_results as _find_results
 except ImportError:  # pragma: no cover - depends on which modules exist
-    _find_code_links = _find_results = _may_hold_url = _may_hold_number = None
+    _find_code_links = _find_results = _may_hold_url = _may_hold_number = _code_links_in = _field_results = None
 
 #: Bump when a code change alters what is extracted (part of :attr:`Extractor.version`).
 EXTRACTOR_VERSION = "1"
@@ -176,125 +176,156 @@ class Extractor:
         abstract = text[a0:] if a0 <= len(text) else ""
         cands = st.mentions
 
-        # aliases per key: other surface forms in the paper, and the abbreviation partner
-        surface_of = [text[c.start:c.end] for c in cands]
-        surfaces: dict[str, set[str]] = {}
-        for c, surface in zip(cands, surface_of, strict=True):
-            forms = surfaces.get(c.key)
-            if forms is None:
-                surfaces[c.key] = {surface}
-            else:
-                forms.add(surface)
-        abbrevs = []
-        for p in st.pairs:
-            if not p.key:
-                continue
-            forms = surfaces.get(p.key)
-            if forms is None:
-                forms = surfaces[p.key] = set()
-            forms.update((p.short, p.long))
-            abbrevs.append({"short": p.short, "long": p.long, "key": p.key, "type": p.type})
-            self._abbrev[entity_key(p.short)][p.key] += 1
-
         mentions: list[Mention] = []
+        append = mentions.append
         proposed = st.proposed_keys
-        alias_cache: dict[tuple[str, str], tuple[str, ...]] = {}
-        sent_cache: dict[int, tuple[str, int, int]] = {}
+        first: dict[str, str] = {}  # key -> its first surface
+        forms: dict[str, set[str]] = {}  # key -> its surfaces, for keys with more than one
         sents = st.sents
         sent_starts = st.sent_starts
-        for c, surface in zip(cands, surface_of, strict=True):
+        n_title, in_order = 0, True  # (in order: the title's mentions come first)
+        title_ev = None
+        ev, lo, hi = None, 0, 0  # the evidence of the abstract sentence for mention starts in [lo, hi)
+        for c in cands:
             start = c.start
-            if has_title and start < title_end:
-                field, off, si = "title", 0, -1
-            elif sents:
-                field, off = "abstract", a0
-                si = bisect_right(sent_starts, start) - 1  # (as sentence_index)
-                if si < 0:
-                    si = 0
-            else:
-                field, off, si = "abstract", a0, -2
-            sent = sent_cache.get(si)
-            if sent is None:
-                if si == -1:
-                    ss, se = 0, title_end
-                elif si == -2:
-                    ss, se = a0, len(text)
-                else:
-                    ss, se = sents[si]
-                    ss = max(ss, a0)
-                sentence = text[ss:se].rstrip()
-                sent = sent_cache[si] = (sentence, ss - off, ss - off + len(sentence))
+            surface = text[start:c.end]
             key = c.key
-            forms = surfaces[key]
-            if len(forms) == 1:  # (the surface itself)
-                aliases = ()
+            f = first.setdefault(key, surface)
+            if f != surface:
+                fs = forms.get(key)
+                if fs is None:
+                    forms[key] = {f, surface}
+                else:
+                    fs.add(surface)
+            if has_title and start < title_end:
+                field, off = "title", 0
+                if n_title != len(mentions):
+                    in_order = False
+                n_title += 1
+                if title_ev is None:
+                    title_ev = _evidence(text, -1, sents, title_end, a0, 0)
+                sent = title_ev
             else:
-                ak = (key, surface)
-                aliases = alias_cache.get(ak)
-                if aliases is None:
-                    aliases = alias_cache[ak] = tuple(sorted(f for f in forms if f != surface))
+                field, off = "abstract", a0
+                if not lo <= start < hi:
+                    ev, lo, hi = _abstract_evidence(text, start, sents, sent_starts, title_end, a0)
+                sent = ev
             fam = c.family
-            mentions.append(_new_mention(
+            append(new_mention(
                 surface, c.type, start - off, c.end - off, field, sent[0], sent[1], sent[2],
                 c.canonical or surface, key, "proposed" if key in proposed else "used",
-                fam, entity_key(fam) if fam else None, aliases, c.rule,
+                fam, entity_key(fam) if fam else None, (), c.rule,
             ))
+        abbrevs = self._abbreviations(st.pairs, first, forms)
+        if forms:
+            _add_aliases(mentions, forms)
+        if in_order:
+            by_field = {"title": mentions[:n_title], "abstract": mentions[n_title:]}
+        else:
+            by_field = {f: [m for m in mentions if m.field == f] for f in ("title", "abstract")}
 
-        code_links, results = self._links_and_results(st, title, abstract, a0, mentions, proposed)
+        code_links, results = self._links_and_results(st, title, abstract, a0, mentions, by_field, proposed)
         extra = {"abbreviations": abbrevs, "proposed": sorted(proposed)}
-        return Extraction(tuple(mentions), tuple(code_links), tuple(results), self.version, extra)
+        return new_extraction(tuple(mentions), tuple(code_links), tuple(results), self.version, extra)
+
+    def _abbreviations(self, pairs, first: dict[str, str], forms: dict[str, set[str]]) -> list[dict]:
+        """The paper's abbreviation records; adds each pair's two forms to the surface ``forms`` of its
+        key (``first``: the first surface of each key) and counts the pair into :attr:`abbreviations`."""
+        abbrevs = []
+        for p in pairs:
+            if not p.key:
+                continue
+            fs = forms.get(p.key)
+            if fs is None:
+                f = first.get(p.key)
+                fs = forms[p.key] = {f} if f is not None else set()
+            fs.update((p.short, p.long))
+            abbrevs.append({"short": p.short, "long": p.long, "key": p.key, "type": p.type})
+            self._abbrev[entity_key(p.short)][p.key] += 1
+        return abbrevs
 
     def _field_sentences(self, st, a0: int, length: int) -> list[tuple[int, int]]:
-        out = []
-        for s, e in st.sents:
-            if e <= a0:
-                continue
-            out.append((max(s, a0) - a0, min(e, a0 + length) - a0))
-        return out
+        """The spans of the abstract's sentences in the abstract (``a0``: where it starts in the text)."""
+        end = a0 + length
+        return [((s if s > a0 else a0) - a0, (e if e < end else end) - a0) for s, e in st.sents if e > a0]
 
-    def _links_and_results(self, st, title, abstract, a0, mentions, proposed):
+    def _links_and_results(self, st, title, abstract, a0, mentions, by_field, proposed):
+        """Code links and results of both fields (``by_field``: the mentions of each field, in order).
+
+        The bundled finders are skipped on a field that holds no URL hint / no number (most fields).
+        """
         if self._codelinks is _MISSING:
             self._codelinks = _optional("extract.codelinks", "find_code_links")
             self._results = _optional("extract.results", "find_results")
         links, results = [], []
         find_links, find_res = self._codelinks, self._results
-        if find_links is not None and find_links is _find_code_links and not _may_hold_url(st.text):
-            find_links = None  # (no URL in either field: most abstracts)
         if find_links is None and find_res is None:
             return links, results
-        fields = []
-        if title:
-            fields.append(("title", title, [(0, len(title))]))
-        if abstract:
-            fields.append(("abstract", abstract, self._field_sentences(st, a0, len(abstract))))
-        proposed_key = None
-        if proposed:
-            proposed_key = next((m.key for m in mentions if m.key in proposed and m.type == "method"), None)
-        for field, text, sents in fields:
-            if find_links is not None:
-                links.extend(find_links(text, field, sents))
-            if find_res is not None:
-                if find_res is _find_results and not _may_hold_number(text):
-                    continue  # (no number in the field: no result)
-                ms = [m for m in mentions if m.field == field]
-                results.extend(find_res(text, field, sents, ms, proposed_key))
+        proposed_key = _MISSING
+        for field, text in (("title", title), ("abstract", abstract)):
+            if not text:
+                continue
+            bundled_links = find_links is _find_code_links
+            want_links = find_links is not None and (not bundled_links or _may_hold_url(text))
+            want_res = find_res is not None and (find_res is not _find_results or _may_hold_number(text))
+            if not (want_links or want_res):
+                continue
+            sents = [(0, len(text))] if field == "title" else self._field_sentences(st, a0, len(text))
+            if want_links:  # (the bundled finder without its own URL-hint check: done above)
+                links.extend(_code_links_in(text, field, sents) if bundled_links else find_links(text, field, sents))
+            if want_res:
+                if proposed_key is _MISSING:
+                    proposed_key = next((m.key for m in mentions if m.key in proposed and m.type == "method"),
+                                        None) if proposed else None
+                if find_res is _find_results:  # (the bundled finder without its own per-field filter)
+                    results.extend(_field_results(text, field, sents, by_field[field], proposed_key))
+                else:
+                    results.extend(find_res(text, field, sents, by_field[field], proposed_key))
         return links, results
 
 
-_MENTION_FIELDS = tuple(f.name for f in dataclass_fields(Mention))
+_set_aliases = Mention.aliases.__set__  # (the slot's own setter, as the dataclass's __init__ uses)
 
 
-def _slots_constructor(cls, names):
-    """A fast positional constructor of the frozen slots dataclass ``cls`` (all fields given, in order).
+def _add_aliases(mentions: list[Mention], forms: dict[str, set[str]]) -> None:
+    """Fill in the ``aliases`` of the new ``mentions`` whose key has several surface ``forms`` (the other
+    names seen for it in the paper, sorted): known only once every mention is read."""
+    cache: dict[tuple[str, str], tuple[str, ...]] = {}
+    for m in mentions:
+        fs = forms.get(m.key)
+        if fs is None or len(fs) == 1:  # (only the surface itself)
+            continue
+        aliases = cache.get((m.key, m.text))
+        if aliases is None:
+            aliases = cache[m.key, m.text] = tuple(sorted(f for f in fs if f != m.text))
+        _set_aliases(m, aliases)
 
-    It sets the slots the way the dataclass's own ``__init__`` does (``object.__setattr__``), through
-    the slot descriptors directly: the generated ``__init__`` of a frozen dataclass is ~2x slower.
-    """
-    src = (f"def make({', '.join(names)}):\n    o = new(cls)\n"
-           + "".join(f"    set_{n}(o, {n})\n" for n in names) + "    return o\n")
-    ns = {"new": object.__new__, "cls": cls, **{f"set_{n}": getattr(cls, n).__set__ for n in names}}
-    exec(src, ns)  # noqa: S102 - generated from the dataclass's own field names
-    return ns["make"]
+
+def _abstract_evidence(text: str, start: int, sents, sent_starts, title_end: int, a0: int
+                       ) -> tuple[tuple[str, int, int], float, float]:
+    """The :func:`_evidence` of the abstract mention starting at ``start`` (in the sentence whose start
+    is the last one at or before it, the first sentence before any), and the range of starts it holds
+    for (the same sentence: the mentions come in text order, most share their sentence with the last)."""
+    if not sents:
+        return _evidence(text, -2, sents, title_end, a0, a0), -math.inf, math.inf
+    si = bisect_right(sent_starts, start) - 1  # (as sentence_index)
+    if si < 0:
+        si = 0
+    lo = sent_starts[si] if si > 0 else -math.inf
+    hi = sent_starts[si + 1] if si + 1 < len(sent_starts) else math.inf
+    return _evidence(text, si, sents, title_end, a0, a0), lo, hi
 
 
-_new_mention = _slots_constructor(Mention, _MENTION_FIELDS)
+def _evidence(text: str, si: int, sents, title_end: int, a0: int, off: int) -> tuple[str, int, int]:
+    """The evidence sentence of a mention and its span in the mention's field: sentence ``si`` of
+    ``sents`` (``-1``: the title, ``-2``: the whole abstract), trailing white space dropped."""
+    if si == -1:
+        ss, se = 0, title_end
+    elif si == -2:
+        ss, se = a0, len(text)
+    else:
+        ss, se = sents[si]
+        if ss < a0:
+            ss = a0
+    sentence = text[ss:se].rstrip()
+    return sentence, ss - off, ss - off + len(sentence)

@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import NamedTuple
 
 from extract.numbers import Number, find_numbers
-from extract.records import Mention, Result
+from extract.records import Mention, Result, new_result
 
 try:  # written by another module owner; keep a local fallback
     from extract.canonical import entity_key as _entity_key
@@ -68,6 +70,9 @@ class _MetricScanner:
     Case-insensitive matching (``re.IGNORECASE``) is slow in ``re``; for ASCII text and ASCII forms,
     the same matches come from a case-sensitive regex of the lower-cased forms run on the lower-cased
     text (same length, same offsets). Anything else uses the case-insensitive regex.
+
+    Even so a scan costs ~20 ns per character, and most sentences hold no form: :meth:`may_match` rules
+    those out first from the sentence's words (see :func:`_lower_words`).
     """
 
     def __init__(self, regexes: list[str], forms: list[str], ignorecase: bool) -> None:
@@ -76,12 +81,78 @@ class _MetricScanner:
         self.folded = None
         if ignorecase and not regexes and all(f.isascii() for f in forms):
             self.folded = re.compile(f"{_LEFT}(?:{_alternation([f.lower() for f in forms])}){_RIGHT}")
+        # the word prefilter: every match of a form holds all the form's words as words of the text,
+        # and then (lower-cased: one word list of the text serves both scanners) the lower-cased ones
+        self.needs: dict[bytes, list[frozenset[bytes]]] | None = {}
+        if ignorecase and self.folded is None:
+            self.needs = None  # (Unicode case folding: "ſ" in a form matches "s" in ASCII text)
+        for f in forms if self.needs is not None else ():
+            words = _lower_words(f)
+            if not words:  # (a form without a letter or digit: no prefilter)
+                self.needs = None
+                break
+            self.needs.setdefault(words[0], []).append(frozenset(words))
+        self.firsts = frozenset(self.needs or ())
+        # a regex alternative can match only where its required character is (None: anywhere)
+        chars = [_required_char(r, re.IGNORECASE if ignorecase else 0) for r in regexes]
+        self.regex_chars = None if None in chars else "".join(chars)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """``(start, end)`` of the matches in ``text``, as ``self.full.finditer(text)`` finds them."""
         if self.folded is not None and text.isascii():
             return [m.span() for m in self.folded.finditer(text.lower())]
         return [m.span() for m in self.full.finditer(text)]
+
+    def may_match(self, text: str, words: list[bytes] | None) -> bool:
+        """``False`` when :meth:`spans` surely finds nothing in ``text``; ``words``: its :func:`_lower_words`."""
+        if self.needs is None or self.regex_chars is None or words is None:
+            return True
+        for c in self.regex_chars:
+            if c in text:
+                return True
+        if self.firsts.isdisjoint(words):
+            return False
+        have = set(words)
+        for w in self.firsts.intersection(have):
+            for need in self.needs[w]:
+                if need <= have:
+                    return True
+        return False
+
+
+# bytes.translate table: ASCII letters and digits kept (lower-cased), every other byte a space
+_LOWER_WORD_BYTES = bytes(ord(chr(i).lower()) if chr(i).isascii() and chr(i).isalnum() else 32 for i in range(256))
+
+
+def _lower_words(text: str) -> list[bytes]:
+    """The words of ``text`` lower-cased, in order: its maximal runs of ASCII letters and digits.
+
+    A match of a metric form starts and ends at word boundaries (the scanners' look-arounds) and its
+    inner words are bounded by the form's own non-word characters, so every word of the form is a
+    word of the text (and lower-cased, of the lower-cased text).
+    """
+    return text.encode("utf-8").translate(_LOWER_WORD_BYTES).split()
+
+
+def _required_char(pattern: str, flags: int = 0) -> str | None:
+    """A character that every match of ``pattern`` holds (a top-level literal), or ``None``.
+
+    Read from the parsed pattern: ``(?:Recall|R|mAP)@\\d+`` -> ``"@"``. Under ``re.IGNORECASE`` only a
+    character without case counts.
+    """
+    try:
+        from re import _constants as c
+        from re import _parser
+        parsed = _parser.parse(pattern, flags)
+    except Exception:  # noqa: BLE001 - (another Python's parser): no required character
+        return None
+    ignorecase = bool(parsed.state.flags & re.IGNORECASE)
+    for op, av in parsed.data:
+        if op is c.LITERAL:
+            ch = chr(av)
+            if not ignorecase or ch.lower() == ch.upper():
+                return ch
+    return None
 
 
 @dataclass(frozen=True)
@@ -93,8 +164,7 @@ class _Rules:
     precede_words: frozenset
     improvement_words: frozenset
     verbs: re.Pattern
-    verbs_low: re.Pattern | None  # ``verbs`` for lower-cased ASCII text (case-sensitive: faster)
-    verb_prefixes: tuple[str, ...]  # every ``verbs_low`` match holds one of these (a cheap pre-test)
+    verbs_low: re.Pattern | None  # ``verbs`` for lower-cased ASCII text (case-sensitive: faster), all one-word
     baseline_cue: re.Pattern
     baseline_prefixes: tuple[str, ...] | None  # every ``baseline_cue`` match starts with one (lower case)
     proposed_cue: re.Pattern
@@ -191,9 +261,9 @@ def _rules() -> _Rules:
         precede_words=frozenset(data["precede_gap_words"]),
         improvement_words=frozenset(data["improvement_words"]),
         verbs=re.compile(rf"\b(?:{words})\b", re.IGNORECASE),
-        verbs_low=re.compile(rf"\b(?:{words})\b") if all(re.fullmatch(r"[a-z ]+", w) for w in data["result_verbs"])
-        else None,
-        verb_prefixes=tuple(sorted({w[:4] for w in data["result_verbs"]})),
+        # (as a trie: one path tried per word start instead of a hundred alternatives)
+        verbs_low=re.compile(rf"\b(?:{_alternation(data['result_verbs'])})\b") if all(
+            re.fullmatch(r"[a-z]+", w) for w in data["result_verbs"]) else None,
         baseline_cue=re.compile(data["baseline_cue"], re.IGNORECASE),
         baseline_prefixes=_literal_prefixes(data["baseline_cue"], re.IGNORECASE),
         proposed_cue=re.compile(data["proposed_cue"], re.IGNORECASE),
@@ -267,7 +337,39 @@ def _may_hold_number(sent: str) -> bool:
     return _has_digit(sent) or _may_hold_number_word(sent)
 
 
+def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | None = None
+                      ) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, text[start:end])`` of the ``sentences`` (in sorted order) that pass :func:`_may_hold_number`.
+
+    ``low``: ``text.lower()`` for ASCII text. For ASCII text the number-word test runs only when the whole
+    text holds one of the words (most abstracts hold none): a sentence of it can hold one only then.
+    """
+    if not text.isascii():
+        for ss, se in sorted(sentences):
+            sent = text[ss:se]
+            if _may_hold_number(sent):
+                yield ss, se, sent
+        return
+    words = None
+    for ss, se in sorted(sentences):
+        sent = text[ss:se]
+        if ("0" in sent or "1" in sent or "2" in sent or "3" in sent or "4" in sent or "5" in sent
+                or "6" in sent or "7" in sent or "8" in sent or "9" in sent):  # (_has_digit for ASCII)
+            yield ss, se, sent
+            continue
+        if words is None:
+            if low is None:
+                low = text.lower()
+            words = "twice" in low or "times" in low or "fold" in low
+        if words and _may_hold_number_word(sent):
+            yield ss, se, sent
+
+
 _DIGIT_THEN_X_RE = re.compile(r"\d\s*[x×X]")
+# In ASCII text, where every number find_numbers reads starts: a digit or dot not glued to a name (after
+# a letter, digit or one of "_@./#^\\'"). Without one (and without a number word, which a sentence that
+# fails _may_rate_or_ratio lacks) it reads none.
+_FREE_NUMBER_RE = re.compile(r"[0-9.](?<![A-Za-z0-9_@./#^\\'][0-9.])")
 
 
 def _may_rate_or_ratio(sent: str) -> bool:
@@ -287,16 +389,25 @@ def _may_rate_or_ratio(sent: str) -> bool:
     return _DIGIT_THEN_X_RE.search(sent) is not None
 
 
-def _fallback_metrics(sent: str, offset: int, taken: list[tuple[int, int]]) -> list[_Span]:
-    """Well-known metric tokens of ``sent`` that no pipeline mention covers."""
+def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:
+    """Whether one of ``mentions`` overlaps ``[start, end)``."""
+    for m in mentions:
+        if m.start < end and start < m.end:
+            return True
+    return False
+
+
+def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[_Span]:
+    """Well-known metric tokens of ``sent`` (at ``offset`` in its text) that no ``taken`` mention covers."""
     rules = _rules()
     found: list[_Span] = []
+    words = _lower_words(sent) if sent.isascii() else None  # (the prefilter is for ASCII text)
     for rx in (rules.metric_cs, rules.metric_ci):
-        if rx is None:
+        if rx is None or not rx.may_match(sent, words):
             continue
         for ms, me in rx.spans(sent):
             s, e = ms + offset, me + offset
-            if any(a < e and s < b for a, b in taken):
+            if _covered(s, e, taken):
                 continue
             text = sent[ms:me]
             name = rules.metric_names.get(text) or rules.metric_names.get(text.lower()) or text
@@ -315,24 +426,28 @@ def _fallback_metrics(sent: str, offset: int, taken: list[tuple[int, int]]) -> l
 
 def _tokens(gap: str) -> list[str]:
     ignore = _rules().ignore
-    return [t for t in (t.lower() for t in _TOKEN_RE.findall(gap)) if t not in ignore]
+    return [t for t in map(str.lower, _TOKEN_RE.findall(gap)) if t not in ignore]
 
 
 def _masked(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
     """``text[start:end]`` with dataset and method spans inside it replaced by placeholders."""
     parts, pos = [], start
-    for sp in sorted(spans, key=lambda s: s.start):
+    for sp in sorted(spans, key=_START):
         if sp.type not in ("dataset", "method") or sp.start < start or sp.end > end:
             continue
         parts.append(text[pos:sp.start])
         parts.append(f" zz{sp.type}zz ")
         pos = sp.end
+    if not parts:
+        return text[start:end]
     parts.append(text[pos:end])
     return "".join(parts)
 
 
-def _following_metric(text: str, num: Number, metrics: list[_Span], others: list[_Span]) -> tuple[_Span, bool] | None:
-    """The metric written after ``num`` (``84.3% top-1 accuracy``) and whether the gap is tight."""
+def _following_metric(text: str, num: Number, metrics: list[_Span], others: list[_Span]
+                      ) -> tuple[_Span, bool, list[str]] | None:
+    """The metric written after ``num`` (``84.3% top-1 accuracy``), whether the gap is tight, and the gap's
+    :func:`_tokens`."""
     rules = _rules()
     for sp in metrics:
         if sp.start < num.end:
@@ -344,55 +459,61 @@ def _following_metric(text: str, num: Number, metrics: list[_Span], others: list
             return None  # "1.00 (RMSE = 0.67)": the metric has its own value
         toks = _tokens(gap)
         if not toks:
-            return sp, True
+            return sp, True, toks
         unknown = [t for t in toks if t not in rules.follow_words]
         if len(toks) > 5:
             return None
         if not unknown:
-            return sp, all(t in ("%", "points", "pts", "pp", "absolute", "relative") for t in toks)
+            return sp, all(t in ("%", "points", "pts", "pp", "absolute", "relative") for t in toks), toks
         # one modifier is allowed after a comparative: "1.6x higher training throughput"
         if len(unknown) == 1 and unknown[0].isalpha() and any(
             t in ("higher", "lower", "better", "more", "less", "faster") for t in toks
         ):
-            return sp, False
+            return sp, False, toks
         return None
     return None
 
 
-def _preceding_metric(text: str, num: Number, metrics: list[_Span], spans: list[_Span]) -> tuple[_Span, str] | None:
-    """The metric written before ``num`` (``AUC of 0.955``) and the masked gap text."""
+def _preceding_metric(text: str, num: Number, metrics: list[_Span], spans: list[_Span]
+                      ) -> tuple[_Span, list[str]] | None:
+    """The metric written before ``num`` (``AUC of 0.955``) and the :func:`_tokens` of the masked gap."""
     rules = _rules()
-    if _ABOUT_ELSE_RE.match(text[num.end:num.end + 20]):
+    if _ABOUT_ELSE_RE.match(text, num.end, num.end + 20):
         return None  # "40% fewer parameters", "99% of the ...": about something else
-    before = [sp for sp in metrics if sp.end <= num.start]
-    if not before:
+    for sp in reversed(metrics):  # (the last one before the number)
+        if sp.end <= num.start:
+            break
+    else:
         return None
-    sp = before[-1]
     gap = _masked(text, sp.end, num.start, spans)
-    gap = _FROM_TO_RE.sub(" to ", gap)
+    if not gap.isascii() or "from" in gap.lower():  # (every _FROM_TO_RE match holds it)
+        gap = _FROM_TO_RE.sub(" to ", gap)
     if len(gap) > 80:
         return None
     toks = _tokens(gap)
     if len(toks) > 7:
         return None
     if all(t in rules.precede_words or t in ("zzdatasetzz", "zzmethodzz") for t in toks):
-        return sp, gap
+        return sp, toks
     return None
 
 
 def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple[int, int]]) -> bool:
-    raw = text[num.start:num.end]
-    if num.unit in _SKIP_UNITS:
+    unit = num.unit
+    if unit in _SKIP_UNITS:
         return True
-    if num.unit in ("", "s") and float(num.value).is_integer() and _YEAR_MIN <= num.value <= _YEAR_MAX and "." not in raw:
+    start, end = num.start, num.end
+    if unit in ("", "s") and float(num.value).is_integer() and _YEAR_MIN <= num.value <= _YEAR_MAX \
+            and text.find(".", start, end) < 0:
         return True
-    core = _NUMBER_CORE_RE.match(raw)
-    core_end = num.start + (core.end() if core else len(raw))
-    if any(a < core_end and num.start < b for a, b in blocked):
-        return True
+    core = _NUMBER_CORE_RE.match(text, start, end)
+    core_end = core.end() if core else end
+    for a, b in blocked:
+        if a < core_end and start < b:
+            return True
     # "from 80.1% to 84.3%": the first value is the starting point, not a claim
-    return bool(_TO_NUMBER_RE.match(text[num.end:num.end + 12])) and bool(
-        _FROM_BEFORE_RE.search(text[max(sent_start, num.start - 6):num.start])
+    return _TO_NUMBER_RE.match(text, end, end + 12) is not None and bool(
+        _FROM_BEFORE_RE.search(text[max(sent_start, start - 6):start])
     )
 
 
@@ -422,9 +543,12 @@ def _dataset_for(
             return d
         break
     # before: "On ImageNet-1K, our model achieves 84.3% ..."
-    before = [d for d in datasets if d.end <= lo]
-    if before:
-        d = before[-1]
+    for d in reversed(datasets):  # (the last one before)
+        if d.end <= lo:
+            break
+    else:
+        d = None
+    if d is not None:
         lead = text[max(sent_start, d.start - 30):d.start]
         gap = text[d.end:lo]
         if (
@@ -446,14 +570,6 @@ def _fronted(text: str, d: _Span, sent_start: int) -> bool:
     )
 
 
-def _holds_any(text: str, needles: tuple[str, ...], start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` holds one of ``needles``."""
-    for n in needles:
-        if text.find(n, start, end) >= 0:
-            return True
-    return False
-
-
 def _method_for(
     text: str, num: Number, metric: _Span, methods: list[_Span], sent_start: int, proposed: _Span | None,
     baseline: _Span | None, low: str | None = None,
@@ -463,43 +579,61 @@ def _method_for(
     ``low`` is ``text.lower()`` when ``text`` is ASCII (the verbs are then searched case-sensitively in it).
     """
     rules = _rules()
-    prefixes: tuple[str, ...] = ()
+    lo = num.start
     if low is not None and rules.verbs_low is not None:
         verbs, vtext = rules.verbs_low, low
-        prefixes = rules.verb_prefixes  # (a verb written in vtext[a:b] holds its prefix there)
+        # One scan of the sentence head answers every question below (made when first needed): its
+        # one-word verbs never overlap, and neither end of the head makes a word boundary that the
+        # text does not have (the head starts after a non-word character; a number never follows a
+        # letter). The original searches scan text slices and ranges instead.
+        head_verbs: list[tuple[int, int]] | None = None
+        one_scan = sent_start == 0 or not _is_word_char(low[sent_start - 1])
     else:
-        verbs, vtext = rules.verbs, text
-    lo = num.start
+        verbs, vtext, one_scan = rules.verbs, text, False
     for m in reversed([m for m in methods if m.end <= lo]):
         if baseline is not None and m.key == baseline.key:
             continue
-        if prefixes and not _holds_any(vtext, prefixes, m.end, lo):
-            continue  # (no verb after the method: the search below finds none)
         lead = text[max(sent_start, m.start - 40):m.start]
         if _baseline_cue(rules, lead):
             continue
-        v = verbs.search(vtext, m.end, lo)
-        if v is None:
+        if one_scan:
+            if head_verbs is None:
+                head_verbs = [v.span() for v in verbs.finditer(vtext, sent_start, lo)]
+            v_start = next((a for a, _ in head_verbs if a >= m.end), -1)
+        else:
+            v = verbs.search(vtext, m.end, lo)
+            v_start = v.start() if v is not None else -1
+        if v_start < 0:
             continue
-        between = text[m.end:v.start()]
+        between = text[m.end:v_start]
         if len(_tokens(between)) <= 3 and not _CLAUSE_PUNCT_RE.search(between):
             if proposed is not None and (m.key == proposed.key or m.role == "proposed"):
                 return proposed
             return m
-    head = text[sent_start:lo]
     if proposed is None:
         return None
-    found = list(verbs.finditer(vtext[sent_start:lo])) if not prefixes or _holds_any(
-        vtext, prefixes, sent_start, lo) else []
-    v = found[-1] if found else None
-    if v is not None:
-        window = head[max(0, v.start() - 40):v.start()]
+    head = text[sent_start:lo]
+    if one_scan:
+        if head_verbs is None:
+            head_verbs = [v.span() for v in verbs.finditer(vtext, sent_start, lo)]
+        v_start = head_verbs[-1][0] - sent_start if head_verbs else -1
+    else:
+        v_start = -1
+        for v in verbs.finditer(vtext[sent_start:lo]):
+            v_start = v.start()
+    if v_start >= 0:
+        window = head[max(0, v_start - 40):v_start]
         if rules.negative_subject.search(window.split(",")[-1]):
             return None
         return proposed
     if rules.proposed_cue.search(head) or (proposed.name and proposed.name in head):
         return proposed
     return None
+
+
+def _is_word_char(c: str) -> bool:
+    """Whether ``re``'s ``\\w`` matches ``c`` (then a ``\\b`` after it depends on what follows)."""
+    return c.isalnum() or c == "_"
 
 
 def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int, sent_end: int,
@@ -531,7 +665,8 @@ def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str]) -> str:
         return "ratio"
     if num.sign in ("+", "-") or num.unit == "pp":
         return "improvement"
-    if _FROM_TO_RE.search(text[max(0, num.start - 40):num.start]):
+    lead = text[max(0, num.start - 40):num.start]
+    if (not lead.isascii() or "from" in lead.lower()) and _FROM_TO_RE.search(lead):  # (it holds "from")
         return "absolute"  # "improves accuracy from 80.1% to 84.3%"
     if gap_tokens and gap_tokens[-1] == "to" and gap_tokens[-2:-1] != ["up"]:
         return "absolute"  # "rises to 68.4%", "lowers the error to 2.1%"
@@ -579,134 +714,157 @@ def find_results(
     [('top-1 accuracy', 84.3, '%', 'absolute')]
     """
     ms = [m for m in mentions if not m.field or m.field == field]
+    return _field_results(text, field, sentences, ms, proposed_key, proposed_name)
+
+
+def _field_results(
+    text: str, field: str, sentences: list[tuple[int, int]], ms: Sequence[Mention],
+    proposed_key: str | None = None, proposed_name: str | None = None,
+) -> list[Result]:
+    """:func:`find_results` for ``ms``, the mentions of ``field`` (the pipeline has them per field)."""
     proposed: _Span | None = None
     if proposed_key or proposed_name:
         named = next((m for m in ms if proposed_key and m.key == proposed_key), None)
         name = proposed_name or (named.canonical if named else proposed_key)
-        proposed = _Span(-1, -1, "method", name or "", proposed_key or _key(name or ""), "proposed")
+        proposed = _new_span(_Span, (-1, -1, "method", name or "", proposed_key or _key(name or ""), "proposed"))
     out: list[Result] = []
     seen: set[tuple] = set()
-    low: str | None = None  # text.lower() for ASCII text ("" for other text), made when first needed
-    for ss, se in sorted(sentences):
-        sent = text[ss:se]
-        if not _may_hold_number(sent):
-            continue  # (most sentences: no number, hence no result)
-        in_sent = [m for m in ms if ss <= m.start and m.end <= se and m.start < m.end]
-        taken = [(m.start, m.end) for m in in_sent]
-        fallback = _fallback_metrics(sent, ss, taken)
-        if not fallback and not _may_rate_or_ratio(sent):
-            for m in in_sent:
-                if m.type == "metric":
-                    break
-            else:
-                continue  # no metric, and no "30 fps" / "2x faster" (which make their own): no result
-        found = find_numbers(sent)
-        if not found:
-            continue
-        spans = [
-            _Span(m.start, m.end, m.type, m.canonical or m.text, m.key or _key(m.canonical or m.text), m.role)
-            for m in in_sent
-        ]
-        metrics = sorted([s for s in spans if s.type == "metric"] + fallback, key=lambda s: s.start)
-        if not metrics and not any(n.unit in ("fps", "x") for n in found):
-            continue  # no metric for any number to belong to (only "30 fps" and "2x faster" make their own)
-        datasets = sorted([s for s in spans if s.type == "dataset"], key=lambda s: s.start)
-        methods = sorted([s for s in spans if s.type == "method"], key=lambda s: s.start)
-        blocked = [(m.start, m.end) for m in in_sent if m.type != "metric"]
-        blocked += [(sp.start, sp.end) for sp in metrics]
-        blocked += [(c.start() + ss, c.end() + ss) for c in _CITATION_RE.finditer(sent)]
-        numbers = [Number(n.start + ss, n.end + ss, n.value, n.unit, n.sign) for n in found]
-        prev: tuple[Number, _Span, str] | None = None  # last number with a metric, for lists
-        cued: dict[int, bool] = {}  # method start -> baseline cue before it (see _baseline_for)
-        others = [sp for sp in spans if sp.type in ("dataset", "method")]
-        claims: list[tuple[Number, _Span, _Span | None]] = []  # results read so far in this sentence
-        for num in numbers:
-            if _is_skipped(text, num, ss, blocked):
+    low = text.lower() if text.isascii() else None  # (the verbs are then searched case-sensitively in it)
+    starts = [m.start for m in ms]
+    by_start = starts == sorted(starts)  # (then the mentions of a sentence are a slice of ``ms``)
+    for ss, se, sent in _number_sentences(text, sentences, low):  # (most sentences hold no number: no result)
+        if by_start:
+            lo = bisect_left(starts, ss)
+            in_sent = [m for m in ms[lo:bisect_left(starts, se, lo)] if m.end <= se and m.start < m.end]
+        else:
+            in_sent = [m for m in ms if ss <= m.start and m.end <= se and m.start < m.end]
+        for m in in_sent:
+            if m.type == "metric":
+                has_metric = True
+                break
+        else:
+            has_metric = False
+        # a sentence needs a number and a metric (a mention, a fallback metric token, or the unit of a
+        # "30 fps" / "2x faster" that makes its own); the scan for fallback metrics comes last when
+        # the others cannot settle it
+        if has_metric or _may_rate_or_ratio(sent):
+            numbers = find_numbers(sent, ss)  # (offsets into the text)
+            if not numbers:
                 continue
-            follow = _following_metric(text, num, metrics, others)
+            fallback = _fallback_metrics(sent, ss, in_sent)
+        else:
+            if low is not None and not _FREE_NUMBER_RE.search(sent):
+                continue  # (no number can be read: see _FREE_NUMBER_RE)
+            fallback = _fallback_metrics(sent, ss, in_sent)
+            if not fallback:
+                continue
+            numbers = find_numbers(sent, ss)
+            if not numbers:
+                continue
+        _sentence_results(text, field, ss, se, sent, in_sent, fallback, numbers, proposed, low, seen, out)
+    return out
+
+
+def _sentence_results(
+    text: str, field: str, ss: int, se: int, sent: str, in_sent: list[Mention], fallback: list[_Span],
+    numbers: list[Number], proposed: _Span | None, low: str | None, seen: set[tuple], out: list[Result],
+) -> None:
+    """Append to ``out`` the results of the sentence ``text[ss:se]`` (``sent``) holding ``numbers``, the
+    mentions ``in_sent`` and the ``fallback`` metrics; ``seen`` holds the claims already read."""
+    spans = [
+        _new_span(_Span, (m.start, m.end, m.type, m.canonical or m.text, m.key or _key(m.canonical or m.text),
+                          m.role))
+        for m in in_sent
+    ]
+    spans.sort(key=_START)  # (stable: the order of the mentions; every use below wants text order)
+    metrics = sorted([s for s in spans if s.type == "metric"] + fallback, key=_START)
+    if not metrics and not any(n.unit in ("fps", "x") for n in numbers):
+        return  # no metric for any number to belong to (only "30 fps" and "2x faster" make their own)
+    datasets = [s for s in spans if s.type == "dataset"]
+    methods = [s for s in spans if s.type == "method"]
+    others = [sp for sp in spans if sp.type in ("dataset", "method")]
+    blocked = [(m.start, m.end) for m in in_sent if m.type != "metric"]
+    blocked += [(sp.start, sp.end) for sp in metrics]
+    if "[" in sent:
+        blocked += [(c.start() + ss, c.end() + ss) for c in _CITATION_RE.finditer(sent)]
+    prev: tuple[Number, _Span, str] | None = None  # last number with a metric, for lists
+    cued: dict[int, bool] = {}  # method start -> baseline cue before it (see _baseline_for)
+    claims: list[tuple[Number, _Span, _Span | None]] = []  # results read so far in this sentence
+    for num in numbers:
+        if _is_skipped(text, num, ss, blocked):
+            continue
+        follow = _following_metric(text, num, metrics, others)
+        metric: _Span | None = None
+        gap_tokens: list[str] = []
+        from_precede = False
+        listed = False
+        if follow and follow[1]:
+            metric, _, gap_tokens = follow
+        else:
             precede = _preceding_metric(text, num, metrics, spans)
-            metric: _Span | None = None
-            gap_tokens: list[str] = []
-            from_precede = False
-            listed = False
-            if follow and follow[1]:
-                metric = follow[0]
-                gap_tokens = _tokens(text[num.end:metric.start])
-            elif precede:
-                metric, gap = precede
-                gap_tokens = _tokens(gap)
+            if precede:
+                metric, gap_tokens = precede
                 from_precede = True
             elif follow:
-                metric = follow[0]
-                gap_tokens = _tokens(text[num.end:metric.start])
-            kind = None
-            if metric is None and prev is not None:
-                # list continuation: "4.6% on A, 5.8% on B, and 13.4% on C"
-                pnum, pmetric, pkind = prev
-                lo = max(pnum.end, pmetric.end) if pmetric.start >= pnum.end else pnum.end
-                gap = _masked(text, lo, num.start, spans)
-                if _LIST_GAP_RE.fullmatch(gap) and num.unit == pnum.unit:
-                    metric, kind = pmetric, pkind
-                    listed = True
-            inherited = False
-            inherited_dataset: _Span | None = None
-            if metric is None and claims and num.unit != "x" and (
-                _BY_AFTER_VERB_RE.search(text[max(ss, num.start - 90):num.start])
-                or _COMPARATIVE_AFTER_RE.match(text, num.end)
-            ):
-                # "..., outperforming GCN by 2.4%", "..., a 12% relative reduction over X"
-                metric, kind = claims[-1][1], "improvement"
-                dsets = {c[2].key if c[2] else None for c in claims}
-                inherited_dataset = claims[-1][2] if len(dsets) == 1 else None
-                inherited = True
-            if metric is None:
-                after = text[num.end:num.end + 30].lower()
-                if num.unit == "fps":
-                    metric = _Span(num.start, num.end, "metric", "FPS", _key("FPS"))
-                elif num.unit == "x" and _SPEEDUP_AFTER_RE.match(after):
-                    metric = _Span(num.end, num.end, "metric", "speedup", _key("speedup"))
-                else:
-                    continue
-            if kind is None:
-                kind = _kind(text, num, metric, gap_tokens)
-            prev = (num, metric, kind)
-            if inherited:
-                dataset = inherited_dataset
+                metric, _, gap_tokens = follow
+        kind = None
+        if metric is None and prev is not None:
+            # list continuation: "4.6% on A, 5.8% on B, and 13.4% on C"
+            pnum, pmetric, pkind = prev
+            lo = max(pnum.end, pmetric.end) if pmetric.start >= pnum.end else pnum.end
+            gap = _masked(text, lo, num.start, spans)
+            if _LIST_GAP_RE.fullmatch(gap) and num.unit == pnum.unit:
+                metric, kind = pmetric, pkind
+                listed = True
+        inherited = False
+        inherited_dataset: _Span | None = None
+        if metric is None and claims and num.unit != "x" and (
+            _BY_AFTER_VERB_RE.search(text[max(ss, num.start - 90):num.start])
+            or _COMPARATIVE_AFTER_RE.match(text, num.end)
+        ):
+            # "..., outperforming GCN by 2.4%", "..., a 12% relative reduction over X"
+            metric, kind = claims[-1][1], "improvement"
+            dsets = {c[2].key if c[2] else None for c in claims}
+            inherited_dataset = claims[-1][2] if len(dsets) == 1 else None
+            inherited = True
+        if metric is None:
+            if num.unit == "fps":
+                metric = _new_span(_Span, (num.start, num.end, "metric", "FPS", _key("FPS"), "used"))
+            elif num.unit == "x" and _SPEEDUP_AFTER_RE.match(text[num.end:num.end + 30].lower()):
+                metric = _new_span(_Span, (num.end, num.end, "metric", "speedup", _key("speedup"), "used"))
             else:
-                anchor = _Span(num.start, num.end, "metric", "", "") if listed else metric
-                dataset = _dataset_for(text, num, anchor, datasets, ss, [c[0] for c in claims], from_precede)
-            claims.append((num, metric, dataset))
-            baseline = _baseline_for(text, num, methods, ss, se, cued)
-            if low is None:
-                low = text.lower() if text.isascii() else ""
-            method = _method_for(text, num, metric, methods, ss, proposed, baseline, low or None)
-            if baseline is not None and method is not None and baseline.key == method.key:
-                baseline = None
-            value = abs(num.value) if kind == "absolute" else num.value
-            dedup = (metric.key, value, num.unit, dataset.key if dataset else None, kind)
-            if dedup in seen:
                 continue
-            seen.add(dedup)
-            start = min(num.start, metric.start)
-            end = max(num.end, metric.end)
-            out.append(
-                Result(
-                    metric=metric.name,
-                    value=value,
-                    unit=num.unit,
-                    kind=kind,
-                    method=method.name if method and method.name else None,
-                    dataset=dataset.name if dataset else None,
-                    baseline=baseline.name if baseline else None,
-                    metric_key=metric.key,
-                    method_key=method.key if method and method.name else None,
-                    dataset_key=dataset.key if dataset else None,
-                    baseline_key=baseline.key if baseline else None,
-                    value_text=text[num.start:num.end],
-                    sentence=sent,
-                    start=start,
-                    end=end,
-                    field=field,
-                )
-            )
-    return out
+        if kind is None:
+            kind = _kind(text, num, metric, gap_tokens)
+        prev = (num, metric, kind)
+        if inherited:
+            dataset = inherited_dataset
+        else:
+            anchor = _new_span(_Span, (num.start, num.end, "metric", "", "", "used")) if listed else metric
+            dataset = _dataset_for(text, num, anchor, datasets, ss, [c[0] for c in claims], from_precede)
+        claims.append((num, metric, dataset))
+        baseline = _baseline_for(text, num, methods, ss, se, cued)
+        method = _method_for(text, num, metric, methods, ss, proposed, baseline, low)
+        if baseline is not None and method is not None and baseline.key == method.key:
+            baseline = None
+        value = abs(num.value) if kind == "absolute" else num.value
+        dedup = (metric.key, value, num.unit, dataset.key if dataset else None, kind)
+        if dedup in seen:
+            continue
+        seen.add(dedup)
+        named_method = method is not None and method.name
+        out.append(new_result(
+            metric.name, value, num.unit, kind,
+            method.name if named_method else None,
+            dataset.name if dataset else None,
+            baseline.name if baseline else None,
+            metric.key,
+            method.key if named_method else None,
+            dataset.key if dataset else None,
+            baseline.key if baseline else None,
+            text[num.start:num.end], sent, min(num.start, metric.start), max(num.end, metric.end), field,
+        ))
+
+
+_new_span = tuple.__new__  # (_Span's own __new__ is a Python function around this)
+_START = itemgetter(0)  # the start of a _Span

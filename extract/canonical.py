@@ -159,7 +159,7 @@ _NOT_A_FAMILY = {
     "class", "group", "part", "track", "table", "figure", "section", "day", "week", "english", "top", "rank",
     "flickr2k", "h", "fp", "int", "bf", "float", "e", "x", "covid",
 }
-_FAMILY_TYPES = ("method", "dataset")
+FAMILY_TYPES = _FAMILY_TYPES = ("method", "dataset")  # (the only types with families)
 
 
 @lru_cache(maxsize=100_000)

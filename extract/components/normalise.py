@@ -64,15 +64,19 @@ class Normaliser:
         self.name = name
         self.rules: Rules | None = None
         self.aliases = AliasRules()
+        self._alias_rules: AliasRules | None = None  # the aliases when there are any rules
         self.by_key: dict = {}
         self.variant_keys: dict[str, object] = {}
+        self._head_types: dict[str, str | None] = {}  # long form -> type its head word implies
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: Rules | None = None,
                    aliases: AliasRules | None = None, entries=()) -> None:
         self.rules = rules or Rules.load()
         self.aliases = aliases or AliasRules()
+        self._alias_rules = self.aliases if self.aliases else None
         self.by_key = {}
         self.variant_keys = {}
+        self._head_types = {}
         for e in entries:
             self.by_key.setdefault(e.key, e)
             for n in (e.name,) + tuple(e.aliases):
@@ -175,13 +179,21 @@ class Normaliser:
         return None
 
     def _lf_head_type(self, long: str) -> str | None:
+        """The type the head (last) word of a long form implies (``... networks`` -> method), if any."""
+        try:
+            return self._head_types[long]
+        except KeyError:
+            pass
+        if len(self._head_types) > 100_000:
+            self._head_types.clear()
         words = _WORD_RX.findall(long.lower())
-        if not words:
-            return None
-        head = words[-1]
-        t = self.rules.lf_head_types.get(head)
-        if t is None and head.endswith("s"):
-            t = self.rules.lf_head_types.get(head[:-1])
+        t = None
+        if words:
+            head = words[-1]
+            t = self.rules.lf_head_types.get(head)
+            if t is None and head.endswith("s"):
+                t = self.rules.lf_head_types.get(head[:-1])
+        self._head_types[long] = t
         return t
 
     # -- 2. ambiguous names --------------------------------------------------------------
@@ -209,7 +221,7 @@ class Normaliser:
 
     # -- 4./5. keys, names, alias rules -----------------------------------------------------
     def _finish(self, text: str, st: DocState, chosen: list[Cand]) -> list[Cand]:
-        al = self.aliases if self.aliases else None  # (AliasRules.__bool__ once per document)
+        al = self._alias_rules
         out: list[Cand] = []
         ctx_metrics = self.rules.context_metrics
         by_key, variant_keys = self.by_key, self.variant_keys

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.state import AbbrevPair, get_state
+from extract.components.state import AbbrevPair, get_state, pipe_in_batches
 
 _PAREN = re.compile(r"\(([^()\n]{1,120})\)")
 _SF_SHAPE = re.compile(r"^[A-Za-z0-9][\w\-\.\+/&]*$")
@@ -174,18 +175,23 @@ def _function_word_at(text: str, i: int) -> bool:
     return bool(m) and m.group().strip(",.;:").lower() in _FUNCTION_WORDS
 
 
+_LF_BAD_FIRST = frozenset({"the", "a", "an", "of", "and", "or", "in", "on", "for", "to", "with", "by", "we"})
+
+
 def _valid_pair(sf: str, lf: str) -> bool:
     lf_words = lf.split()
     if len(lf) <= len(sf) or not lf_words:
         return False
-    if sf.lower() in (w.lower().strip(",.;:") for w in lf_words):
-        return False
+    sf_lower = sf.lower()
+    for w in lf_words:
+        if w.lower().strip(",.;:") == sf_lower:
+            return False
     if len(lf_words) > min(len(sf) + 5, 2 * len(sf)):
         return False
     # the long form should not begin with a function word and must hold a letter run
-    if lf_words[0].lower() in {"the", "a", "an", "of", "and", "or", "in", "on", "for", "to", "with", "by", "we"}:
+    if lf_words[0].lower() in _LF_BAD_FIRST:
         return False
-    return any(c.isalpha() for c in lf)
+    return any(map(str.isalpha, lf))
 
 
 def find_abbreviations(text: str) -> list[AbbrevPair]:
@@ -285,6 +291,10 @@ class AbbreviationDetector:
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
         return None
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        """``nlp.pipe`` support: the documents in batches (see :func:`~extract.components.state.pipe_in_batches`)."""
+        return pipe_in_batches(self, docs, batch_size)
 
     def __call__(self, doc: Doc) -> Doc:
         st = get_state(doc)

@@ -45,6 +45,7 @@ from extract.components.state import (
     WEAK,
     Cand,
     get_state,
+    pipe_in_batches,
     token_table,
 )
 from extract.errors import IngestError
@@ -265,6 +266,10 @@ class GazetteerMatcher:
                         self._exact_orths.setdefault(match_id, set()).update(
                             tuple(t.orth for t in d) for d in docs)
                     self.n_patterns += len(docs)
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        """``nlp.pipe`` support: the documents in batches (see :func:`~extract.components.state.pipe_in_batches`)."""
+        return pipe_in_batches(self, docs, batch_size)
 
     def _match_info(self, match_id: int) -> tuple:
         """What a match of ``match_id`` becomes, computed once per label (see :meth:`__call__`)."""

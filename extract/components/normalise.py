@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from operator import attrgetter
 
 from spacy.language import Language
@@ -45,6 +46,7 @@ from extract.components.state import (
     DocState,
     find_word,
     get_state,
+    pipe_in_batches,
     sentence_index,
 )
 
@@ -95,6 +97,10 @@ class Normaliser:
         chosen = resolve_overlaps(cands)
         st.mentions = self._finish(text, st, chosen)
         return doc
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        """``nlp.pipe`` support: the documents in batches (see :func:`~extract.components.state.pipe_in_batches`)."""
+        return pipe_in_batches(self, docs, batch_size)
 
     # -- 1. abbreviations ------------------------------------------------------------
     def _abbreviations(self, text: str, st: DocState, cands: list[Cand]) -> None:

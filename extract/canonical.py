@@ -27,7 +27,6 @@ Names whose number is part of the name (``ADE20K``, ``Objects365``, ``Set5``,
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -94,6 +93,13 @@ def _is_plural_form(text: str) -> bool:
     return bool(words) and _singular(words[-1].lower()) != words[-1].lower()
 
 
+@lru_cache(maxsize=100_000)
+def _form_traits(form: str) -> tuple[bool, bool, bool]:
+    """What :func:`canonical_name` prefers in a surface form, besides its count and length: singular,
+    keeps capitals, has a hyphen."""
+    return not _is_plural_form(form), any(c.isupper() for c in form), "-" in form
+
+
 def canonical_name(surface_forms: Iterable[str]) -> str:
     """The display name for a group of surface forms of one entity.
 
@@ -105,19 +111,18 @@ def canonical_name(surface_forms: Iterable[str]) -> str:
     >>> canonical_name(["resnet-50", "ResNet-50", "ResNet-50"])
     'ResNet-50'
     """
-    counts = Counter(s.strip() for s in surface_forms if s and s.strip())
-    if not counts:
-        return ""
+    counts: dict[str, int] = {}
+    for s in surface_forms:
+        if s:
+            s = s.strip()
+            if s:
+                counts[s] = counts.get(s, 0) + 1
+    if len(counts) <= 1:
+        return next(iter(counts), "")
 
     def rank(form: str) -> tuple:
-        return (
-            not _is_plural_form(form),
-            counts[form],
-            any(c.isupper() for c in form),
-            "-" in form,
-            len(form),
-            form,
-        )
+        singular, upper, hyphen = _form_traits(form)
+        return (singular, counts[form], upper, hyphen, len(form), form)
 
     return max(counts, key=rank)
 
@@ -159,7 +164,7 @@ _NOT_A_FAMILY = {
     "class", "group", "part", "track", "table", "figure", "section", "day", "week", "english", "top", "rank",
     "flickr2k", "h", "fp", "int", "bf", "float", "e", "x", "covid",
 }
-_FAMILY_TYPES = ("method", "dataset")
+FAMILY_TYPES = _FAMILY_TYPES = ("method", "dataset")  # (the only types with families)
 
 
 @lru_cache(maxsize=100_000)

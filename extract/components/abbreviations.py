@@ -23,20 +23,28 @@ propagating the short form through the document happens in
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.state import AbbrevPair, get_state
+from extract.components.state import AbbrevPair, get_state, pipe_in_batches
 
 _PAREN = re.compile(r"\(([^()\n]{1,120})\)")
 _SF_SHAPE = re.compile(r"^[A-Za-z0-9][\w\-\.\+/&]*$")
-_WORD = re.compile(r"\S+")
 _PREV_WORD = re.compile(r"([A-Za-z0-9][\w\-\.\+/&]*[\w\+])\s*$")
 _CLAUSE_BREAK = re.compile(r"[.;:!?\n\[\]\(\)]\s|[\(\)\[\]\n;]")
+_BREAK_FIRST = frozenset(".;:!?\n[]()")  # first characters of the two-character clause breaks
 _NON_SF = {"e.g", "i.e", "eg", "ie", "etc", "et al", "cf", "resp", "see", "vs", "viz", "ibid", "sic", "ours", "all"}
+_SF_CUT = re.compile(r"[;,]\s")
+_SF_NOT_NAME = re.compile(r"[ivxIVX]+|[A-Za-z]\d*|[A-Z]\.")
+_SF_BAD_SPACE = re.compile(r"\.\s|\s\d+$")
+_LF_NOT_NAME = re.compile(r"\d{4}|et al|[=<>%]")
 
 
+@lru_cache(maxsize=100_000)
 def is_short_form(sf: str) -> bool:
     """A plausible short form: 2-10 characters, one or two words, a capital letter, a letter first.
 
@@ -50,7 +58,7 @@ def is_short_form(sf: str) -> bool:
         return False
     if s.rstrip(".").lower() in _NON_SF or not _SF_SHAPE.match(s.replace(" ", "")):
         return False
-    if re.fullmatch(r"[ivxIVX]+|[A-Za-z]\d*|[A-Z]\.", s) or re.search(r"\.\s|\s\d+$", s):
+    if _SF_NOT_NAME.fullmatch(s) or _SF_BAD_SPACE.search(s):
         return False
     return sum(c.isalpha() for c in s) >= 2
 
@@ -72,19 +80,30 @@ def _initials_start(letters: str, candidate: str) -> int | None:
     """Start of the shortest run of final words whose initials spell ``letters`` (function words may be
     skipped): "Proximal Policy Optimization" for PPO, "Abstraction and Reasoning Corpus" for ARC."""
     words = list(_WORD_SPAN.finditer(candidate))
+    every = content = ""  # the initials of the words taken so far (not lower-cased yet)
     for k in range(1, min(len(words), len(letters) + 5) + 1):
         first = words[-k]
-        head = _WORD_PARTS.findall(first.group())
-        if not head or head[0].lower() in _FUNCTION_WORDS:
+        starts_with_function_word, word_every, word_content = _word_initials(first.group())
+        every = word_every + every
+        content = word_content + content
+        if starts_with_function_word:
             continue
-        parts = [q for w in words[-k:] for q in _WORD_PARTS.findall(w.group())]
-        every = "".join(q[0] for q in parts).lower()
-        content = "".join(q[0] for q in parts if q.lower() not in _FUNCTION_WORDS).lower()
-        if letters in (every, content):
+        every_lower, content_lower = every.lower(), content.lower()
+        if letters == every_lower or letters == content_lower:
             return first.start()
-        if len(content) > len(letters):
+        if len(content_lower) > len(letters):
             break
     return None
+
+
+@lru_cache(maxsize=100_000)
+def _word_initials(word: str) -> tuple[bool, str, str]:
+    """Of one white-space separated word: whether it is empty or starts with a function word, the initials
+    of its parts (``Vision-Language`` -> ``VL``) and those of its parts that are not function words."""
+    parts = _WORD_PARTS.findall(word)
+    every = "".join(q[0] for q in parts)
+    content = "".join(q[0] for q in parts if q.lower() not in _FUNCTION_WORDS)
+    return not parts or parts[0].lower() in _FUNCTION_WORDS, every, content
 
 
 def best_long_form(sf: str, candidate: str) -> int | None:
@@ -104,11 +123,28 @@ def best_long_form(sf: str, candidate: str) -> int | None:
     >>> c[best_long_form("ARC", c):]
     'Abstraction and Reasoning Corpus'
     """
-    letters = "".join(c for c in sf if c.isalnum()).lower()
+    letters = _sf_letters(sf)
     if letters.isalpha():
         off = _initials_start(letters, candidate)
         if off is not None:
             return off
+    return _schwartz_hearst_start(sf, candidate)
+
+
+@lru_cache(maxsize=100_000)
+def _sf_letters(sf: str) -> str:
+    """The letters and digits of a short form, lower-cased (``Swin-T`` -> ``swint``)."""
+    return "".join(c for c in sf if c.isalnum()).lower()
+
+
+def _schwartz_hearst_start(sf: str, candidate: str) -> int | None:
+    """Schwartz & Hearst: match the short form's characters right to left in ``candidate``, the first one
+    at the start of a word that is not a function word. Start offset of the long form, or ``None``.
+
+    An ASCII candidate is searched with ``str.rfind`` on its lower-cased copy (the same characters a
+    character-by-character ``lower()`` gives); other text character by character.
+    """
+    lowered = candidate.lower() if candidate.isascii() else None
     s = len(sf) - 1
     lpos = len(candidate) - 1
     while s >= 0:
@@ -116,10 +152,16 @@ def best_long_form(sf: str, candidate: str) -> int | None:
         if not ch.isalnum():
             s -= 1
             continue
-        while (lpos >= 0 and candidate[lpos].lower() != ch) or (
-            s == 0 and lpos > 0 and (candidate[lpos - 1].isalnum() or _function_word_at(candidate, lpos))
-        ):
-            lpos -= 1
+        if lowered is not None and len(ch) == 1:
+            lpos = lowered.rfind(ch, 0, lpos + 1)
+            # the first character must start a word that is not a function word
+            while s == 0 and lpos > 0 and (candidate[lpos - 1].isalnum() or _function_word_at(candidate, lpos)):
+                lpos = lowered.rfind(ch, 0, lpos)
+        else:
+            while (lpos >= 0 and candidate[lpos].lower() != ch) or (
+                s == 0 and lpos > 0 and (candidate[lpos - 1].isalnum() or _function_word_at(candidate, lpos))
+            ):
+                lpos -= 1
         if lpos < 0:
             return None
         lpos -= 1
@@ -133,18 +175,23 @@ def _function_word_at(text: str, i: int) -> bool:
     return bool(m) and m.group().strip(",.;:").lower() in _FUNCTION_WORDS
 
 
+_LF_BAD_FIRST = frozenset({"the", "a", "an", "of", "and", "or", "in", "on", "for", "to", "with", "by", "we"})
+
+
 def _valid_pair(sf: str, lf: str) -> bool:
     lf_words = lf.split()
     if len(lf) <= len(sf) or not lf_words:
         return False
-    if sf.lower() in (w.lower().strip(",.;:") for w in lf_words):
-        return False
+    sf_lower = sf.lower()
+    for w in lf_words:
+        if w.lower().strip(",.;:") == sf_lower:
+            return False
     if len(lf_words) > min(len(sf) + 5, 2 * len(sf)):
         return False
     # the long form should not begin with a function word and must hold a letter run
-    if lf_words[0].lower() in {"the", "a", "an", "of", "and", "or", "in", "on", "for", "to", "with", "by", "we"}:
+    if lf_words[0].lower() in _LF_BAD_FIRST:
         return False
-    return any(c.isalpha() for c in lf)
+    return any(map(str.isalpha, lf))
 
 
 def find_abbreviations(text: str) -> list[AbbrevPair]:
@@ -158,59 +205,81 @@ def find_abbreviations(text: str) -> list[AbbrevPair]:
         return pairs
     for m in _PAREN.finditer(text):
         inner = m.group(1)
-        i0 = m.start(1)
         # "(SF)" or "(SF; ...)" / "(SF, ...)"
-        cut = re.split(r"[;,]\s", inner, maxsplit=1)[0]
+        cut = _SF_CUT.split(inner, maxsplit=1)[0]
         sf = cut.strip()
         if is_short_form(sf):
-            lead = len(cut) - len(cut.lstrip())
-            sf_start = i0 + lead
-            core = _core(sf)
-            max_words = min(len(core) + 5, 2 * len(core))
-            left = text[max(0, m.start() - 400):m.start()]
-            breaks = list(_CLAUSE_BREAK.finditer(left))
-            brk = breaks[-1] if breaks else None
-            if brk is not None:
-                left_start = m.start() - len(left) + brk.end()
-            else:
-                left_start = m.start() - len(left)
-            window = text[left_start:m.start()].rstrip()
-            words = list(_WORD.finditer(window))[-max_words:]
-            if not words:
-                continue
-            cand_start = left_start + words[0].start()
-            candidate = text[cand_start:left_start + len(window)]
-            off = best_long_form(core, candidate)
-            if off is None:
-                continue
-            lf = candidate[off:].rstrip(" ,")
-            if not _valid_pair(core, lf):
-                continue
-            pairs.append(AbbrevPair(sf, sf_start, sf_start + len(sf), lf, cand_start + off, cand_start + off + len(lf)))
-            continue
-        # reverse order: "SF (long form)"
-        words_inner = inner.split()
-        if len(words_inner) < 2:
-            continue
-        pm = _PREV_WORD.search(text, max(0, m.start() - 40), m.start())
-        if not pm:
-            continue
-        sf = pm.group(1)
-        if not is_short_form(sf):
-            continue
-        core = _core(sf)
-        lf = inner.strip()
-        if len(words_inner) > min(len(core) + 5, 2 * len(core)):
-            continue
-        off = best_long_form(core, lf)
-        if off != 0 or not _valid_pair(core, lf):
-            continue
-        # the long form must not itself look like an abbreviation list or a citation
-        if re.search(r"\d{4}|et al|[=<>%]", lf):
-            continue
-        lf_start = i0 + (len(inner) - len(inner.lstrip()))
-        pairs.append(AbbrevPair(sf, pm.start(1), pm.end(1), lf, lf_start, lf_start + len(lf)))
+            p = _long_form_before(text, m.start(), sf, m.start(1) + len(cut) - len(cut.lstrip()))
+        else:
+            p = _long_form_inside(text, m.start(), inner, m.start(1))
+        if p is not None:
+            pairs.append(p)
     return pairs
+
+
+def _long_form_before(text: str, paren: int, sf: str, sf_start: int) -> AbbrevPair | None:
+    """``long form (SF)``: the long form among the last words of the clause before the bracket."""
+    core = _core(sf)
+    max_words = min(len(core) + 5, 2 * len(core))
+    left_start = _clause_start(text, max(0, paren - 400), paren)
+    window = text[left_start:paren].rstrip()
+    if not window:
+        return None
+    # the last max_words words of the window (str.split and regex \S+ agree on what white space is)
+    parts = window.rsplit(None, max_words)
+    candidate = window[len(parts[0]):].lstrip() if len(parts) > max_words else window.lstrip()
+    cand_start = left_start + len(window) - len(candidate)
+    off = best_long_form(core, candidate)
+    if off is None:
+        return None
+    lf = candidate[off:].rstrip(" ,")
+    if not _valid_pair(core, lf):
+        return None
+    return AbbrevPair(sf, sf_start, sf_start + len(sf), lf, cand_start + off, cand_start + off + len(lf))
+
+
+def _clause_start(text: str, lo: int, hi: int) -> int:
+    """Where the clause holding ``text[hi]`` starts: the end of the last clause break (scanned from ``lo``
+    like ``_CLAUSE_BREAK.finditer``) in ``text[lo:hi]``, else ``lo``.
+
+    Only a tail of the range is scanned: a scan started at ``w`` meets the same breaks after ``w`` as one
+    started at ``lo`` when no two-character break can start at ``w - 1`` (a character of ``_BREAK_FIRST``).
+    """
+    w = max(lo, hi - 80)
+    while True:
+        while w > lo and text[w - 1] in _BREAK_FIRST:
+            w -= 1
+        last = deque(_CLAUSE_BREAK.finditer(text, w, hi), maxlen=1)
+        if last:
+            return last[0].end()
+        if w == lo:
+            return lo
+        w = max(lo, w - 320)
+
+
+def _long_form_inside(text: str, paren: int, inner: str, i0: int) -> AbbrevPair | None:
+    """``SF (long form)``: the word before the bracket is the short form, the bracket holds the long form."""
+    words_inner = inner.split()
+    if len(words_inner) < 2:
+        return None
+    pm = _PREV_WORD.search(text, max(0, paren - 40), paren)
+    if not pm:
+        return None
+    sf = pm.group(1)
+    if not is_short_form(sf):
+        return None
+    core = _core(sf)
+    lf = inner.strip()
+    if len(words_inner) > min(len(core) + 5, 2 * len(core)):
+        return None
+    off = best_long_form(core, lf)
+    if off != 0 or not _valid_pair(core, lf):
+        return None
+    # the long form must not itself look like an abbreviation list or a citation
+    if _LF_NOT_NAME.search(lf):
+        return None
+    lf_start = i0 + (len(inner) - len(inner.lstrip()))
+    return AbbrevPair(sf, pm.start(1), pm.end(1), lf, lf_start, lf_start + len(lf))
 
 
 @Language.factory("litkg_abbreviations")
@@ -222,6 +291,10 @@ class AbbreviationDetector:
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
         return None
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        """``nlp.pipe`` support: the documents in batches (see :func:`~extract.components.state.pipe_in_batches`)."""
+        return pipe_in_batches(self, docs, batch_size)
 
     def __call__(self, doc: Doc) -> Doc:
         st = get_state(doc)

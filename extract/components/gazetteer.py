@@ -45,6 +45,7 @@ from extract.components.state import (
     WEAK,
     Cand,
     get_state,
+    pipe_in_batches,
     token_table,
 )
 from extract.errors import IngestError
@@ -206,6 +207,8 @@ class GazetteerMatcher:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._ids: dict[int, tuple[Entry, bool]] = {}
+        self._info: dict[int, tuple] = {}  # match id -> the entry's fields a candidate needs
+        self._orth_len: dict[int, int] = {}  # ORTH id -> length of the token text
         self.n_patterns = 0
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None,
@@ -215,6 +218,7 @@ class GazetteerMatcher:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._ids = {}
+        self._info = {}
         self._exact_orths = {}
         self.entries = []
         self.by_key = {}
@@ -263,6 +267,20 @@ class GazetteerMatcher:
                             tuple(t.orth for t in d) for d in docs)
                     self.n_patterns += len(docs)
 
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        """``nlp.pipe`` support: the documents in batches (see :func:`~extract.components.state.pipe_in_batches`)."""
+        return pipe_in_batches(self, docs, batch_size)
+
+    def _match_info(self, match_id: int) -> tuple:
+        """What a match of ``match_id`` becomes, computed once per label (see :meth:`__call__`)."""
+        info = self._info.get(match_id)
+        if info is None:
+            entry, ambiguous = self._ids[match_id]
+            rule, prio, strength = _RULES[ambiguous, entry.generic]
+            info = self._info[match_id] = (entry, entry.type, entry.key, entry.name, entry.family, rule, prio,
+                                           strength, entry.mixed_case, entry.type == "method")
+        return info
+
     def __call__(self, doc: Doc) -> Doc:
         st = get_state(doc)
         text = st.text
@@ -275,38 +293,49 @@ class GazetteerMatcher:
         # Candidates come in the order of two matchers: case-folded matches, then exact-case ones
         # (each list by start, then end).
         exact_hits = []
+        cands = st.cands
         for match_id, s, e in self.lower(doc):
             forms = exact_orths.get(match_id)
             if forms is None:
-                self._add(doc, st, text, idx, orths, match_id, s, e, True)
+                c = self._cand(text, idx, orths, match_id, s, e, True)
+                if c is not None:
+                    cands.append(c)
             elif tuple(orths[s:e]) in forms:
                 exact_hits.append((match_id, s, e))
         for match_id, s, e in exact_hits:
-            self._add(doc, st, text, idx, orths, match_id, s, e, False)
+            c = self._cand(text, idx, orths, match_id, s, e, False)
+            if c is not None:
+                cands.append(c)
         return doc
 
-    def _add(self, doc: Doc, st, text: str, idx: list[int], orths: list[int], match_id: int, s: int, e: int,
-             folded: bool) -> None:
-        entry, ambiguous = self._ids[match_id]
+    def _cand(self, text: str, idx: list[int], orths: list[int], match_id: int, s: int, e: int,
+              folded: bool) -> Cand | None:
+        """The candidate of one match of tokens ``s:e`` (``None``: not a mention of the entry there)."""
+        info = self._info.get(match_id) or self._match_info(match_id)
+        entry, type_, key, canonical, family, rule, prio, strength, mixed_case, is_method = info
         start = idx[s]
-        end = idx[e - 1] + len(doc.vocab.strings[orths[e - 1]])
-        if entry.mixed_case and folded:
+        o = orths[e - 1]
+        n = self._orth_len.get(o)
+        if n is None:
+            if len(self._orth_len) > 500_000:
+                self._orth_len.clear()
+            n = self._orth_len[o] = len(self.nlp.vocab.strings[o])
+        end = idx[e - 1] + n
+        if mixed_case and folded:
             surface = text[start:end]
             # lower case "quality" is not QuALITY; title case "Imagenet" / "Deepseek" is ImageNet / DeepSeek
             if (sum(c.isupper() for c in surface) < 2 and not surface[:1].isupper()
                     and not any(c.isdigit() for c in surface)):
-                return
+                return None
         if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
             # inside a longer hyphenated name ("Tiny-ImageNet", "Video-LLaVA"): a capitalised
             # plain word before the hyphen ("CNN-Transformer" keeps both names)
             ws = text.rfind(" ", 0, start - 1) + 1
             prefix = text[ws:start - 1]
             if prefix[:1].isupper() and prefix[1:].islower():
-                return
-        key, canonical, family = entry.key, entry.name, entry.family
-        if entry.type == "method" and text.startswith("-", end):
+                return None
+        if is_method and text.startswith("-", end):
             v = _TUNED_VARIANT.match(text, end)
             if v:  # "Qwen-VL-Chat", "Mistral-7B-Instruct": a tuned variant of the matched model
                 end, key, canonical, family = v.end(), None, None, entry.name
-        rule, prio, strength = _RULES[ambiguous, entry.generic]
-        st.cands.append(Cand(start, end, entry.type, rule, prio, strength, key, canonical, family, False, entry))
+        return Cand(start, end, type_, rule, prio, strength, key, canonical, family, False, entry)

@@ -28,12 +28,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from operator import attrgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.aliases import AliasRules
-from extract.canonical import canonical_name, entity_key, family_of
+from extract.canonical import FAMILY_TYPES, canonical_name, entity_key, family_of
 from extract.components.rules import Rules
 from extract.components.state import (
     P_ABBREV,
@@ -44,6 +46,7 @@ from extract.components.state import (
     DocState,
     find_word,
     get_state,
+    pipe_in_batches,
     sentence_index,
 )
 
@@ -51,6 +54,8 @@ _WORD_RX = re.compile(r"[a-z][a-z\-]*|%")
 _DIGIT = re.compile(r"\d")
 _VERSION_AFTER = re.compile(r"[ ](?:(?:19|20)\d{2}|v?\d+\.\d+(?:\.\d+)?)(?![\w\-]|\.\d)")
 _CUE_RULES = ("naming", "proposal", "appositive", "title")
+_AMBIGUOUS = "gazetteer-ambiguous"
+_rule_of = attrgetter("rule")
 
 
 @Language.factory("litkg_normalise")
@@ -61,15 +66,19 @@ class Normaliser:
         self.name = name
         self.rules: Rules | None = None
         self.aliases = AliasRules()
+        self._alias_rules: AliasRules | None = None  # the aliases when there are any rules
         self.by_key: dict = {}
         self.variant_keys: dict[str, object] = {}
+        self._head_types: dict[str, str | None] = {}  # long form -> type its head word implies
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: Rules | None = None,
                    aliases: AliasRules | None = None, entries=()) -> None:
         self.rules = rules or Rules.load()
         self.aliases = aliases or AliasRules()
+        self._alias_rules = self.aliases if self.aliases else None
         self.by_key = {}
         self.variant_keys = {}
+        self._head_types = {}
         for e in entries:
             self.by_key.setdefault(e.key, e)
             for n in (e.name,) + tuple(e.aliases):
@@ -81,29 +90,40 @@ class Normaliser:
         st = get_state(doc)
         text = st.text
         cands = st.cands
-        self._abbreviations(text, st, cands)
-        cands = self._support_ambiguous(text, st, cands)
+        if st.pairs:
+            self._abbreviations(text, st, cands)
+        if _AMBIGUOUS in map(_rule_of, cands):  # (C-level scan: most documents have none)
+            cands = self._support_ambiguous(text, st, cands)
         chosen = resolve_overlaps(cands)
         st.mentions = self._finish(text, st, chosen)
         return doc
 
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        """``nlp.pipe`` support: the documents in batches (see :func:`~extract.components.state.pipe_in_batches`)."""
+        return pipe_in_batches(self, docs, batch_size)
+
     # -- 1. abbreviations ------------------------------------------------------------
     def _abbreviations(self, text: str, st: DocState, cands: list[Cand]) -> None:
-        if not st.pairs:
-            return
-        by_span: dict[tuple[int, int], list[Cand]] = defaultdict(list)
-        by_end: dict[int, list[Cand]] = defaultdict(list)
-        by_start: dict[int, list[Cand]] = defaultdict(list)
+        pairs = st.pairs
+        # the candidates starting where a form of a pair starts (in document order): the only ones
+        # the typing below looks at, apart from the rare "ends where the long form ends" fallback
+        wanted = {p.long_start for p in pairs}
+        wanted.update(p.short_start for p in pairs)
+        at: dict[int, list[Cand]] = {}
         for c in cands:
-            by_span[(c.start, c.end)].append(c)
-            by_end[c.end].append(c)
-            by_start[c.start].append(c)
-        r = self.rules
+            if c.start in wanted:
+                lst = at.get(c.start)
+                if lst is None:
+                    at[c.start] = [c]
+                else:
+                    lst.append(c)
         typed: dict[str, AbbrevPair] = {}
-        for p in st.pairs:
+        for p in pairs:
             lf_key = entity_key(p.long)
-            lf_gaz = _gaz(by_span.get((p.long_start, p.long_end), ())) or self.variant_keys.get(lf_key)
-            sf_gaz = _gaz(by_span.get((p.short_start, p.short_end), ()))
+            on_long = [c for c in at.get(p.long_start, ()) if c.end == p.long_end]
+            on_short = [c for c in at.get(p.short_start, ()) if c.end == p.short_end]
+            lf_gaz = _gaz(on_long) or self.variant_keys.get(lf_key)
+            sf_gaz = _gaz(on_short)
             entry = None
             if lf_gaz is not None:
                 entry = lf_gaz
@@ -112,65 +132,78 @@ class Normaliser:
             if entry is not None:
                 p.type, p.key, p.canonical = entry.type, entry.key, entry.name
             else:
-                t = None
-                # a naming / proposal cue on either form ("a benchmark called X (Y)") decides
-                for c in by_start.get(p.long_start, []) + by_span.get((p.short_start, p.short_end), []):
-                    if c.rule in _CUE_RULES:
-                        t = c.type
-                        break
-                if t is None:
-                    t = self._lf_head_type(p.long)
-                # else a candidate on the long form, or one ending where it ends (its head)
-                if t is None:
-                    for c in by_span.get((p.long_start, p.long_end), ()):
-                        t = c.type
-                        break
-                if t is None:
-                    for c in by_end.get(p.long_end, ()):
-                        if p.long_start <= c.start and c.rule.startswith(("head", "gazetteer")):
-                            t = c.type
-                            break
-                if t is None and sf_gaz is not None:
-                    t = sf_gaz.type
-                if t is None and any(p.long_start - 2 <= s <= p.long_start for s, _ in st.proposal_slots):
-                    t = "method"
+                t = self._pair_type(p, st, cands, at.get(p.long_start, []) + on_short, on_long, sf_gaz)
                 if t is None:
                     continue
                 p.type, p.key, p.canonical = t, lf_key, None
             typed.setdefault(p.short, p)
         # every occurrence of a typed short form / long form gets the pair's key
+        is_stop = self.rules.is_stop_name
         lower = None
         for sf, p in typed.items():
-            if r.is_stop_name(sf):
+            if is_stop(sf):
                 continue
-            forms = [sf] if sf.endswith("s") else [sf, sf + "s"]
+            t, key, canonical, entry = p.type, p.key, p.canonical, ("pair", p)
+            forms = (sf,) if sf.endswith("s") else (sf, sf + "s")
             for form in forms:
+                n = len(form)
                 for i in find_word(text, form, hyphen_after=True):
-                    cands.append(Cand(i, i + len(form), p.type, "abbreviation", P_ABBREV, STRONG,
-                                      key=p.key, canonical=p.canonical, entry=("pair", p)))
+                    cands.append(Cand(i, i + n, t, "abbreviation", P_ABBREV, STRONG, key, canonical, None, False,
+                                      entry))
             if lower is None:
                 lower = text.lower()
                 if len(lower) != len(text):  # pragma: no cover - exotic case mappings
                     lower = text
+            n = len(p.long)
             for i in find_word(text, p.long.lower() if lower is not text else p.long, hay=lower):
-                cands.append(Cand(i, i + len(p.long), p.type, "abbreviation", P_ABBREV, STRONG,
-                                  key=p.key, canonical=p.canonical, entry=("pair", p)))
-        st.pairs = [p for p in st.pairs if p.type]
+                cands.append(Cand(i, i + n, t, "abbreviation", P_ABBREV, STRONG, key, canonical, None, False, entry))
+        st.pairs = [p for p in pairs if p.type]
+
+    def _pair_type(self, p: AbbrevPair, st: DocState, cands: list[Cand], cued: list[Cand], on_long: list[Cand],
+                   sf_gaz) -> str | None:
+        """The type of a pair no gazetteer entry names (``None``: not an entity).
+
+        ``cued``: the candidates starting at the long form, then those on the short form.
+        """
+        # a naming / proposal cue on either form ("a benchmark called X (Y)") decides
+        for c in cued:
+            if c.rule in _CUE_RULES:
+                return c.type
+        t = self._lf_head_type(p.long)
+        if t is not None:
+            return t
+        # else a candidate on the long form, or one ending where it ends (its head)
+        for c in on_long:
+            return c.type
+        for c in cands:
+            if c.end == p.long_end and p.long_start <= c.start and c.rule.startswith(("head", "gazetteer")):
+                return c.type
+        if sf_gaz is not None:
+            return sf_gaz.type
+        if any(p.long_start - 2 <= s <= p.long_start for s, _ in st.proposal_slots):
+            return "method"
+        return None
 
     def _lf_head_type(self, long: str) -> str | None:
+        """The type the head (last) word of a long form implies (``... networks`` -> method), if any."""
+        try:
+            return self._head_types[long]
+        except KeyError:
+            pass
+        if len(self._head_types) > 100_000:
+            self._head_types.clear()
         words = _WORD_RX.findall(long.lower())
-        if not words:
-            return None
-        head = words[-1]
-        t = self.rules.lf_head_types.get(head)
-        if t is None and head.endswith("s"):
-            t = self.rules.lf_head_types.get(head[:-1])
+        t = None
+        if words:
+            head = words[-1]
+            t = self.rules.lf_head_types.get(head)
+            if t is None and head.endswith("s"):
+                t = self.rules.lf_head_types.get(head[:-1])
+        self._head_types[long] = t
         return t
 
     # -- 2. ambiguous names --------------------------------------------------------------
     def _support_ambiguous(self, text: str, st: DocState, cands: list[Cand]) -> list[Cand]:
-        if not any(c.rule == "gazetteer-ambiguous" for c in cands):
-            return cands
         r = self.rules
         pair_spans = {(p.short_start, p.short_end) for p in st.pairs} | {(p.long_start, p.long_end) for p in st.pairs}
         strong_by_sent: dict[tuple[int, str], int] = defaultdict(int)
@@ -194,16 +227,20 @@ class Normaliser:
 
     # -- 4./5. keys, names, alias rules -----------------------------------------------------
     def _finish(self, text: str, st: DocState, chosen: list[Cand]) -> list[Cand]:
-        al = self.aliases if self.aliases else None  # (AliasRules.__bool__ once per document)
+        al = self._alias_rules
         out: list[Cand] = []
         ctx_metrics = self.rules.context_metrics
+        by_key, variant_keys = self.by_key, self.variant_keys
+        unnamed: list[tuple[Cand, str]] = []  # (mention, surface) of the mentions with no display name yet
+        surfaces: dict[str, list[str]] = {}  # key -> the surfaces of those mentions
         for c in chosen:
-            if c.type == "dataset":
+            t = c.type
+            if t == "dataset":
                 v = _VERSION_AFTER.match(text, c.end)
                 if v:  # "CTB 5.1", "VOC 2012", "SQuAD 2.0": a versioned variant of the dataset
                     c.family = c.canonical or text[c.start:c.end]
                     c.end, c.key, c.canonical = v.end(), None, None
-            if c.type == "metric" and ctx_metrics and (c.key or entity_key(text[c.start:c.end])) in ctx_metrics:
+            elif t == "metric" and ctx_metrics and (c.key or entity_key(text[c.start:c.end])) in ctx_metrics:
                 # resource measures ("model size", "throughput") are metrics only where a number is reported
                 ss, se = st.sents[sentence_index(st, c.start)] if st.sents else (0, len(text))
                 if not _DIGIT.search(text, ss, se):
@@ -211,45 +248,65 @@ class Normaliser:
             surface = text[c.start:c.end]
             if c.key is None:
                 k = entity_key(surface)
-                e = self.by_key.get(k) or self.variant_keys.get(k)
-                if e is not None and e.type == c.type:
+                e = by_key.get(k) or variant_keys.get(k)
+                if e is not None and e.type == t:
                     c.key, c.canonical, c.family = e.key, e.name, e.family
                 else:
                     c.key = k
             if not c.key:
                 continue
-            if al is not None:
-                if al.is_blocked(c.key, c.type) or al.is_blocked(surface, c.type):
-                    continue
-                sp = al.split_for(surface)
-                if sp is not None:
-                    new_key = sp.key
-                    if new_key == c.key and c.canonical and entity_key(c.canonical) == new_key:
-                        pass
-                    elif new_key == c.key:
-                        new_key = f"{new_key}~{entity_key(surface)}"
-                    c.key, c.canonical, c.family = new_key, sp.name, None
-                    if sp.type:
-                        c.type = sp.type
-                rt = al.retype(c.key)
-                if rt:
-                    c.type = rt
+            if al is not None and not self._apply_alias_rules(al, c, surface):
+                continue
             out.append(c)
+            if not c.canonical:
+                unnamed.append((c, surface))
+                forms = surfaces.get(c.key)
+                if forms is None:
+                    surfaces[c.key] = [surface]
+                else:
+                    forms.append(surface)
         # display names: gazetteer names, else the best surface form per key
-        surfaces: dict[str, list[str]] = defaultdict(list)
+        for c, surface in unnamed:
+            forms = surfaces[c.key]
+            if len(forms) > 1:
+                forms = surfaces[c.key] = [_display_name(forms)]
+            c.canonical = forms[0] or surface
         for c in out:
-            if not c.canonical:
-                surfaces[c.key].append(text[c.start:c.end])
-        names = {k: v[0] if len(v) == 1 or len(set(v)) == 1 else canonical_name(v) for k, v in surfaces.items()}
-        for c in out:
-            if not c.canonical:
-                c.canonical = names.get(c.key) or text[c.start:c.end]
-            if c.family is None:
+            if c.family is None and c.type in FAMILY_TYPES:
                 fam = family_of(c.canonical, c.type)
                 if fam:
-                    e = self.by_key.get(fam[1])
+                    e = by_key.get(fam[1])
                     c.family = e.name if e is not None else fam[0]
         return out
+
+    @staticmethod
+    def _apply_alias_rules(al: AliasRules, c: Cand, surface: str) -> bool:
+        """Apply the user's block / split / retype rules to ``c`` (``False``: the mention is blocked)."""
+        if al.is_blocked(c.key, c.type) or al.is_blocked(surface, c.type):
+            return False
+        sp = al.split_for(surface)
+        if sp is not None:
+            new_key = sp.key
+            if new_key == c.key and c.canonical and entity_key(c.canonical) == new_key:
+                pass
+            elif new_key == c.key:
+                new_key = f"{new_key}~{entity_key(surface)}"
+            c.key, c.canonical, c.family = new_key, sp.name, None
+            if sp.type:
+                c.type = sp.type
+        rt = al.retype(c.key)
+        if rt:
+            c.type = rt
+        return True
+
+
+def _display_name(forms: list[str]) -> str:
+    """The display name of a key from the surfaces of its mentions (the surface itself if all agree)."""
+    first = forms[0]
+    for f in forms:
+        if f != first:
+            return canonical_name(forms)
+    return first
 
 
 def _gaz(cands) -> object | None:
@@ -271,22 +328,26 @@ def _weak_wins(c: Cand, a: Cand) -> bool:
     return c.rule == "shape" and c.start == a.start and a.end < c.end and a.rule.startswith("gazetteer")
 
 
+def _overlap_order(c: Cand) -> tuple[int, int, int, int]:
+    """Strong before weak, then longer first, then higher priority, then by start."""
+    return (-c.strength, c.start - c.end, -c.prio, c.start)
+
+
 def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
     """Non-overlapping candidates (see the module docstring, step 3), sorted by start."""
-    order = sorted(cands, key=lambda c: (-c.strength, c.start - c.end, -c.prio, c.start))
     accepted: list[Cand] = []  # non-overlapping, sorted by start (hence by end too)
     starts: list[int] = []
-    for c in order:
+    for c in sorted(cands, key=_overlap_order):
+        s = c.start
         i = bisect_left(starts, c.end)  # accepted[:i] start before c ends
         j = i
-        while j > 0 and accepted[j - 1].end > c.start:
+        while j > 0 and accepted[j - 1].end > s:
             j -= 1
         if j == i:
             accepted.insert(i, c)
-            starts.insert(i, c.start)
-            continue
-        clash = accepted[j:i]
-        if c.strength == WEAK and all(_weak_wins(c, a) for a in clash):
+            starts.insert(i, s)
+        elif c.strength == WEAK and (_weak_wins(c, accepted[j]) if i - j == 1
+                                     else all(_weak_wins(c, a) for a in accepted[j:i])):
             accepted[j:i] = [c]
-            starts[j:i] = [c.start]
+            starts[j:i] = [s]
     return accepted

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.state import get_state, sentence_index
+from extract.components.state import get_state, pipe_in_batches, sentence_index
 
 _OWN_VOICE = re.compile(r"\b(?:we|our|us|this (?:paper|work|study|article|letter|report))\b", re.I)
 _PROPOSAL_RULES = ("title", "proposal", "appositive")
@@ -37,6 +38,10 @@ class RoleDetector:
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
         return None
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        """``nlp.pipe`` support: the documents in batches (see :func:`~extract.components.state.pipe_in_batches`)."""
+        return pipe_in_batches(self, docs, batch_size)
 
     def __call__(self, doc: Doc) -> Doc:
         st = get_state(doc)

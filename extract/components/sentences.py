@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from spacy.attrs import IDX, ORTH, SENT_START
@@ -27,7 +28,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
 from extract.components.rules import Rules
-from extract.components.state import get_state
+from extract.components.state import get_state, pipe_in_batches
 
 TOKENIZER_CACHE_SIZE = 2_000_000
 _SINGLE_INITIAL = re.compile(r"^[A-Za-z]\.$")
@@ -85,6 +86,10 @@ class SentenceSegmenter:
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
         return None
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        """``nlp.pipe`` support: the documents in batches (see :func:`~extract.components.state.pipe_in_batches`)."""
+        return pipe_in_batches(self, docs, batch_size)
 
     def __call__(self, doc: Doc) -> Doc:
         st = get_state(doc)

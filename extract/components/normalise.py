@@ -258,10 +258,7 @@ class Normaliser:
             if al is not None and not self._apply_alias_rules(al, c, surface):
                 continue
             out.append(c)
-            if c.canonical:
-                if c.family is None and c.type in FAMILY_TYPES:
-                    self._set_family(c)
-            else:
+            if not c.canonical:
                 unnamed.append((c, surface))
                 forms = surfaces.get(c.key)
                 if forms is None:
@@ -274,16 +271,13 @@ class Normaliser:
             if len(forms) > 1:
                 forms = surfaces[c.key] = [_display_name(forms)]
             c.canonical = forms[0] or surface
+        for c in out:
             if c.family is None and c.type in FAMILY_TYPES:
-                self._set_family(c)
+                fam = family_of(c.canonical, c.type)
+                if fam:
+                    e = by_key.get(fam[1])
+                    c.family = e.name if e is not None else fam[0]
         return out
-
-    def _set_family(self, c: Cand) -> None:
-        """The family of a sized or versioned name (``ResNet-50`` -> ``ResNet``), by its gazetteer name if known."""
-        fam = family_of(c.canonical, c.type)
-        if fam:
-            e = self.by_key.get(fam[1])
-            c.family = e.name if e is not None else fam[0]
 
     @staticmethod
     def _apply_alias_rules(al: AliasRules, c: Cand, surface: str) -> bool:

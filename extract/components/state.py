@@ -118,16 +118,23 @@ def token_table(doc: Doc, st: DocState) -> tuple[list[int], list[int]]:
     return st.tok_idx, st.tok_orth
 
 
-def pipe_in_batches(component: Callable[[Doc], Doc], docs: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
-    """``component`` over ``docs``, one batch of ``batch_size`` documents at a time (a component's ``pipe``).
+#: Documents per batch in the components' ``pipe`` (at most; see :func:`pipe_in_batches`).
+PIPE_BATCH = 8
 
-    ``nlp.pipe`` chains the ``pipe`` generators of the components; with per-document generators every
+
+def pipe_in_batches(component: Callable[[Doc], Doc], docs: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
+    """``component`` over ``docs``, a few documents at a time (a component's ``pipe``).
+
+    ``nlp.pipe`` chains the ``pipe`` generators of the components. With per-document generators every
     document walks through all components before the next one starts, and each component finds its
-    tables, regexes and caches cold in the CPU caches. In batches each component runs over the whole
-    batch in turn (about 5% less CPU time for the pipeline). The documents and their order are unchanged.
+    tables, regexes and caches cold in the CPU caches; in batches each component runs over the batch in
+    turn (about 6% less CPU time for the whole pipeline with batches of 8). The batches stay small
+    (:data:`PIPE_BATCH`, whatever ``batch_size`` ``nlp.pipe`` asks for): the documents of a batch are alive
+    together, and beyond ~10 of them their objects start triggering the cyclic garbage collector, whose
+    collections then cost more than the batches save. The documents and their order are unchanged.
     """
     it = iter(docs)
-    size = max(1, batch_size)
+    size = max(1, min(batch_size, PIPE_BATCH))
     while True:
         batch = list(islice(it, size))
         if not batch:

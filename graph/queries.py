@@ -478,7 +478,7 @@ _RANK_ORDER = " ORDER BY pe.role, pe.mentions DESC, p.year DESC, p.id"
 # the newest year, in the order wanted (year descending, then id; CROSS JOIN keeps papers the outer loop, so it
 # stops at the k-th paper of the group), probing each paper's edge by primary key.
 _GROUP_SORTED = (
-    "SELECT pe.paper_id FROM paper_entity pe JOIN papers p INDEXED BY idx_papers_id_year ON p.id = pe.paper_id "
+    "SELECT pe.paper_id FROM paper_entity pe JOIN papers p{} ON p.id = pe.paper_id "
     "WHERE pe.entity_id = ? AND pe.role = ? AND pe.mentions = ? ORDER BY p.year DESC, p.id LIMIT ?"
 )
 _GROUP_WALKED = (
@@ -524,9 +524,9 @@ def _top_papers_of_entity(conn: sqlite3.Connection, eid: int, limit: int, n: int
         ids = [pid for (pid,) in conn.execute(_GROUP_WALKED, args)]
     else:
         try:
-            ids = [pid for (pid,) in conn.execute(_GROUP_SORTED, args)]
+            ids = [pid for (pid,) in conn.execute(_GROUP_SORTED.format(" INDEXED BY idx_papers_id_year"), args)]
         except sqlite3.OperationalError:  # no such index: dropped while a first build loads (graph/schema.py)
-            ids = [pid for (pid,) in conn.execute(_GROUP_SORTED.replace(" INDEXED BY idx_papers_id_year", ""), args)]
+            ids = [pid for (pid,) in conn.execute(_GROUP_SORTED.format(""), args)]
     rows = {r[0]: r for r in conn.execute(f"{_PAPER_OF_ENTITY} AND pe.paper_id IN ({_marks(ids)})", [eid, *ids])}
     return head + [rows[pid] for pid in ids]
 

@@ -29,6 +29,7 @@ from spacy.util import compile_suffix_regex
 
 from extract.components.rules import Rules
 from extract.components.state import get_state, pipe_in_batches
+from extract.components.tokenizer import LitkgTokenizer
 
 TOKENIZER_CACHE_SIZE = 2_000_000
 _SINGLE_INITIAL = re.compile(r"^[A-Za-z]\.$")
@@ -43,8 +44,14 @@ def _url_match():
 
 
 def customize_tokenizer(nlp: Language, rules: Rules) -> None:
-    """Apply litkg's tokenizer settings to ``nlp`` (in place). Idempotent."""
+    """Apply litkg's tokenizer settings to ``nlp`` (in place). Idempotent.
+
+    ``nlp.tokenizer`` becomes a :class:`~extract.components.tokenizer.LitkgTokenizer` around the
+    configured spaCy tokenizer: the same tokens, made without the run-time cost of special cases.
+    """
     tok = nlp.tokenizer
+    if isinstance(tok, LitkgTokenizer):
+        tok = tok.full
     if rules.drop_single_letter_abbreviations:
         tok.rules = {k: v for k, v in tok.rules.items() if not _SINGLE_INITIAL.match(k)}
     for a in rules.no_split_abbreviations:
@@ -56,6 +63,7 @@ def customize_tokenizer(nlp: Language, rules: Rules) -> None:
     if tok.url_match is not None and um is not None:
         tok.url_match = um
     tok.max_cache_size = TOKENIZER_CACHE_SIZE
+    nlp.tokenizer = LitkgTokenizer(tok)
 
 
 _END_CHARS = (".", "!", "?", "\u2026", "\u3002", "\uff01", "\uff1f", "...")

@@ -113,3 +113,17 @@ def test_the_reference_tokenizer_still_pickles(nlp):
     # (the wrapper is rebuilt by customize_tokenizer on each worker; the reference must stay picklable)
     restored = pickle.loads(pickle.dumps(nlp.tokenizer.full))
     assert [t.text for t in restored("e.g. Fig. 2")] == ["e.g.", "Fig.", "2"]
+
+
+def test_bundled_abstracts_get_spacys_tokens(nlp):
+    from pathlib import Path
+
+    from extract.ingest import read_sources
+
+    paths = sorted(str(p) for p in (Path(__file__).resolve().parent.parent / "data").glob("*.txt"))
+    papers = [p for p in read_sources(paths, skip_bad=True) if p.abstract]
+    assert len(papers) > 300
+    tok = nlp.tokenizer
+    for p in papers:
+        text = f"{p.title}\n\n{p.abstract}"
+        assert tokens(tok(text)) == tokens(tok.full(text)), p.title

@@ -123,8 +123,10 @@ class Extractor:
         self.entries = gaz.entries
         self.version = self._fingerprint()
         self._abbrev: dict[str, Counter] = defaultdict(Counter)
-        self._codelinks = _MISSING
-        self._results = _MISSING
+        # (resolved here, not on first use: a pickled extractor, as graph.parallel ships a custom one to its
+        # workers, must not carry a copy of the _MISSING sentinel)
+        self._codelinks = _optional("extract.codelinks", "find_code_links")
+        self._results = _optional("extract.results", "find_results")
 
     # -- identity ----------------------------------------------------------------------
     def _fingerprint(self) -> str:

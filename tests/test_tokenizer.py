@@ -127,3 +127,14 @@ def test_bundled_abstracts_get_spacys_tokens(nlp):
     for p in papers:
         text = f"{p.title}\n\n{p.abstract}"
         assert tokens(tok(text)) == tokens(tok.full(text)), p.title
+
+
+def test_an_extractor_still_pickles():
+    # (graph.parallel ships a custom extractor to the workers by pickling it)
+    from extract.pipeline import Extractor
+
+    ex = Extractor()
+    restored = pickle.loads(pickle.dumps(ex))
+    assert isinstance(restored.nlp.tokenizer, LitkgTokenizer)
+    title, abstract = "SparK: sparse masked modeling", "We propose SparK, e.g. on ImageNet-1K with ResNet-50 (cannot fail)."
+    assert restored.extract(title, abstract) == ex.extract(title, abstract)

@@ -139,7 +139,14 @@ class LitkgTokenizer:
 
     def __getattr__(self, name: str):
         # (only for names the wrapper does not have: the settings of the reference tokenizer)
-        return getattr(self.__dict__["full"], name)
+        full = self.__dict__.get("full")
+        if full is None:
+            raise AttributeError(name)
+        return getattr(full, name)
+
+    def __reduce__(self):
+        # (pickled as its reference tokenizer, as spaCy pickles one: the copy and matcher are rebuilt)
+        return (type(self), (self.full,))
 
     def __call__(self, text: str) -> Doc:
         doc = self.fast(text)

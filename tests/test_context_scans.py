@@ -80,3 +80,74 @@ def test_bare_head_outcome_is_what_the_head_rules_decide():
                 want = hd.bare[bool(f[_F_BLOCK_BARE])]
                 got = _head_phrase(text, hd, hs, [(0, f)], ctx.rules)
                 assert got == (want + (hs,) if want else None), (w, hd.head)
+
+
+def test_ds_on_match_is_the_plain_regex():
+    from extract.components.context import _Ctx, _ds_on_match
+
+    ctx = _Ctx(Rules.load())
+    pieces = ["results", "evaluated", " on ", " across ", " over ", "on", " ", "\n", "the ", "ImageNet", "COCO",
+              ", ", " and ", "KITTI-360", ".", ";", "(", "x", "upon ", "common ", "both ", "-", "on\n", "Two "]
+    for t in _random_texts(pieces, n=1500):
+        for i in range(len(t) + 1):
+            m = ctx.ds_on.match(t, i)
+            got = _ds_on_match(t, i, ctx.ds_on_tail)
+            assert (got.end(), got.span("list")) == (m.end(), m.span("list")) if m else got is None, (t, i)
+
+
+def test_shape_scan_matches_the_plain_regexes():
+    from extract.components.context import (
+        _ESC_TAIL,
+        _SHAPE,
+        _Ctx,
+        _is_shape_token,
+        _Out,
+        _shape_name,
+        _shape_rule,
+    )
+    from extract.components.state import DocState
+
+    nlp = spacy.blank("en")
+    rules = Rules.load()
+    customize_tokenizer(nlp, rules)
+    ctx = _Ctx(rules)
+    pieces = ["GPT-4", "ViT", "-B", "/16", "ResNet50", " ", "\n", "-", "mAP@0.5", "R@1", "top-1 ", "Top5", "accuracy",
+              "AP50", "BLEU-4", "x", "Qwen2\\_VL", ".", "/", "@", "#", "(", "ConvNeXt", "-based", "mIoU", "_", "é"]
+    for t in _random_texts(pieces, n=1500):
+        anchors = [(tok.idx, tok.idx + len(tok.text), tok.text in ("B", "S", "L", "T"))
+                   for tok in nlp.make_doc(t) if _is_shape_token(tok.text)]
+        st = DocState(text=t)
+        out = _Out(st, [])
+        metrics = _shape_rule(t, out, ctx, {}, anchors)
+        # the plain rules: the shape regex at each anchor (or before a size token), the metric regex at each anchor
+        want, done = [], -1
+        for a, _, size in anchors:
+            if a < done:
+                continue
+            start = a
+            if size:
+                b = re.compile(r"[A-Z][A-Za-z]+(?:-[A-Za-z0-9]+)*-$").search(t, max(0, a - 40), a) \
+                    if a >= 3 and t[a - 1] == "-" else None
+                if not b:
+                    continue
+                start = b.start()
+            m = _SHAPE.match(t, start)
+            if not m:
+                continue
+            end = m.end()
+            while t.startswith("\\_", end) and _ESC_TAIL.match(t, end):
+                end = _ESC_TAIL.match(t, end).end()
+            done = end
+            found = _shape_name(t[start:end], ctx, {})
+            if found:
+                want.append((start, start + found[0], found[1]))
+        assert [(c.start, c.end, c.type) for c in st.cands] == want, t
+        want_metrics, mend = [], -1
+        for a, _, _ in anchors:
+            if a < mend:
+                continue
+            m = _TOPK_OR_METRIC.match(t, a)
+            if m:
+                mend = m.end()
+                want_metrics.append((a, mend, 76 if m.lastgroup == "topk" else 75))
+        assert metrics == want_metrics, t

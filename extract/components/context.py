@@ -240,6 +240,9 @@ class _Ctx:
             r"[\w]+\b[^.;:()]{0,60}?\b(?:on|across|over)\s+(?:the\s+|both\s+|all\s+|several\s+|multiple\s+|two\s+|three\s+|four\s+|five\s+|six\s+|various\s+|popular\s+|challenging\s+|standard\s+|public\s+|widely-used\s+)*"
             rf"(?P<list>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+){_NAME}){{0,12}})"
         )
+        # ds_on from its cue word on (see _ds_on_match)
+        cue_at = self.ds_on.pattern.index(r"\b(?:on|across|over)")
+        self.ds_on_tail = re.compile(self.ds_on.pattern[cue_at + 2:])
         self.list_split = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\band\s+|\bor\s+|&\s+)")
         self.ds_cues = {c.lower() for c in r.dataset_cues if " " not in c}
         self.m_suffix = tuple(r.method_name_suffixes)
@@ -281,6 +284,8 @@ class _Ctx:
         self._title_gaz: dict | None = None
         self._title_names: dict[str, tuple[bool, int, str] | None] = {}
         self._shape_names: dict[str, tuple[int, str] | None] = {}
+        self._chunk_gaz: dict | None = None
+        self._chunks: dict[str, tuple[int, tuple[int, str] | None, int, bool]] = {}
 
     def name_type(self, name: str, gaz_types: dict | None) -> str:
         """:func:`name_type` of ``name`` with these rules, cached per name (for one ``gaz_types`` dict)."""
@@ -302,6 +307,17 @@ class _Ctx:
             if len(self._shape_names) > 100_000:
                 self._shape_names.clear()
             v = self._shape_names[raw] = _shape_name(raw, self, gaz_types)
+        return v
+
+    def chunk_shapes(self, chunk: str, gaz_types: dict | None) -> tuple[int, tuple[int, str] | None, int, bool]:
+        """:func:`_chunk_shapes` of ``chunk``, cached per string (for one ``gaz_types`` dict)."""
+        if gaz_types is not self._chunk_gaz:
+            self._chunk_gaz, self._chunks = gaz_types, {}
+        v = self._chunks.get(chunk)
+        if v is None:
+            if len(self._chunks) > 100_000:
+                self._chunks.clear()
+            v = self._chunks[chunk] = _chunk_shapes(chunk, self, gaz_types)
         return v
 
     def trim_name(self, phrase: str, need_shape: bool, max_words: int) -> tuple[int, int] | None:
@@ -391,7 +407,7 @@ class _Ctx:
         a token ending in "our", the dataset-list regex of a list lead word)."""
         low = s.lower()
         kinds = self.cue_kinds.get(low, ())
-        extras = {"naming": len(s), "ds_list": self.ds_list_for.get(low)}
+        extras = {"naming": len(s), "ds_list": (self.ds_list_for.get(low), len(s))}
         lists = tuple((_ANCHOR_KINDS.index(k), extras.get(k)) for k in kinds if k != "head")
         if _OUR_TOKEN.search(s):
             lists += ((_ANCHOR_KINDS.index("our"), len(s)),)
@@ -601,21 +617,10 @@ def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
     _title_rule(text, st, out, ctx, gaz_types)
     _naming_rules(text, out, ctx, gaz_types, anchors)
     _dataset_rules(text, st, out, ctx, anchors, gaz_types)
-    _shape_rule(text, out, ctx, gaz_types, anchors["shape"])
+    metrics = _shape_rule(text, out, ctx, gaz_types, anchors["shape"])
     _head_rule(text, out, ctx, anchors["head"])
-    _metric_rule(text, out, anchors["shape"])
-
-
-def _metric_rule(text: str, out: _Out, anchors) -> None:
-    """Metric shapes (``Recall@1``, ``mAP@0.5``, ``top-1 accuracy``) at name / metric shape tokens."""
-    end = -1
-    for s, _, _ in anchors:
-        if s < end:
-            continue
-        m = _TOPK_OR_METRIC.match(text, s)
-        if m:
-            end = m.end()
-            out.add(s, end, "metric", "metric-shape", P_METRIC + 1 if m.lastgroup == "topk" else P_METRIC, STRONG)
+    for s, e, prio in metrics:  # (the metric rule: found by the shape scan, added after the head rule)
+        out.add(s, e, "metric", "metric-shape", prio, STRONG)
 
 
 # "metric" / "measure" as the head noun of the first noun phrase after the colon
@@ -969,10 +974,23 @@ def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, ga
         out.add(name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG)
 
 
+# The first characters of what ctx.ds_list needs after its lead word and white space / a comma ("(", "such as",
+# "including", "like", "namely", ":", "e.g.", "i.e.", any case). No lead word is the start of another, so the lead
+# that the regex of a lead word matches is the token: the regex fails unless the first character after the token
+# and white space and commas is one of these.
+_LIST_CUE_FIRST = frozenset("(:sSiIlLnNeE")
+
+
 def _dataset_list_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     """``datasets (A, B and C)``, ``benchmarks such as A, B, C`` (and lists of models, methods, tasks)."""
     r = ctx.rules
-    for a, rx in anchors:
+    n = len(text)
+    for a, (rx, length) in anchors:
+        k = a + length
+        while k < n and (text[k] == "," or text[k].isspace()):
+            k += 1
+        if k >= n or text[k] not in _LIST_CUE_FIRST:
+            continue  # (see _LIST_CUE_FIRST)
         m = rx.match(text, a)
         if not m:
             continue
@@ -995,7 +1013,7 @@ def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
         window = text[a:a + 72]
         if " on " not in window and " across " not in window and " over " not in window:
             continue
-        m = ctx.ds_on.match(text, a)
+        m = _ds_on_match(text, a, ctx.ds_on_tail)
         if not m:
             continue
         done = m.end()
@@ -1010,39 +1028,126 @@ def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             out.add(s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG)
 
 
+_WORD_RUN = re.compile(r"\w+")
+_ON_CUE = re.compile(r"\b(?:on|across|over)\s")
+_GAP_END = re.compile(r"[.;:()]")
+
+
+def _ds_on_match(text: str, a: int, tail: re.Pattern) -> re.Match | None:
+    r"""``ctx.ds_on.match(text, a)`` as the match of ``tail`` (the regex from its cue word on) at the first cue.
+
+    ``ds_on`` reads a word, then a lazy gap of up to 60 characters without ``.;:()``, then a cue word
+    (``\b(?:on|across|over)\s``) and the list: its match is the ``tail`` match at the first cue in reach
+    where ``tail`` matches (a lazy gap tries the cues from left to right). The cues are found by a search,
+    instead of the regex trying the rest of the pattern at each character of the gap.
+    """
+    m = _WORD_RUN.match(text, a)
+    if not m:
+        return None
+    w = m.end()
+    g = _GAP_END.search(text, w, w + 60)
+    last = g.start() if g else w + 60  # (the cue starts at most here)
+    pos = w
+    while True:
+        c = _ON_CUE.search(text, pos, last + 7)  # (a cue is at most 7 characters long)
+        if not c or c.start() > last:
+            return None
+        t = tail.match(text, c.start())
+        if t:
+            return t
+        pos = c.start() + 1
+
+
 _SHAPE_SUFFIX = re.compile(r"-(?:based|like|style|architecture|driven|free|aware|guided)$", re.I)
 _ESC_TAIL = re.compile(r"\\_[\w+]+(?:[\-./][\w+]+)*(?![\w@]|-\w)")
 
 
-def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
+def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> list[tuple[int, int, int]]:
     """Model-name shapes (``ConvNeXt``, ``GPT-4``, ``Swin-B``) at the name-shaped tokens ``anchors``
-    (``(start, end, size)``, ``size``: a model-size token such as ``B`` that needs the name before it)."""
-    done = -1
+    (``(start, end, size)``, ``size``: a model-size token such as ``B`` that needs the name before it); returns
+    the metric shapes (``Recall@1``, ``mAP@0.5``, ``top-1 accuracy``) found at the same tokens, as
+    ``(start, end, priority)``.
+
+    Neither regex crosses white space, so what they match at a token depends only on the run of non-space
+    characters that starts there (its *chunk*, :func:`_chunk_shapes`, cached per chunk string) and on the
+    character before the token (their look-behinds, checked here). Only ``top-1 accuracy`` (a chunk that is
+    ``top-1``) and a size token (``ViT-B``: the name starts before the token) are matched in the text.
+    """
+    done = -1  # end of the last shape
+    mend = -1  # end of the last metric
+    metrics = []
+    chunk_shapes = ctx.chunk_shapes
     shape_name = ctx.shape_name
+    non_space = _NON_SPACE_RUN.match
     for a, _, size in anchors:
+        if a < done and a < mend:
+            continue
+        before = text[a - 1] if a else " "
+        if before.isalnum() or before == "_":
+            continue  # (\w: both look-behinds reject it, and a size token needs a hyphen before it)
+        c_end = non_space(text, a).end()
+        shape_end, found, metric_end, topk = chunk_shapes(text[a:c_end], gaz_types)
+        if a >= mend and before != "-":
+            if topk:
+                m = _TOPK_OR_METRIC.match(text, a)
+                if m:
+                    mend = m.end()
+                    metrics.append((a, mend, P_METRIC + 1 if m.lastgroup == "topk" else P_METRIC))
+            elif metric_end:
+                mend = a + metric_end
+                metrics.append((a, mend, P_METRIC))
         if a < done:
             continue
-        start = a
         if size:
-            if a < 3 or text[a - 1] != "-":
+            if a < 3 or before != "-":
                 continue
             b = _SIZE_BASE.search(text, max(0, a - 40), a)
             if not b:
                 continue
             start = b.start()
-        m = _SHAPE.match(text, start)
-        if not m:
-            continue
-        end = m.end()
-        while text.startswith("\\_", end):  # "Qwen2\_VL": an escaped underscore is an underscore
-            x = _ESC_TAIL.match(text, end)
+            m = _SHAPE.match(text, start)
+            if not m:
+                continue
+            end = m.end()
+            while text.startswith("\\_", end):  # "Qwen2\_VL": an escaped underscore is an underscore
+                x = _ESC_TAIL.match(text, end)
+                if not x:
+                    break
+                end = x.end()
+            done = end
+            found = shape_name(text[start:end], gaz_types)
+            if found:
+                out.add(start, start + found[0], found[1], "shape", P_SHAPE, WEAK)
+        elif shape_end and before not in "-/@.#":
+            done = a + shape_end
+            if found:
+                out.add(a, a + found[0], found[1], "shape", P_SHAPE, WEAK)
+    return metrics
+
+
+_TOPK_CHUNK = re.compile(r"[Tt]op-?\d+")
+
+
+def _chunk_shapes(chunk: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int, tuple[int, str] | None, int, bool]:
+    """``(shape end, shape name, metric end, top-k)`` of the shape and metric regexes at the start of ``chunk``
+    (a run of non-space characters), their look-behinds aside: the end of the ``_SHAPE`` match (0: none; with
+    escaped-underscore tails) and :func:`_shape_name` of it, the end of the ``_METRIC_RX`` match (0: none), and
+    whether the chunk is ``top-1`` (then only the text tells: ``top-1 accuracy``)."""
+    shape_end = 0
+    found = None
+    m = _SHAPE.match(chunk)
+    if m:
+        shape_end = m.end()
+        while chunk.startswith("\\_", shape_end):
+            x = _ESC_TAIL.match(chunk, shape_end)
             if not x:
                 break
-            end = x.end()
-        done = end
-        found = shape_name(text[start:end], gaz_types)
-        if found:
-            out.add(start, start + found[0], found[1], "shape", P_SHAPE, WEAK)
+            shape_end = x.end()
+        found = _shape_name(chunk[:shape_end], ctx, gaz_types)
+    if _TOPK_CHUNK.fullmatch(chunk):
+        return shape_end, found, 0, True
+    m = _METRIC_RX.match(chunk)
+    return shape_end, found, m.end() if m else 0, False
 
 
 def _shape_name(raw: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int, str] | None:

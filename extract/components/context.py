@@ -391,7 +391,9 @@ class _Ctx:
             wl in self.task_reject or wl in self.generic_mods,  # _F_REJECT_OR_GENERIC
             wl in _BLOCK_BARE_METRIC,  # _F_BLOCK_BARE
         )
-        return f + (bool(_TW_FULL.fullmatch(w)), wl in r.stop, _continuations(f))  # _F_WORD, _F_STOP, _F_CONT
+        word = bool(_TW_FULL.fullmatch(w))
+        # _F_WORD, _F_STOP, _F_CONT, _F_NO_MOD (a stop word or no word: the head rule takes no modifier)
+        return f + (word, wl in r.stop, _continuations(f), wl in r.stop or not word)
 
     def anchor_flag(self):
         """The lexeme flag function of anchor tokens: a cue word, a name / metric shape or a token ending in
@@ -399,20 +401,23 @@ class _Ctx:
         cues = self.cue_kinds
         return lambda s: s.lower() in cues or _is_shape_token(s) or bool(_OUR_TOKEN.search(s))
 
-    def orth_info(self, s: str) -> tuple[int, tuple[_Head, ...], bool | None, tuple[tuple[int, object], ...]]:
-        """``(length, heads, size, lists)`` of an anchor token's text: the heads it ends (longest first); for a
-        name / metric shape whether it is a model-size token (``B`` of ``ViT-B``; ``None``: not a shape);
-        ``(index, extra)`` of the other anchor lists it goes to (index in ``_ANCHOR_KINDS``; the list gets the
-        token's start, or ``(start, extra)`` when ``extra`` is not ``None``: the length of a naming cue or of
-        a token ending in "our", the dataset-list regex of a list lead word)."""
+    def orth_info(self, s: str) -> tuple[tuple[int, object], ...]:
+        """The anchor lists that an anchor token with the text ``s`` goes to, as ``(index, extra)`` (index in
+        ``_ANCHOR_KINDS``; the list gets ``(start, extra)`` of the token). ``extra`` is what the rule of the
+        list needs of the word: ``(length, heads)`` for the head list (the heads that the word ends, longest
+        first), whether it is a model-size token (``B`` of ``ViT-B``) for the shape list, the token's length
+        for the naming and "our" lists, ``(regex, length)`` for the dataset-list list (the dataset-list regex
+        of the lead word), else ``None``."""
         low = s.lower()
         kinds = self.cue_kinds.get(low, ())
-        extras = {"naming": len(s), "ds_list": (self.ds_list_for.get(low), len(s))}
-        lists = tuple((_ANCHOR_KINDS.index(k), extras.get(k)) for k in kinds if k != "head")
+        extras = {"head": (len(s), self.head_records.get(low, ())), "naming": len(s),
+                  "ds_list": (self.ds_list_for.get(low), len(s))}
+        lists = tuple((_ANCHOR_KINDS.index(k), extras.get(k)) for k in _ANCHOR_KINDS if k in kinds)
         if _OUR_TOKEN.search(s):
             lists += ((_ANCHOR_KINDS.index("our"), len(s)),)
-        heads = self.head_records.get(low, ()) if "head" in kinds else ()
-        return len(s), heads, (s in _SIZE_TOKENS) if _is_shape_token(s) else None, lists
+        if _is_shape_token(s):
+            lists += ((_ANCHOR_KINDS.index("shape"), s in _SIZE_TOKENS),)
+        return lists
 
 
 def _is_shape_token(s: str) -> bool:
@@ -486,27 +491,25 @@ class ContextRules:
             return doc
         idx, orths = token_table(doc, st)
         lists: list[list] = [[] for _ in _ANCHOR_KINDS]
-        heads, shapes = lists[0], lists[-1]
+        adds = [x.append for x in lists]
         nz = doc.to_array(self.f_anchor).nonzero()[0].tolist()
         infos = list(map(self._info.get, map(orths.__getitem__, nz)))
         if None in infos:
             infos = self._fill_info(infos, nz, orths)
-        for s, (length, hd, size, kinds) in zip(map(idx.__getitem__, nz), infos, strict=True):
-            if hd:
-                heads.append((s, s + length, hd))
-            if size is not None:
-                shapes.append((s, s + length, size))
-            if kinds:
+        for s, kinds in zip(map(idx.__getitem__, nz), infos, strict=True):
+            if len(kinds) == 1:  # (most anchor words go to one list)
+                k, extra = kinds[0]
+                adds[k]((s, extra))
+            else:
                 for k, extra in kinds:
-                    lists[k].append(s if extra is None else (s, extra))
+                    adds[k]((s, extra))
         anchors = dict(zip(_ANCHOR_KINDS, lists, strict=True))
         find_context(text, st, self.ctx, self.gaz_types, anchors)
         return doc
 
 
-# anchor lists: the head list holds (start, end, heads), the shape list (start, end, size) (the shape and the
-# metric rules read it), the naming and our lists (start, length), the dataset-list list (start, regex), the
-# others the starts of the tokens (see _Ctx.orth_info)
+# anchor lists: each holds (start, extra) of the tokens, extra as _Ctx.orth_info says (the shape and the metric
+# rules read the shape list)
 _ANCHOR_KINDS = ("head", "naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
 
 
@@ -559,36 +562,45 @@ def _trim_name(phrase: str, rules: Rules, need_shape: bool, max_words: int) -> t
 
 
 class _Out:
-    """Where the rules of one document put what they find: candidates (through :meth:`add`) and proposal slots.
+    """Where the rules of one document put what they find: candidates and proposal slots.
 
-    A candidate is kept unless it is empty, overlaps a URL or crosses a sentence boundary (one bisect on
-    the sentence starts; URLs, sorted and disjoint, by one bisect on their starts).
+    The rules append candidates as ``(start, end, type, rule, priority, strength, proposed)`` tuples to
+    :attr:`found` (``add`` is its bound ``append``: one C call per candidate); :meth:`flush` then keeps those
+    that are not empty, overlap no URL and cross no sentence boundary (one bisect on the sentence starts;
+    URLs, sorted and disjoint, by one bisect on their starts) and makes them :class:`Cand` objects, in order.
     """
 
-    __slots__ = ("cands", "slots", "sent_starts", "url_starts", "url_ends")
+    __slots__ = ("cands", "slots", "sent_starts", "urls", "found", "add")
 
     def __init__(self, st: DocState, urls: list[tuple[int, int]]) -> None:
         self.cands = st.cands
         self.slots = st.proposal_slots
         self.sent_starts = st.sent_starts
-        self.url_starts = [s for s, _ in urls] if urls else None
-        self.url_ends = [e for _, e in urls] if urls else None
+        self.urls = urls
+        self.found: list[tuple[int, int, str, str, int, int, bool]] = []
+        self.add = self.found.append
 
-    def add(self, start: int, end: int, type: str, rule: str, prio: int, strength: int,
-            proposed: bool = False) -> None:
-        """Add the candidate ``text[start:end]`` unless it is empty, in a URL or crosses a sentence end."""
-        if end <= start:
-            return
-        if self.url_starts:
-            i = bisect_left(self.url_starts, end)  # the URLs that start before ``end``; the last ends last
-            if i and start < self.url_ends[i - 1]:
-                return
+    def flush(self) -> None:
+        """Add the candidates found to the document's candidates (see the class docstring)."""
+        append = self.cands.append
         starts = self.sent_starts
-        if starts:
-            i = bisect_right(starts, start)
-            if i < len(starts) and starts[i] < end:
-                return
-        self.cands.append(Cand(start, end, type, rule, prio, strength, None, None, None, proposed))
+        n = len(starts)
+        url_starts = [s for s, _ in self.urls] if self.urls else None
+        url_ends = [e for _, e in self.urls] if self.urls else None
+        for start, end, type, rule, prio, strength, proposed in self.found:
+            if end <= start:
+                continue
+            if url_starts:
+                i = bisect_left(url_starts, end)  # the URLs that start before ``end``; the last ends last
+                if i and start < url_ends[i - 1]:
+                    continue
+            if n:
+                i = bisect_right(starts, start)
+                if i < n and starts[i] < end:
+                    continue
+            append(Cand(start, end, type, rule, prio, strength, None, None, None, proposed))
+        self.found = []
+        self.add = self.found.append
 
 
 def _type_near(text: str, pos: int, rules: Rules, window: int = 50) -> str | None:
@@ -620,7 +632,8 @@ def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
     metrics = _shape_rule(text, out, ctx, gaz_types, anchors["shape"])
     _head_rule(text, out, ctx, anchors["head"])
     for s, e, prio in metrics:  # (the metric rule: found by the shape scan, added after the head rule)
-        out.add(s, e, "metric", "metric-shape", prio, STRONG)
+        out.add((s, e, "metric", "metric-shape", prio, STRONG, False))
+    out.flush()
 
 
 # "metric" / "measure" as the head noun of the first noun phrase after the colon
@@ -651,12 +664,12 @@ def _title_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, gaz_types: dict[s
         t = "dataset"
     elif _TITLE_METRIC_HEAD.match(rest):
         t = "metric"  # "X: A Metric for ..." (the head noun), not "X: Sharp Metric Depth ..." (an adjective)
-    out.add(s, e, t, "title", P_CONTEXT, STRONG, True)
+    out.add((s, e, t, "title", P_CONTEXT, STRONG, True))
     out.slots.append((s, e))
     # the same name in the abstract
     for a in find_word(text, name):
         if a >= st.abstract_start:
-            out.add(a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG, True)
+            out.add((a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG, True))
 
 
 _TITLE_CONNECTORS = frozenset(("and", "of", "for", "the", "with", "in", "as", "a", "to", "is", "on", "at", "by", "&"))
@@ -771,7 +784,7 @@ _VERB_DET = re.compile(r"[A-Za-z]+(?:\s+forward)?\s+(?:a|an|the)\s")
 def _proposal_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors, found: list) -> None:
     """``we propose / introduce / present X``; ``we propose a new benchmark, X``."""
     r = ctx.rules
-    for a in anchors:
+    for a, _ in anchors:
         if _subject_before(text, a):
             m = ctx.proposal.match(text, a)
             if m:
@@ -855,13 +868,13 @@ def _propagate(text: str, out: _Out, found: list) -> None:
     """Add what the naming rules found, and the other occurrences of those names (case-sensitive, whole words)."""
     seen_names = {}
     for s, e, t, proposed, rule in found:
-        out.add(s, e, t, rule, P_CONTEXT, STRONG, proposed)
+        out.add((s, e, t, rule, P_CONTEXT, STRONG, proposed))
         seen_names.setdefault(text[s:e], (t, proposed))
     for name, (t, proposed) in seen_names.items():
         if len(name) < 2:
             continue
         for i in find_word(text, name):
-            out.add(i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG, proposed)
+            out.add((i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG, proposed))
 
 
 def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, int]]:
@@ -951,7 +964,7 @@ def _dataset_rules(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_t
 def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None) -> None:
     """``the X dataset / benchmark``."""
     r = ctx.rules
-    for a in anchors:
+    for a, _ in anchors:
         if a < 2 or text[a - 1] != " ":
             continue
         keep = [w for _, w in reversed(_name_words_before(text, a - 1, ctx))]
@@ -971,7 +984,7 @@ def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, ga
             continue
         if not _dataset_name_ok(keep, ctx, gaz_types):
             continue
-        out.add(name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG)
+        out.add((name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG, False))
 
 
 # The first characters of what ctx.ds_list needs after its lead word and white space / a comma ("(", "such as",
@@ -1000,14 +1013,14 @@ def _dataset_list_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             name = text[s:e]
             if r.is_stop_name(name) or (t == "method" and not is_name_shaped(name.split()[0])):
                 continue
-            out.add(s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG)
+            out.add((s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG, False))
 
 
 def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     """``evaluated / trained / results on A, B and C``."""
     r = ctx.rules
     done = -1
-    for a in anchors:
+    for a, _ in anchors:
         if a < done:
             continue
         window = text[a:a + 72]
@@ -1025,7 +1038,7 @@ def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             name = text[s:e]
             if r.is_stop_name(name) or name.endswith(ctx.m_suffix) or name[0].isdigit():
                 continue
-            out.add(s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG)
+            out.add((s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG, False))
 
 
 _WORD_RUN = re.compile(r"\w+")
@@ -1079,7 +1092,7 @@ def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anch
     chunk_shapes = ctx.chunk_shapes
     shape_name = ctx.shape_name
     non_space = _NON_SPACE_RUN.match
-    for a, _, size in anchors:
+    for a, size in anchors:
         if a < done and a < mend:
             continue
         before = text[a - 1] if a else " "
@@ -1117,11 +1130,11 @@ def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anch
             done = end
             found = shape_name(text[start:end], gaz_types)
             if found:
-                out.add(start, start + found[0], found[1], "shape", P_SHAPE, WEAK)
+                out.add((start, start + found[0], found[1], "shape", P_SHAPE, WEAK, False))
         elif shape_end and before not in "-/@.#":
             done = a + shape_end
             if found:
-                out.add(a, a + found[0], found[1], "shape", P_SHAPE, WEAK)
+                out.add((a, a + found[0], found[1], "shape", P_SHAPE, WEAK, False))
     return metrics
 
 
@@ -1196,7 +1209,7 @@ def _is_word(w: str) -> bool:
 
 # indices of _Ctx.word_features
 (_F_WL, _F_BREAK, _F_TECH, _F_TASK_BAD, _F_METRIC_OK, _F_LEAD_BAD, _F_GENERIC_MOD, _F_GENERIC_TECH, _F_GENERIC_BREAK,
- _F_REJECT_OR_GENERIC, _F_BLOCK_BARE, _F_WORD, _F_STOP, _F_CONT) = range(14)
+ _F_REJECT_OR_GENERIC, _F_BLOCK_BARE, _F_WORD, _F_STOP, _F_CONT, _F_NO_MOD) = range(15)
 
 # bits of _F_CONT: a phrase of this kind can go on past the word (_C_ANY: every word)
 _C_METHOD, _C_TASK, _C_METRIC, _C_GENERIC, _C_ANY = 1, 2, 4, 8, 16
@@ -1253,8 +1266,9 @@ class _Head:
 def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     """Technique / task / metric phrases that end in a known head word (see :class:`_Head`).
 
-    ``anchors`` are ``(start, end, heads)`` of the tokens that end a head, ``heads`` the :class:`_Head`
-    records of the token's lower-case text, longest first. The modifiers before the head are read as
+    ``anchors`` are ``(start, (length, heads))`` of the tokens that end a head, ``heads`` the :class:`_Head`
+    records of the token's lower-case text, longest first (a token that is a one-word head and ends no longer
+    head has that head alone: no head text to compare). The modifiers before the head are read as
     :func:`_head_modifiers` says; the common case (no attached word, the nearest word separated by a space)
     is inline, and when no rule of the head takes the nearest word the head alone decides (:attr:`_Head.bare`):
     this loop runs for a third of the tokens of an abstract.
@@ -1263,39 +1277,48 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     n = len(text)
     cache = ctx.word_feature_cache
     wf = ctx.word_features
-    for a, ae, heads in anchors:
+    add = out.add
+    for a, (length, heads) in anchors:
+        ae = a + length
         if ae < n:
             c = text[ae]
             if c == "-" or c.isalnum():
                 continue  # "detection-based"
-        for hd in heads:
-            hs = ae - hd.length
-            if hs >= 0 and (hs == a or text[hs:ae].lower() == hd.head) and (hs == 0 or not text[hs - 1].isalnum()):
-                break
+        hd = heads[0]
+        if hd.length == length:  # the token is the head, and the only one
+            hs = a
+            if a and text[a - 1].isalnum():
+                continue
         else:
-            continue
+            for hd in heads:
+                hs = ae - hd.length
+                if (hs >= 0 and (hs == a or text[hs:ae].lower() == hd.head)
+                        and (hs == 0 or not text[hs - 1].isalnum())):
+                    break
+            else:
+                continue
         if hs > 1 and text[hs - 1] == " ":
             end = hs - 1
             j = text.rfind(" ", 0, end)
             w = text[j + 1:end]
             f = (cache.get(w) or wf(w)) if w else None
-            if f is None or f[_F_STOP] or not f[_F_WORD] or (end > 72 and j < end - 72):
+            if f is None or f[_F_NO_MOD] or (end > 72 and j < end - 72):
                 found = hd.bare[False]  # no modifier (a stop word, no word, a word cut by the window)
             elif not (f[_F_CONT] & hd.cont):
                 found = hd.bare[f[_F_BLOCK_BARE]]  # a modifier that no rule of the head takes
             else:
                 found = _head_phrase(text, hd, hs, _words_from(text, j, end, f, hd.cont, [], cache, wf), r)
                 if found:
-                    out.add(found[3], ae, found[0], found[1], found[2], WEAK)
+                    add((found[3], ae, found[0], found[1], found[2], WEAK, False))
                 continue
             if found:
-                out.add(hs, ae, found[0], found[1], found[2], WEAK)
+                add((hs, ae, found[0], found[1], found[2], WEAK, False))
         else:
             words = _head_modifiers(text, hs, hd, cache, wf)
             if words is not None:
                 found = _head_phrase(text, hd, hs, words, r)
                 if found:
-                    out.add(found[3], ae, found[0], found[1], found[2], WEAK)
+                    out.add((found[3], ae, found[0], found[1], found[2], WEAK, False))
 
 
 def _head_phrase(text: str, hd: _Head, hs: int, words, r: Rules) -> tuple[str, str, int, int] | None:

@@ -152,3 +152,33 @@ def test_shape_scan_matches_the_plain_regexes():
                 mend = m.end()
                 want_metrics.append((a, mend, 76 if m.lastgroup == "topk" else 75))
         assert metrics == want_metrics, t
+
+
+def test_subject_before_is_the_plain_regex():
+    from extract.components.context import _SUBJ_BEFORE, _subject_before
+
+    pieces = ["we ", "We", " ", "  ", "\n", "also ", "then", "paper", "framework ", "x", "_", "3", "(", "é",
+              "first ", "newly  ", "work", "study", "this "]
+    for t in _random_texts(pieces, n=1500):
+        for a in range(len(t) + 1):
+            want = bool(_SUBJ_BEFORE.search(t, max(0, a - 45), a))
+            assert _subject_before(t, a) == want, (t, a)
+
+
+def test_dataset_list_precheck_keeps_every_match():
+    from extract.components.context import _LIST_CUE_FIRST, _Ctx
+
+    ctx = _Ctx(Rules.load())
+    pieces = ["datasets", "benchmarks", "models", "tasks", " ", "  ", ",", "\n", "(", "such as ", "including ",
+              "like ", "namely ", ": ", "e.g., ", "i.e. ", "ImageNet", " and ", "x", "Such  as ", "E.G. "]
+    for t in _random_texts(pieces, n=1500):
+        for w, rx in ctx.ds_list_for.items():
+            i = t.lower().find(w)
+            while i >= 0:
+                k = i + len(w)
+                c = t[k:k + 1]
+                if c == " ":
+                    c = t[k + 1:k + 2]
+                if c not in _LIST_CUE_FIRST:
+                    assert not rx.match(t, i), (t, i)
+                i = t.lower().find(w, i + 1)

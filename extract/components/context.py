@@ -153,29 +153,24 @@ _SUBJECT_ADVERBS = frozenset(("first", "also", "further", "then", "hereby", "new
 
 
 def _subject_before(text: str, a: int) -> bool:
-    """Whether ``_SUBJ_BEFORE.search(text, max(0, a - 45), a)`` matches, read backwards from ``a``.
+    """Whether ``_SUBJ_BEFORE.search(text, max(0, a - 45), a)`` matches.
 
     The match ends at ``a``: white space, optionally an adverb and white space before it, and before that
-    a subject word at a word boundary (a regex that starts with ``\\b`` is tried at every position).
-    The same backward step (white space, then letters) reads the adverb and the subject.
+    a subject word at a word boundary (a regex that starts with ``\\b`` is tried at every position). Read
+    backwards: ``_SUBJ_BEFORE_REVERSED`` matched at the start of the reversed window, then the word boundary
+    before the subject.
     """
     lo = a - 45 if a > 45 else 0
-    end = a
-    while True:
-        k = end
-        while k > lo and text[k - 1].isspace():
-            k -= 1
-        if k == end:
-            return False
-        s = k
-        while s > lo and text[s - 1].isalpha():
-            s -= 1
-        word = text[s:k]
-        if word in _SUBJECTS:
-            return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
-        if end != a or word not in _SUBJECT_ADVERBS:
-            return False  # (one adverb at most; the word sets are disjoint)
-        end = s
+    m = _SUBJ_BEFORE_REVERSED.match(text[lo:a][::-1])
+    if not m:
+        return False
+    s = a - m.end()  # (the start of the subject word)
+    return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
+
+
+# _SUBJ_BEFORE without its word boundary, reversed (words and order)
+_SUBJ_BEFORE_REVERSED = re.compile(r"\s+(?:(?:{})\s+)?(?:{})".format(
+    "|".join(w[::-1] for w in sorted(_SUBJECT_ADVERBS)), "|".join(w[::-1] for w in sorted(_SUBJECTS))))
 
 
 _AFTER_NAME = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:is|was)\s+)?(?:a|an|the)\s+")
@@ -309,15 +304,21 @@ class _Ctx:
             v = self._shape_names[raw] = _shape_name(raw, self, gaz_types)
         return v
 
-    def chunk_shapes(self, chunk: str, gaz_types: dict | None) -> tuple[int, tuple[int, str] | None, int, bool]:
-        """:func:`_chunk_shapes` of ``chunk``, cached per string (for one ``gaz_types`` dict)."""
+    def chunk_cache(self, gaz_types: dict | None) -> dict[str, tuple[int, tuple[int, str] | None, int, bool]]:
+        """The cache of :meth:`chunk_shapes` for ``gaz_types`` (to read directly in a loop; ``get`` gives
+        ``None`` for a chunk not seen yet)."""
         if gaz_types is not self._chunk_gaz:
             self._chunk_gaz, self._chunks = gaz_types, {}
-        v = self._chunks.get(chunk)
+        return self._chunks
+
+    def chunk_shapes(self, chunk: str, gaz_types: dict | None) -> tuple[int, tuple[int, str] | None, int, bool]:
+        """:func:`_chunk_shapes` of ``chunk``, cached per string (for one ``gaz_types`` dict)."""
+        cache = self.chunk_cache(gaz_types)
+        v = cache.get(chunk)
         if v is None:
-            if len(self._chunks) > 100_000:
-                self._chunks.clear()
-            v = self._chunks[chunk] = _chunk_shapes(chunk, self, gaz_types)
+            if len(cache) > 100_000:
+                cache.clear()
+            v = cache[chunk] = _chunk_shapes(chunk, self, gaz_types)
         return v
 
     def trim_name(self, phrase: str, need_shape: bool, max_words: int) -> tuple[int, int] | None:
@@ -401,23 +402,23 @@ class _Ctx:
         cues = self.cue_kinds
         return lambda s: s.lower() in cues or _is_shape_token(s) or bool(_OUR_TOKEN.search(s))
 
-    def orth_info(self, s: str) -> tuple[tuple[int, object], ...]:
-        """The anchor lists that an anchor token with the text ``s`` goes to, as ``(index, extra)`` (index in
-        ``_ANCHOR_KINDS``; the list gets ``(start, extra)`` of the token). ``extra`` is what the rule of the
-        list needs of the word: ``(length, heads)`` for the head list (the heads that the word ends, longest
-        first), whether it is a model-size token (``B`` of ``ViT-B``) for the shape list, the token's length
-        for the naming and "our" lists, ``(regex, length)`` for the dataset-list list (the dataset-list regex
-        of the lead word), else ``None``."""
+    def orth_info(self, s: str) -> tuple[tuple[int, tuple[_Head, ...]] | None, tuple[tuple[int, object], ...]]:
+        """``(head, lists)`` of an anchor token with the text ``s``: ``(length, heads)`` when it ends heads (the
+        heads, longest first; read by the head rule from all anchors), and the other anchor lists it goes to,
+        as ``(index, extra)`` (index in ``_ANCHOR_KINDS``; the list gets ``(start, extra)`` of the token).
+        ``extra`` is what the rule of the list needs of the word: whether it is a model-size token (``B`` of
+        ``ViT-B``) for the shape list, the token's length for the naming and "our" lists, ``(regex, length)``
+        for the dataset-list list (the dataset-list regex of the lead word), else ``None``."""
         low = s.lower()
         kinds = self.cue_kinds.get(low, ())
-        extras = {"head": (len(s), self.head_records.get(low, ())), "naming": len(s),
-                  "ds_list": (self.ds_list_for.get(low), len(s))}
+        extras = {"naming": len(s), "ds_list": (self.ds_list_for.get(low), len(s))}
         lists = tuple((_ANCHOR_KINDS.index(k), extras.get(k)) for k in _ANCHOR_KINDS if k in kinds)
         if _OUR_TOKEN.search(s):
             lists += ((_ANCHOR_KINDS.index("our"), len(s)),)
         if _is_shape_token(s):
             lists += ((_ANCHOR_KINDS.index("shape"), s in _SIZE_TOKENS),)
-        return lists
+        head = (len(s), self.head_records[low]) if "head" in kinds else None
+        return head, lists
 
 
 def _is_shape_token(s: str) -> bool:
@@ -496,21 +497,19 @@ class ContextRules:
         infos = list(map(self._info.get, map(orths.__getitem__, nz)))
         if None in infos:
             infos = self._fill_info(infos, nz, orths)
-        for s, kinds in zip(map(idx.__getitem__, nz), infos, strict=True):
-            if len(kinds) == 1:  # (most anchor words go to one list)
-                k, extra = kinds[0]
+        starts = list(map(idx.__getitem__, nz))
+        for s, (_, kinds) in zip(starts, infos, strict=True):
+            for k, extra in kinds:
                 adds[k]((s, extra))
-            else:
-                for k, extra in kinds:
-                    adds[k]((s, extra))
         anchors = dict(zip(_ANCHOR_KINDS, lists, strict=True))
+        anchors["head"] = zip(starts, infos, strict=True)  # (a third of the tokens end heads: the head rule reads all anchors)
         find_context(text, st, self.ctx, self.gaz_types, anchors)
         return doc
 
 
 # anchor lists: each holds (start, extra) of the tokens, extra as _Ctx.orth_info says (the shape and the metric
-# rules read the shape list)
-_ANCHOR_KINDS = ("head", "naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
+# rules read the shape list; the head rule reads (start, orth_info) of all anchors)
+_ANCHOR_KINDS = ("naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -564,10 +563,11 @@ def _trim_name(phrase: str, rules: Rules, need_shape: bool, max_words: int) -> t
 class _Out:
     """Where the rules of one document put what they find: candidates and proposal slots.
 
-    The rules append candidates as ``(start, end, type, rule, priority, strength, proposed)`` tuples to
-    :attr:`found` (``add`` is its bound ``append``: one C call per candidate); :meth:`flush` then keeps those
-    that are not empty, overlap no URL and cross no sentence boundary (one bisect on the sentence starts;
-    URLs, sorted and disjoint, by one bisect on their starts) and makes them :class:`Cand` objects, in order.
+    The rules append candidates as tuples of :class:`Cand` arguments to :attr:`found` (``add`` is its bound
+    ``append``: one C call per candidate): ``(start, end, type, rule, priority, strength)``, and
+    ``+ _PROPOSED`` for the name of what the paper proposes. :meth:`flush` then keeps those that are not empty,
+    overlap no URL and cross no sentence boundary (one bisect on the sentence starts; URLs, sorted and disjoint,
+    by one bisect on their starts) and makes them :class:`Cand` objects, in order.
     """
 
     __slots__ = ("cands", "slots", "sent_starts", "urls", "found", "add")
@@ -577,30 +577,38 @@ class _Out:
         self.slots = st.proposal_slots
         self.sent_starts = st.sent_starts
         self.urls = urls
-        self.found: list[tuple[int, int, str, str, int, int, bool]] = []
+        self.found: list[tuple] = []
         self.add = self.found.append
 
     def flush(self) -> None:
         """Add the candidates found to the document's candidates (see the class docstring)."""
         append = self.cands.append
-        starts = self.sent_starts
+        found = self.found
+        if self.urls:
+            url_starts = [s for s, _ in self.urls]
+            url_ends = [e for _, e in self.urls]
+            found = [c for c in found if not _in_url(c[0], c[1], url_starts, url_ends)]
+        starts = self.sent_starts or [0]  # (no sentences: no boundary; 0 starts no candidate after it)
         n = len(starts)
-        url_starts = [s for s, _ in self.urls] if self.urls else None
-        url_ends = [e for _, e in self.urls] if self.urls else None
-        for start, end, type, rule, prio, strength, proposed in self.found:
-            if end <= start:
-                continue
-            if url_starts:
-                i = bisect_left(url_starts, end)  # the URLs that start before ``end``; the last ends last
-                if i and start < url_ends[i - 1]:
-                    continue
-            if n:
+        for c in found:
+            start = c[0]
+            end = c[1]
+            if end > start:
                 i = bisect_right(starts, start)
-                if i < n and starts[i] < end:
-                    continue
-            append(Cand(start, end, type, rule, prio, strength, None, None, None, proposed))
+                if i == n or starts[i] >= end:
+                    append(Cand(*c))
         self.found = []
         self.add = self.found.append
+
+
+# the Cand arguments after the strength for a proposed name (key, canonical, family, proposed)
+_PROPOSED = (None, None, None, True)
+
+
+def _in_url(start: int, end: int, url_starts: list[int], url_ends: list[int]) -> bool:
+    """Whether ``start:end`` overlaps one of the URLs (sorted, disjoint; given by their starts and ends)."""
+    i = bisect_left(url_starts, end)  # the URLs that start before ``end``; the last ends last
+    return bool(i) and start < url_ends[i - 1]
 
 
 def _type_near(text: str, pos: int, rules: Rules, window: int = 50) -> str | None:
@@ -632,7 +640,7 @@ def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
     metrics = _shape_rule(text, out, ctx, gaz_types, anchors["shape"])
     _head_rule(text, out, ctx, anchors["head"])
     for s, e, prio in metrics:  # (the metric rule: found by the shape scan, added after the head rule)
-        out.add((s, e, "metric", "metric-shape", prio, STRONG, False))
+        out.add((s, e, "metric", "metric-shape", prio, STRONG))
     out.flush()
 
 
@@ -664,12 +672,12 @@ def _title_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, gaz_types: dict[s
         t = "dataset"
     elif _TITLE_METRIC_HEAD.match(rest):
         t = "metric"  # "X: A Metric for ..." (the head noun), not "X: Sharp Metric Depth ..." (an adjective)
-    out.add((s, e, t, "title", P_CONTEXT, STRONG, True))
+    out.add((s, e, t, "title", P_CONTEXT, STRONG) + _PROPOSED)
     out.slots.append((s, e))
     # the same name in the abstract
     for a in find_word(text, name):
         if a >= st.abstract_start:
-            out.add((a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG, True))
+            out.add((a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG) + _PROPOSED)
 
 
 _TITLE_CONNECTORS = frozenset(("and", "of", "for", "the", "with", "in", "as", "a", "to", "is", "on", "at", "by", "&"))
@@ -868,13 +876,13 @@ def _propagate(text: str, out: _Out, found: list) -> None:
     """Add what the naming rules found, and the other occurrences of those names (case-sensitive, whole words)."""
     seen_names = {}
     for s, e, t, proposed, rule in found:
-        out.add((s, e, t, rule, P_CONTEXT, STRONG, proposed))
+        out.add((s, e, t, rule, P_CONTEXT, STRONG) + (_PROPOSED if proposed else ()))
         seen_names.setdefault(text[s:e], (t, proposed))
     for name, (t, proposed) in seen_names.items():
         if len(name) < 2:
             continue
         for i in find_word(text, name):
-            out.add((i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG, proposed))
+            out.add((i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG) + (_PROPOSED if proposed else ()))
 
 
 def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, int]]:
@@ -984,25 +992,26 @@ def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, ga
             continue
         if not _dataset_name_ok(keep, ctx, gaz_types):
             continue
-        out.add((name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG, False))
+        out.add((name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG))
 
 
 # The first characters of what ctx.ds_list needs after its lead word and white space / a comma ("(", "such as",
 # "including", "like", "namely", ":", "e.g.", "i.e.", any case). No lead word is the start of another, so the lead
 # that the regex of a lead word matches is the token: the regex fails unless the first character after the token
-# and white space and commas is one of these.
-_LIST_CUE_FIRST = frozenset("(:sSiIlLnNeE")
+# and white space and commas is one of these. The rule runs the regex when the character after the token (after a
+# space, the one after that) is one of these, white space or a comma.
+_LIST_CUE_FIRST = frozenset("(:sSiIlLnNeE,") | frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
 def _dataset_list_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     """``datasets (A, B and C)``, ``benchmarks such as A, B, C`` (and lists of models, methods, tasks)."""
     r = ctx.rules
-    n = len(text)
     for a, (rx, length) in anchors:
         k = a + length
-        while k < n and (text[k] == "," or text[k].isspace()):
-            k += 1
-        if k >= n or text[k] not in _LIST_CUE_FIRST:
+        c = text[k:k + 1]
+        if c == " ":
+            c = text[k + 1:k + 2]
+        if c not in _LIST_CUE_FIRST:
             continue  # (see _LIST_CUE_FIRST)
         m = rx.match(text, a)
         if not m:
@@ -1013,7 +1022,7 @@ def _dataset_list_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             name = text[s:e]
             if r.is_stop_name(name) or (t == "method" and not is_name_shaped(name.split()[0])):
                 continue
-            out.add((s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG, False))
+            out.add((s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG))
 
 
 def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
@@ -1038,7 +1047,7 @@ def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             name = text[s:e]
             if r.is_stop_name(name) or name.endswith(ctx.m_suffix) or name[0].isdigit():
                 continue
-            out.add((s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG, False))
+            out.add((s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG))
 
 
 _WORD_RUN = re.compile(r"\w+")
@@ -1089,7 +1098,7 @@ def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anch
     done = -1  # end of the last shape
     mend = -1  # end of the last metric
     metrics = []
-    chunk_shapes = ctx.chunk_shapes
+    chunks = ctx.chunk_cache(gaz_types)
     shape_name = ctx.shape_name
     non_space = _NON_SPACE_RUN.match
     for a, size in anchors:
@@ -1098,8 +1107,8 @@ def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anch
         before = text[a - 1] if a else " "
         if before.isalnum() or before == "_":
             continue  # (\w: both look-behinds reject it, and a size token needs a hyphen before it)
-        c_end = non_space(text, a).end()
-        shape_end, found, metric_end, topk = chunk_shapes(text[a:c_end], gaz_types)
+        chunk = text[a:non_space(text, a).end()]
+        shape_end, found, metric_end, topk = chunks.get(chunk) or ctx.chunk_shapes(chunk, gaz_types)
         if a >= mend and before != "-":
             if topk:
                 m = _TOPK_OR_METRIC.match(text, a)
@@ -1130,11 +1139,11 @@ def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anch
             done = end
             found = shape_name(text[start:end], gaz_types)
             if found:
-                out.add((start, start + found[0], found[1], "shape", P_SHAPE, WEAK, False))
+                out.add((start, start + found[0], found[1], "shape", P_SHAPE, WEAK))
         elif shape_end and before not in "-/@.#":
             done = a + shape_end
             if found:
-                out.add((a, a + found[0], found[1], "shape", P_SHAPE, WEAK, False))
+                out.add((a, a + found[0], found[1], "shape", P_SHAPE, WEAK))
     return metrics
 
 
@@ -1230,7 +1239,7 @@ def _continuations(f: tuple) -> int:
 class _Head:
     """A head word or phrase of the head rule (``depthwise convolution``: the head ``convolution``)."""
 
-    __slots__ = ("head", "length", "types", "generic", "bare_ok", "need_name", "cont", "bare")
+    __slots__ = ("head", "length", "types", "generic", "bare_ok", "need_name", "cont", "bare", "phrases")
 
     def __init__(self, head: str, ctx: _Ctx) -> None:
         r = ctx.rules
@@ -1248,6 +1257,9 @@ class _Head:
         # what the rules make of the head when they take no modifier (indexed by whether the nearest word blocks
         # a bare metric: "full precision"); no generic phrase is made of a bare head
         self.bare = tuple(self._bare(r, block) for block in (False, True))
+        # what the rules make of a phrase ending in the head (the text from the farthest modifier read to the end of
+        # the head, the head after a space: see _head_rule), cached per phrase: (type, rule, priority, length)
+        self.phrases: dict[str, tuple[str, str, int, int] | None] = {}
 
     def _bare(self, r: Rules, block: bool) -> tuple[str, str, int] | None:
         """``(type, rule, priority)`` of the head alone (the first type of :func:`_head_start` that takes it)."""
@@ -1266,8 +1278,8 @@ class _Head:
 def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     """Technique / task / metric phrases that end in a known head word (see :class:`_Head`).
 
-    ``anchors`` are ``(start, (length, heads))`` of the tokens that end a head, ``heads`` the :class:`_Head`
-    records of the token's lower-case text, longest first (a token that is a one-word head and ends no longer
+    ``anchors`` are ``(start, (head, _))`` of the anchor tokens, ``head`` ``(length, heads)`` for those that end
+    a head (else ``None``), ``heads`` the :class:`_Head` records of the token's lower-case text, longest first (a token that is a one-word head and ends no longer
     head has that head alone: no head text to compare). The modifiers before the head are read as
     :func:`_head_modifiers` says; the common case (no attached word, the nearest word separated by a space)
     is inline, and when no rule of the head takes the nearest word the head alone decides (:attr:`_Head.bare`):
@@ -1278,7 +1290,10 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     cache = ctx.word_feature_cache
     wf = ctx.word_features
     add = out.add
-    for a, (length, heads) in anchors:
+    for a, (head, _) in anchors:
+        if head is None:
+            continue
+        length, heads = head
         ae = a + length
         if ae < n:
             c = text[ae]
@@ -1307,18 +1322,40 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             elif not (f[_F_CONT] & hd.cont):
                 found = hd.bare[f[_F_BLOCK_BARE]]  # a modifier that no rule of the head takes
             else:
-                found = _head_phrase(text, hd, hs, _words_from(text, j, end, f, hd.cont, [], cache, wf), r)
-                if found:
-                    add((found[3], ae, found[0], found[1], found[2], WEAK, False))
+                words = _words_from(text, j, end, f, hd.cont, [], cache, wf)
+                if not words:  # (the window cuts the word)
+                    found = _head_phrase(text, hd, hs, words, r)
+                    if found:
+                        add((found[3], ae, found[0], found[1], found[2], WEAK))
+                    continue
+                phrase = text[words[-1][0]:ae]
+                v = hd.phrases.get(phrase, False)
+                if v is False:
+                    v = _phrase_outcome(text, hd, hs, ae, words, r)
+                if v:
+                    add((ae - v[3], ae, v[0], v[1], v[2], WEAK))
                 continue
             if found:
-                add((hs, ae, found[0], found[1], found[2], WEAK, False))
+                add((hs, ae, found[0], found[1], found[2], WEAK))
         else:
             words = _head_modifiers(text, hs, hd, cache, wf)
             if words is not None:
                 found = _head_phrase(text, hd, hs, words, r)
                 if found:
-                    out.add((found[3], ae, found[0], found[1], found[2], WEAK, False))
+                    out.add((found[3], ae, found[0], found[1], found[2], WEAK))
+
+
+def _phrase_outcome(text: str, hd: _Head, hs: int, ae: int, words, r: Rules) -> tuple[str, str, int, int] | None:
+    """``(type, rule, priority, length)`` of :func:`_head_phrase` of the head ``hd`` at ``hs:ae`` after a space
+    and its modifiers ``words`` (at least one), cached in :attr:`_Head.phrases` by the text from the farthest
+    word to the end of the head: the rules read only that text (the words, the case of the head, the phrase for
+    the task stop list)."""
+    found = _head_phrase(text, hd, hs, words, r)
+    v = None if found is None else (found[0], found[1], found[2], ae - found[3])
+    if len(hd.phrases) > 50_000:
+        hd.phrases.clear()
+    hd.phrases[text[words[-1][0]:ae]] = v
+    return v
 
 
 def _head_phrase(text: str, hd: _Head, hs: int, words, r: Rules) -> tuple[str, str, int, int] | None:

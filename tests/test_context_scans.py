@@ -80,3 +80,105 @@ def test_bare_head_outcome_is_what_the_head_rules_decide():
                 want = hd.bare[bool(f[_F_BLOCK_BARE])]
                 got = _head_phrase(text, hd, hs, [(0, f)], ctx.rules)
                 assert got == (want + (hs,) if want else None), (w, hd.head)
+
+
+def test_ds_on_match_is_the_plain_regex():
+    from extract.components.context import _Ctx, _ds_on_match
+
+    ctx = _Ctx(Rules.load())
+    pieces = ["results", "evaluated", " on ", " across ", " over ", "on", " ", "\n", "the ", "ImageNet", "COCO",
+              ", ", " and ", "KITTI-360", ".", ";", "(", "x", "upon ", "common ", "both ", "-", "on\n", "Two "]
+    for t in _random_texts(pieces, n=1500):
+        for i in range(len(t) + 1):
+            m = ctx.ds_on.match(t, i)
+            got = _ds_on_match(t, i, ctx.ds_on_tail)
+            assert (got.end(), got.span("list")) == (m.end(), m.span("list")) if m else got is None, (t, i)
+
+
+def test_shape_scan_matches_the_plain_regexes():
+    from extract.components.context import (
+        _ESC_TAIL,
+        _SHAPE,
+        _Ctx,
+        _is_shape_token,
+        _Out,
+        _shape_name,
+        _shape_rule,
+    )
+    from extract.components.state import DocState
+
+    nlp = spacy.blank("en")
+    rules = Rules.load()
+    customize_tokenizer(nlp, rules)
+    ctx = _Ctx(rules)
+    pieces = ["GPT-4", "ViT", "-B", "/16", "ResNet50", " ", "\n", "-", "mAP@0.5", "R@1", "top-1 ", "Top5", "accuracy",
+              "AP50", "BLEU-4", "x", "Qwen2\\_VL", ".", "/", "@", "#", "(", "ConvNeXt", "-based", "mIoU", "_", "é"]
+    for t in _random_texts(pieces, n=1500):
+        anchors = [(tok.idx, tok.text in ("B", "S", "L", "T"))
+                   for tok in nlp.make_doc(t) if _is_shape_token(tok.text)]
+        st = DocState(text=t)
+        out = _Out(st, [])
+        metrics = _shape_rule(t, out, ctx, {}, anchors)
+        out.flush()
+        # the plain rules: the shape regex at each anchor (or before a size token), the metric regex at each anchor
+        want, done = [], -1
+        for a, size in anchors:
+            if a < done:
+                continue
+            start = a
+            if size:
+                b = re.compile(r"[A-Z][A-Za-z]+(?:-[A-Za-z0-9]+)*-$").search(t, max(0, a - 40), a) \
+                    if a >= 3 and t[a - 1] == "-" else None
+                if not b:
+                    continue
+                start = b.start()
+            m = _SHAPE.match(t, start)
+            if not m:
+                continue
+            end = m.end()
+            while t.startswith("\\_", end) and _ESC_TAIL.match(t, end):
+                end = _ESC_TAIL.match(t, end).end()
+            done = end
+            found = _shape_name(t[start:end], ctx, {})
+            if found:
+                want.append((start, start + found[0], found[1]))
+        assert [(c.start, c.end, c.type) for c in st.cands] == want, t
+        want_metrics, mend = [], -1
+        for a, _ in anchors:
+            if a < mend:
+                continue
+            m = _TOPK_OR_METRIC.match(t, a)
+            if m:
+                mend = m.end()
+                want_metrics.append((a, mend, 76 if m.lastgroup == "topk" else 75))
+        assert metrics == want_metrics, t
+
+
+def test_subject_before_is_the_plain_regex():
+    from extract.components.context import _SUBJ_BEFORE, _subject_before
+
+    pieces = ["we ", "We", " ", "  ", "\n", "also ", "then", "paper", "framework ", "x", "_", "3", "(", "é",
+              "first ", "newly  ", "work", "study", "this "]
+    for t in _random_texts(pieces, n=1500):
+        for a in range(len(t) + 1):
+            want = bool(_SUBJ_BEFORE.search(t, max(0, a - 45), a))
+            assert _subject_before(t, a) == want, (t, a)
+
+
+def test_dataset_list_precheck_keeps_every_match():
+    from extract.components.context import _LIST_CUE_FIRST, _Ctx
+
+    ctx = _Ctx(Rules.load())
+    pieces = ["datasets", "benchmarks", "models", "tasks", " ", "  ", ",", "\n", "(", "such as ", "including ",
+              "like ", "namely ", ": ", "e.g., ", "i.e. ", "ImageNet", " and ", "x", "Such  as ", "E.G. "]
+    for t in _random_texts(pieces, n=1500):
+        for w, rx in ctx.ds_list_for.items():
+            i = t.lower().find(w)
+            while i >= 0:
+                k = i + len(w)
+                c = t[k:k + 1]
+                if c == " ":
+                    c = t[k + 1:k + 2]
+                if c not in _LIST_CUE_FIRST:
+                    assert not rx.match(t, i), (t, i)
+                i = t.lower().find(w, i + 1)

@@ -153,29 +153,24 @@ _SUBJECT_ADVERBS = frozenset(("first", "also", "further", "then", "hereby", "new
 
 
 def _subject_before(text: str, a: int) -> bool:
-    """Whether ``_SUBJ_BEFORE.search(text, max(0, a - 45), a)`` matches, read backwards from ``a``.
+    """Whether ``_SUBJ_BEFORE.search(text, max(0, a - 45), a)`` matches.
 
     The match ends at ``a``: white space, optionally an adverb and white space before it, and before that
-    a subject word at a word boundary (a regex that starts with ``\\b`` is tried at every position).
-    The same backward step (white space, then letters) reads the adverb and the subject.
+    a subject word at a word boundary (a regex that starts with ``\\b`` is tried at every position). Read
+    backwards: ``_SUBJ_BEFORE_REVERSED`` matched at the start of the reversed window, then the word boundary
+    before the subject.
     """
     lo = a - 45 if a > 45 else 0
-    end = a
-    while True:
-        k = end
-        while k > lo and text[k - 1].isspace():
-            k -= 1
-        if k == end:
-            return False
-        s = k
-        while s > lo and text[s - 1].isalpha():
-            s -= 1
-        word = text[s:k]
-        if word in _SUBJECTS:
-            return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
-        if end != a or word not in _SUBJECT_ADVERBS:
-            return False  # (one adverb at most; the word sets are disjoint)
-        end = s
+    m = _SUBJ_BEFORE_REVERSED.match(text[lo:a][::-1])
+    if not m:
+        return False
+    s = a - m.end()  # (the start of the subject word)
+    return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
+
+
+# _SUBJ_BEFORE without its word boundary, reversed (words and order)
+_SUBJ_BEFORE_REVERSED = re.compile(r"\s+(?:(?:{})\s+)?(?:{})".format(
+    "|".join(w[::-1] for w in sorted(_SUBJECT_ADVERBS)), "|".join(w[::-1] for w in sorted(_SUBJECTS))))
 
 
 _AFTER_NAME = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:is|was)\s+)?(?:a|an|the)\s+")
@@ -240,6 +235,9 @@ class _Ctx:
             r"[\w]+\b[^.;:()]{0,60}?\b(?:on|across|over)\s+(?:the\s+|both\s+|all\s+|several\s+|multiple\s+|two\s+|three\s+|four\s+|five\s+|six\s+|various\s+|popular\s+|challenging\s+|standard\s+|public\s+|widely-used\s+)*"
             rf"(?P<list>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+){_NAME}){{0,12}})"
         )
+        # ds_on from its cue word on (see _ds_on_match)
+        cue_at = self.ds_on.pattern.index(r"\b(?:on|across|over)")
+        self.ds_on_tail = re.compile(self.ds_on.pattern[cue_at + 2:])
         self.list_split = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\band\s+|\bor\s+|&\s+)")
         self.ds_cues = {c.lower() for c in r.dataset_cues if " " not in c}
         self.m_suffix = tuple(r.method_name_suffixes)
@@ -281,6 +279,8 @@ class _Ctx:
         self._title_gaz: dict | None = None
         self._title_names: dict[str, tuple[bool, int, str] | None] = {}
         self._shape_names: dict[str, tuple[int, str] | None] = {}
+        self._chunk_gaz: dict | None = None
+        self._chunks: dict[str, tuple[int, tuple[int, str] | None, int, bool]] = {}
 
     def name_type(self, name: str, gaz_types: dict | None) -> str:
         """:func:`name_type` of ``name`` with these rules, cached per name (for one ``gaz_types`` dict)."""
@@ -302,6 +302,23 @@ class _Ctx:
             if len(self._shape_names) > 100_000:
                 self._shape_names.clear()
             v = self._shape_names[raw] = _shape_name(raw, self, gaz_types)
+        return v
+
+    def chunk_cache(self, gaz_types: dict | None) -> dict[str, tuple[int, tuple[int, str] | None, int, bool]]:
+        """The cache of :meth:`chunk_shapes` for ``gaz_types`` (to read directly in a loop; ``get`` gives
+        ``None`` for a chunk not seen yet)."""
+        if gaz_types is not self._chunk_gaz:
+            self._chunk_gaz, self._chunks = gaz_types, {}
+        return self._chunks
+
+    def chunk_shapes(self, chunk: str, gaz_types: dict | None) -> tuple[int, tuple[int, str] | None, int, bool]:
+        """:func:`_chunk_shapes` of ``chunk``, cached per string (for one ``gaz_types`` dict)."""
+        cache = self.chunk_cache(gaz_types)
+        v = cache.get(chunk)
+        if v is None:
+            if len(cache) > 100_000:
+                cache.clear()
+            v = cache[chunk] = _chunk_shapes(chunk, self, gaz_types)
         return v
 
     def trim_name(self, phrase: str, need_shape: bool, max_words: int) -> tuple[int, int] | None:
@@ -375,7 +392,9 @@ class _Ctx:
             wl in self.task_reject or wl in self.generic_mods,  # _F_REJECT_OR_GENERIC
             wl in _BLOCK_BARE_METRIC,  # _F_BLOCK_BARE
         )
-        return f + (bool(_TW_FULL.fullmatch(w)), wl in r.stop, _continuations(f))  # _F_WORD, _F_STOP, _F_CONT
+        word = bool(_TW_FULL.fullmatch(w))
+        # _F_WORD, _F_STOP, _F_CONT, _F_NO_MOD (a stop word or no word: the head rule takes no modifier)
+        return f + (word, wl in r.stop, _continuations(f), wl in r.stop or not word)
 
     def anchor_flag(self):
         """The lexeme flag function of anchor tokens: a cue word, a name / metric shape or a token ending in
@@ -383,20 +402,23 @@ class _Ctx:
         cues = self.cue_kinds
         return lambda s: s.lower() in cues or _is_shape_token(s) or bool(_OUR_TOKEN.search(s))
 
-    def orth_info(self, s: str) -> tuple[int, tuple[_Head, ...], bool | None, tuple[tuple[int, object], ...]]:
-        """``(length, heads, size, lists)`` of an anchor token's text: the heads it ends (longest first); for a
-        name / metric shape whether it is a model-size token (``B`` of ``ViT-B``; ``None``: not a shape);
-        ``(index, extra)`` of the other anchor lists it goes to (index in ``_ANCHOR_KINDS``; the list gets the
-        token's start, or ``(start, extra)`` when ``extra`` is not ``None``: the length of a naming cue or of
-        a token ending in "our", the dataset-list regex of a list lead word)."""
+    def orth_info(self, s: str) -> tuple[tuple[int, tuple[_Head, ...]] | None, tuple[tuple[int, object], ...]]:
+        """``(head, lists)`` of an anchor token with the text ``s``: ``(length, heads)`` when it ends heads (the
+        heads, longest first; read by the head rule from all anchors), and the other anchor lists it goes to,
+        as ``(index, extra)`` (index in ``_ANCHOR_KINDS``; the list gets ``(start, extra)`` of the token).
+        ``extra`` is what the rule of the list needs of the word: whether it is a model-size token (``B`` of
+        ``ViT-B``) for the shape list, the token's length for the naming and "our" lists, ``(regex, length)``
+        for the dataset-list list (the dataset-list regex of the lead word), else ``None``."""
         low = s.lower()
         kinds = self.cue_kinds.get(low, ())
-        extras = {"naming": len(s), "ds_list": self.ds_list_for.get(low)}
-        lists = tuple((_ANCHOR_KINDS.index(k), extras.get(k)) for k in kinds if k != "head")
+        extras = {"naming": len(s), "ds_list": (self.ds_list_for.get(low), len(s))}
+        lists = tuple((_ANCHOR_KINDS.index(k), extras.get(k)) for k in _ANCHOR_KINDS if k in kinds)
         if _OUR_TOKEN.search(s):
             lists += ((_ANCHOR_KINDS.index("our"), len(s)),)
-        heads = self.head_records.get(low, ()) if "head" in kinds else ()
-        return len(s), heads, (s in _SIZE_TOKENS) if _is_shape_token(s) else None, lists
+        if _is_shape_token(s):
+            lists += ((_ANCHOR_KINDS.index("shape"), s in _SIZE_TOKENS),)
+        head = (len(s), self.head_records[low]) if "head" in kinds else None
+        return head, lists
 
 
 def _is_shape_token(s: str) -> bool:
@@ -470,28 +492,24 @@ class ContextRules:
             return doc
         idx, orths = token_table(doc, st)
         lists: list[list] = [[] for _ in _ANCHOR_KINDS]
-        heads, shapes = lists[0], lists[-1]
+        adds = [x.append for x in lists]
         nz = doc.to_array(self.f_anchor).nonzero()[0].tolist()
         infos = list(map(self._info.get, map(orths.__getitem__, nz)))
         if None in infos:
             infos = self._fill_info(infos, nz, orths)
-        for s, (length, hd, size, kinds) in zip(map(idx.__getitem__, nz), infos, strict=True):
-            if hd:
-                heads.append((s, s + length, hd))
-            if size is not None:
-                shapes.append((s, s + length, size))
-            if kinds:
-                for k, extra in kinds:
-                    lists[k].append(s if extra is None else (s, extra))
+        starts = list(map(idx.__getitem__, nz))
+        for s, (_, kinds) in zip(starts, infos, strict=True):
+            for k, extra in kinds:
+                adds[k]((s, extra))
         anchors = dict(zip(_ANCHOR_KINDS, lists, strict=True))
+        anchors["head"] = zip(starts, infos, strict=True)  # (a third of the tokens end heads: the head rule reads all anchors)
         find_context(text, st, self.ctx, self.gaz_types, anchors)
         return doc
 
 
-# anchor lists: the head list holds (start, end, heads), the shape list (start, end, size) (the shape and the
-# metric rules read it), the naming and our lists (start, length), the dataset-list list (start, regex), the
-# others the starts of the tokens (see _Ctx.orth_info)
-_ANCHOR_KINDS = ("head", "naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
+# anchor lists: each holds (start, extra) of the tokens, extra as _Ctx.orth_info says (the shape and the metric
+# rules read the shape list; the head rule reads (start, orth_info) of all anchors)
+_ANCHOR_KINDS = ("naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -543,36 +561,54 @@ def _trim_name(phrase: str, rules: Rules, need_shape: bool, max_words: int) -> t
 
 
 class _Out:
-    """Where the rules of one document put what they find: candidates (through :meth:`add`) and proposal slots.
+    """Where the rules of one document put what they find: candidates and proposal slots.
 
-    A candidate is kept unless it is empty, overlaps a URL or crosses a sentence boundary (one bisect on
-    the sentence starts; URLs, sorted and disjoint, by one bisect on their starts).
+    The rules append candidates as tuples of :class:`Cand` arguments to :attr:`found` (``add`` is its bound
+    ``append``: one C call per candidate): ``(start, end, type, rule, priority, strength)``, and
+    ``+ _PROPOSED`` for the name of what the paper proposes. :meth:`flush` then keeps those that are not empty,
+    overlap no URL and cross no sentence boundary (one bisect on the sentence starts; URLs, sorted and disjoint,
+    by one bisect on their starts) and makes them :class:`Cand` objects, in order.
     """
 
-    __slots__ = ("cands", "slots", "sent_starts", "url_starts", "url_ends")
+    __slots__ = ("cands", "slots", "sent_starts", "urls", "found", "add")
 
     def __init__(self, st: DocState, urls: list[tuple[int, int]]) -> None:
         self.cands = st.cands
         self.slots = st.proposal_slots
         self.sent_starts = st.sent_starts
-        self.url_starts = [s for s, _ in urls] if urls else None
-        self.url_ends = [e for _, e in urls] if urls else None
+        self.urls = urls
+        self.found: list[tuple] = []
+        self.add = self.found.append
 
-    def add(self, start: int, end: int, type: str, rule: str, prio: int, strength: int,
-            proposed: bool = False) -> None:
-        """Add the candidate ``text[start:end]`` unless it is empty, in a URL or crosses a sentence end."""
-        if end <= start:
-            return
-        if self.url_starts:
-            i = bisect_left(self.url_starts, end)  # the URLs that start before ``end``; the last ends last
-            if i and start < self.url_ends[i - 1]:
-                return
-        starts = self.sent_starts
-        if starts:
-            i = bisect_right(starts, start)
-            if i < len(starts) and starts[i] < end:
-                return
-        self.cands.append(Cand(start, end, type, rule, prio, strength, None, None, None, proposed))
+    def flush(self) -> None:
+        """Add the candidates found to the document's candidates (see the class docstring)."""
+        append = self.cands.append
+        found = self.found
+        if self.urls:
+            url_starts = [s for s, _ in self.urls]
+            url_ends = [e for _, e in self.urls]
+            found = [c for c in found if not _in_url(c[0], c[1], url_starts, url_ends)]
+        starts = self.sent_starts or [0]  # (no sentences: no boundary; 0 starts no candidate after it)
+        n = len(starts)
+        for c in found:
+            start = c[0]
+            end = c[1]
+            if end > start:
+                i = bisect_right(starts, start)
+                if i == n or starts[i] >= end:
+                    append(Cand(*c))
+        self.found = []
+        self.add = self.found.append
+
+
+# the Cand arguments after the strength for a proposed name (key, canonical, family, proposed)
+_PROPOSED = (None, None, None, True)
+
+
+def _in_url(start: int, end: int, url_starts: list[int], url_ends: list[int]) -> bool:
+    """Whether ``start:end`` overlaps one of the URLs (sorted, disjoint; given by their starts and ends)."""
+    i = bisect_left(url_starts, end)  # the URLs that start before ``end``; the last ends last
+    return bool(i) and start < url_ends[i - 1]
 
 
 def _type_near(text: str, pos: int, rules: Rules, window: int = 50) -> str | None:
@@ -601,21 +637,11 @@ def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
     _title_rule(text, st, out, ctx, gaz_types)
     _naming_rules(text, out, ctx, gaz_types, anchors)
     _dataset_rules(text, st, out, ctx, anchors, gaz_types)
-    _shape_rule(text, out, ctx, gaz_types, anchors["shape"])
+    metrics = _shape_rule(text, out, ctx, gaz_types, anchors["shape"])
     _head_rule(text, out, ctx, anchors["head"])
-    _metric_rule(text, out, anchors["shape"])
-
-
-def _metric_rule(text: str, out: _Out, anchors) -> None:
-    """Metric shapes (``Recall@1``, ``mAP@0.5``, ``top-1 accuracy``) at name / metric shape tokens."""
-    end = -1
-    for s, _, _ in anchors:
-        if s < end:
-            continue
-        m = _TOPK_OR_METRIC.match(text, s)
-        if m:
-            end = m.end()
-            out.add(s, end, "metric", "metric-shape", P_METRIC + 1 if m.lastgroup == "topk" else P_METRIC, STRONG)
+    for s, e, prio in metrics:  # (the metric rule: found by the shape scan, added after the head rule)
+        out.add((s, e, "metric", "metric-shape", prio, STRONG))
+    out.flush()
 
 
 # "metric" / "measure" as the head noun of the first noun phrase after the colon
@@ -646,12 +672,12 @@ def _title_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, gaz_types: dict[s
         t = "dataset"
     elif _TITLE_METRIC_HEAD.match(rest):
         t = "metric"  # "X: A Metric for ..." (the head noun), not "X: Sharp Metric Depth ..." (an adjective)
-    out.add(s, e, t, "title", P_CONTEXT, STRONG, True)
+    out.add((s, e, t, "title", P_CONTEXT, STRONG) + _PROPOSED)
     out.slots.append((s, e))
     # the same name in the abstract
     for a in find_word(text, name):
         if a >= st.abstract_start:
-            out.add(a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG, True)
+            out.add((a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG) + _PROPOSED)
 
 
 _TITLE_CONNECTORS = frozenset(("and", "of", "for", "the", "with", "in", "as", "a", "to", "is", "on", "at", "by", "&"))
@@ -766,7 +792,7 @@ _VERB_DET = re.compile(r"[A-Za-z]+(?:\s+forward)?\s+(?:a|an|the)\s")
 def _proposal_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors, found: list) -> None:
     """``we propose / introduce / present X``; ``we propose a new benchmark, X``."""
     r = ctx.rules
-    for a in anchors:
+    for a, _ in anchors:
         if _subject_before(text, a):
             m = ctx.proposal.match(text, a)
             if m:
@@ -850,13 +876,13 @@ def _propagate(text: str, out: _Out, found: list) -> None:
     """Add what the naming rules found, and the other occurrences of those names (case-sensitive, whole words)."""
     seen_names = {}
     for s, e, t, proposed, rule in found:
-        out.add(s, e, t, rule, P_CONTEXT, STRONG, proposed)
+        out.add((s, e, t, rule, P_CONTEXT, STRONG) + (_PROPOSED if proposed else ()))
         seen_names.setdefault(text[s:e], (t, proposed))
     for name, (t, proposed) in seen_names.items():
         if len(name) < 2:
             continue
         for i in find_word(text, name):
-            out.add(i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG, proposed)
+            out.add((i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG) + (_PROPOSED if proposed else ()))
 
 
 def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, int]]:
@@ -946,7 +972,7 @@ def _dataset_rules(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_t
 def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None) -> None:
     """``the X dataset / benchmark``."""
     r = ctx.rules
-    for a in anchors:
+    for a, _ in anchors:
         if a < 2 or text[a - 1] != " ":
             continue
         keep = [w for _, w in reversed(_name_words_before(text, a - 1, ctx))]
@@ -966,13 +992,27 @@ def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, ga
             continue
         if not _dataset_name_ok(keep, ctx, gaz_types):
             continue
-        out.add(name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG)
+        out.add((name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG))
+
+
+# The first characters of what ctx.ds_list needs after its lead word and white space / a comma ("(", "such as",
+# "including", "like", "namely", ":", "e.g.", "i.e.", any case). No lead word is the start of another, so the lead
+# that the regex of a lead word matches is the token: the regex fails unless the first character after the token
+# and white space and commas is one of these. The rule runs the regex when the character after the token (after a
+# space, the one after that) is one of these, white space or a comma.
+_LIST_CUE_FIRST = frozenset("(:sSiIlLnNeE,") | frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
 def _dataset_list_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     """``datasets (A, B and C)``, ``benchmarks such as A, B, C`` (and lists of models, methods, tasks)."""
     r = ctx.rules
-    for a, rx in anchors:
+    for a, (rx, length) in anchors:
+        k = a + length
+        c = text[k:k + 1]
+        if c == " ":
+            c = text[k + 1:k + 2]
+        if c not in _LIST_CUE_FIRST:
+            continue  # (see _LIST_CUE_FIRST)
         m = rx.match(text, a)
         if not m:
             continue
@@ -982,20 +1022,20 @@ def _dataset_list_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             name = text[s:e]
             if r.is_stop_name(name) or (t == "method" and not is_name_shaped(name.split()[0])):
                 continue
-            out.add(s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG)
+            out.add((s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG))
 
 
 def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     """``evaluated / trained / results on A, B and C``."""
     r = ctx.rules
     done = -1
-    for a in anchors:
+    for a, _ in anchors:
         if a < done:
             continue
         window = text[a:a + 72]
         if " on " not in window and " across " not in window and " over " not in window:
             continue
-        m = ctx.ds_on.match(text, a)
+        m = _ds_on_match(text, a, ctx.ds_on_tail)
         if not m:
             continue
         done = m.end()
@@ -1007,42 +1047,129 @@ def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             name = text[s:e]
             if r.is_stop_name(name) or name.endswith(ctx.m_suffix) or name[0].isdigit():
                 continue
-            out.add(s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG)
+            out.add((s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG))
+
+
+_WORD_RUN = re.compile(r"\w+")
+_ON_CUE = re.compile(r"\b(?:on|across|over)\s")
+_GAP_END = re.compile(r"[.;:()]")
+
+
+def _ds_on_match(text: str, a: int, tail: re.Pattern) -> re.Match | None:
+    r"""``ctx.ds_on.match(text, a)`` as the match of ``tail`` (the regex from its cue word on) at the first cue.
+
+    ``ds_on`` reads a word, then a lazy gap of up to 60 characters without ``.;:()``, then a cue word
+    (``\b(?:on|across|over)\s``) and the list: its match is the ``tail`` match at the first cue in reach
+    where ``tail`` matches (a lazy gap tries the cues from left to right). The cues are found by a search,
+    instead of the regex trying the rest of the pattern at each character of the gap.
+    """
+    m = _WORD_RUN.match(text, a)
+    if not m:
+        return None
+    w = m.end()
+    g = _GAP_END.search(text, w, w + 60)
+    last = g.start() if g else w + 60  # (the cue starts at most here)
+    pos = w
+    while True:
+        c = _ON_CUE.search(text, pos, last + 7)  # (a cue is at most 7 characters long)
+        if not c or c.start() > last:
+            return None
+        t = tail.match(text, c.start())
+        if t:
+            return t
+        pos = c.start() + 1
 
 
 _SHAPE_SUFFIX = re.compile(r"-(?:based|like|style|architecture|driven|free|aware|guided)$", re.I)
 _ESC_TAIL = re.compile(r"\\_[\w+]+(?:[\-./][\w+]+)*(?![\w@]|-\w)")
 
 
-def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
+def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> list[tuple[int, int, int]]:
     """Model-name shapes (``ConvNeXt``, ``GPT-4``, ``Swin-B``) at the name-shaped tokens ``anchors``
-    (``(start, end, size)``, ``size``: a model-size token such as ``B`` that needs the name before it)."""
-    done = -1
+    (``(start, end, size)``, ``size``: a model-size token such as ``B`` that needs the name before it); returns
+    the metric shapes (``Recall@1``, ``mAP@0.5``, ``top-1 accuracy``) found at the same tokens, as
+    ``(start, end, priority)``.
+
+    Neither regex crosses white space, so what they match at a token depends only on the run of non-space
+    characters that starts there (its *chunk*, :func:`_chunk_shapes`, cached per chunk string) and on the
+    character before the token (their look-behinds, checked here). Only ``top-1 accuracy`` (a chunk that is
+    ``top-1``) and a size token (``ViT-B``: the name starts before the token) are matched in the text.
+    """
+    done = -1  # end of the last shape
+    mend = -1  # end of the last metric
+    metrics = []
+    chunks = ctx.chunk_cache(gaz_types)
     shape_name = ctx.shape_name
-    for a, _, size in anchors:
+    non_space = _NON_SPACE_RUN.match
+    for a, size in anchors:
+        if a < done and a < mend:
+            continue
+        before = text[a - 1] if a else " "
+        if before.isalnum() or before == "_":
+            continue  # (\w: both look-behinds reject it, and a size token needs a hyphen before it)
+        chunk = text[a:non_space(text, a).end()]
+        shape_end, found, metric_end, topk = chunks.get(chunk) or ctx.chunk_shapes(chunk, gaz_types)
+        if a >= mend and before != "-":
+            if topk:
+                m = _TOPK_OR_METRIC.match(text, a)
+                if m:
+                    mend = m.end()
+                    metrics.append((a, mend, P_METRIC + 1 if m.lastgroup == "topk" else P_METRIC))
+            elif metric_end:
+                mend = a + metric_end
+                metrics.append((a, mend, P_METRIC))
         if a < done:
             continue
-        start = a
         if size:
-            if a < 3 or text[a - 1] != "-":
+            if a < 3 or before != "-":
                 continue
             b = _SIZE_BASE.search(text, max(0, a - 40), a)
             if not b:
                 continue
             start = b.start()
-        m = _SHAPE.match(text, start)
-        if not m:
-            continue
-        end = m.end()
-        while text.startswith("\\_", end):  # "Qwen2\_VL": an escaped underscore is an underscore
-            x = _ESC_TAIL.match(text, end)
+            m = _SHAPE.match(text, start)
+            if not m:
+                continue
+            end = m.end()
+            while text.startswith("\\_", end):  # "Qwen2\_VL": an escaped underscore is an underscore
+                x = _ESC_TAIL.match(text, end)
+                if not x:
+                    break
+                end = x.end()
+            done = end
+            found = shape_name(text[start:end], gaz_types)
+            if found:
+                out.add((start, start + found[0], found[1], "shape", P_SHAPE, WEAK))
+        elif shape_end and before not in "-/@.#":
+            done = a + shape_end
+            if found:
+                out.add((a, a + found[0], found[1], "shape", P_SHAPE, WEAK))
+    return metrics
+
+
+_TOPK_CHUNK = re.compile(r"[Tt]op-?\d+")
+
+
+def _chunk_shapes(chunk: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int, tuple[int, str] | None, int, bool]:
+    """``(shape end, shape name, metric end, top-k)`` of the shape and metric regexes at the start of ``chunk``
+    (a run of non-space characters), their look-behinds aside: the end of the ``_SHAPE`` match (0: none; with
+    escaped-underscore tails) and :func:`_shape_name` of it, the end of the ``_METRIC_RX`` match (0: none), and
+    whether the chunk is ``top-1`` (then only the text tells: ``top-1 accuracy``)."""
+    shape_end = 0
+    found = None
+    m = _SHAPE.match(chunk)
+    if m:
+        shape_end = m.end()
+        while chunk.startswith("\\_", shape_end):
+            x = _ESC_TAIL.match(chunk, shape_end)
             if not x:
                 break
-            end = x.end()
-        done = end
-        found = shape_name(text[start:end], gaz_types)
-        if found:
-            out.add(start, start + found[0], found[1], "shape", P_SHAPE, WEAK)
+            shape_end = x.end()
+        found = _shape_name(chunk[:shape_end], ctx, gaz_types)
+    if _TOPK_CHUNK.fullmatch(chunk):
+        return shape_end, found, 0, True
+    m = _METRIC_RX.match(chunk)
+    return shape_end, found, m.end() if m else 0, False
 
 
 def _shape_name(raw: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int, str] | None:
@@ -1091,7 +1218,7 @@ def _is_word(w: str) -> bool:
 
 # indices of _Ctx.word_features
 (_F_WL, _F_BREAK, _F_TECH, _F_TASK_BAD, _F_METRIC_OK, _F_LEAD_BAD, _F_GENERIC_MOD, _F_GENERIC_TECH, _F_GENERIC_BREAK,
- _F_REJECT_OR_GENERIC, _F_BLOCK_BARE, _F_WORD, _F_STOP, _F_CONT) = range(14)
+ _F_REJECT_OR_GENERIC, _F_BLOCK_BARE, _F_WORD, _F_STOP, _F_CONT, _F_NO_MOD) = range(15)
 
 # bits of _F_CONT: a phrase of this kind can go on past the word (_C_ANY: every word)
 _C_METHOD, _C_TASK, _C_METRIC, _C_GENERIC, _C_ANY = 1, 2, 4, 8, 16
@@ -1112,7 +1239,7 @@ def _continuations(f: tuple) -> int:
 class _Head:
     """A head word or phrase of the head rule (``depthwise convolution``: the head ``convolution``)."""
 
-    __slots__ = ("head", "length", "types", "generic", "bare_ok", "need_name", "cont", "bare")
+    __slots__ = ("head", "length", "types", "generic", "bare_ok", "need_name", "cont", "bare", "phrases")
 
     def __init__(self, head: str, ctx: _Ctx) -> None:
         r = ctx.rules
@@ -1130,6 +1257,9 @@ class _Head:
         # what the rules make of the head when they take no modifier (indexed by whether the nearest word blocks
         # a bare metric: "full precision"); no generic phrase is made of a bare head
         self.bare = tuple(self._bare(r, block) for block in (False, True))
+        # what the rules make of a phrase ending in the head (the text from the farthest modifier read to the end of
+        # the head, the head after a space: see _head_rule), cached per phrase: (type, rule, priority, length)
+        self.phrases: dict[str, tuple[str, str, int, int] | None] = {}
 
     def _bare(self, r: Rules, block: bool) -> tuple[str, str, int] | None:
         """``(type, rule, priority)`` of the head alone (the first type of :func:`_head_start` that takes it)."""
@@ -1148,8 +1278,9 @@ class _Head:
 def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     """Technique / task / metric phrases that end in a known head word (see :class:`_Head`).
 
-    ``anchors`` are ``(start, end, heads)`` of the tokens that end a head, ``heads`` the :class:`_Head`
-    records of the token's lower-case text, longest first. The modifiers before the head are read as
+    ``anchors`` are ``(start, (head, _))`` of the anchor tokens, ``head`` ``(length, heads)`` for those that end
+    a head (else ``None``), ``heads`` the :class:`_Head` records of the token's lower-case text, longest first (a token that is a one-word head and ends no longer
+    head has that head alone: no head text to compare). The modifiers before the head are read as
     :func:`_head_modifiers` says; the common case (no attached word, the nearest word separated by a space)
     is inline, and when no rule of the head takes the nearest word the head alone decides (:attr:`_Head.bare`):
     this loop runs for a third of the tokens of an abstract.
@@ -1158,39 +1289,73 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     n = len(text)
     cache = ctx.word_feature_cache
     wf = ctx.word_features
-    for a, ae, heads in anchors:
+    add = out.add
+    for a, (head, _) in anchors:
+        if head is None:
+            continue
+        length, heads = head
+        ae = a + length
         if ae < n:
             c = text[ae]
             if c == "-" or c.isalnum():
                 continue  # "detection-based"
-        for hd in heads:
-            hs = ae - hd.length
-            if hs >= 0 and (hs == a or text[hs:ae].lower() == hd.head) and (hs == 0 or not text[hs - 1].isalnum()):
-                break
+        hd = heads[0]
+        if hd.length == length:  # the token is the head, and the only one
+            hs = a
+            if a and text[a - 1].isalnum():
+                continue
         else:
-            continue
+            for hd in heads:
+                hs = ae - hd.length
+                if (hs >= 0 and (hs == a or text[hs:ae].lower() == hd.head)
+                        and (hs == 0 or not text[hs - 1].isalnum())):
+                    break
+            else:
+                continue
         if hs > 1 and text[hs - 1] == " ":
             end = hs - 1
             j = text.rfind(" ", 0, end)
             w = text[j + 1:end]
             f = (cache.get(w) or wf(w)) if w else None
-            if f is None or f[_F_STOP] or not f[_F_WORD] or (end > 72 and j < end - 72):
+            if f is None or f[_F_NO_MOD] or (end > 72 and j < end - 72):
                 found = hd.bare[False]  # no modifier (a stop word, no word, a word cut by the window)
             elif not (f[_F_CONT] & hd.cont):
                 found = hd.bare[f[_F_BLOCK_BARE]]  # a modifier that no rule of the head takes
             else:
-                found = _head_phrase(text, hd, hs, _words_from(text, j, end, f, hd.cont, [], cache, wf), r)
-                if found:
-                    out.add(found[3], ae, found[0], found[1], found[2], WEAK)
+                words = _words_from(text, j, end, f, hd.cont, [], cache, wf)
+                if not words:  # (the window cuts the word)
+                    found = _head_phrase(text, hd, hs, words, r)
+                    if found:
+                        add((found[3], ae, found[0], found[1], found[2], WEAK))
+                    continue
+                phrase = text[words[-1][0]:ae]
+                v = hd.phrases.get(phrase, False)
+                if v is False:
+                    v = _phrase_outcome(text, hd, hs, ae, words, r)
+                if v:
+                    add((ae - v[3], ae, v[0], v[1], v[2], WEAK))
                 continue
             if found:
-                out.add(hs, ae, found[0], found[1], found[2], WEAK)
+                add((hs, ae, found[0], found[1], found[2], WEAK))
         else:
             words = _head_modifiers(text, hs, hd, cache, wf)
             if words is not None:
                 found = _head_phrase(text, hd, hs, words, r)
                 if found:
-                    out.add(found[3], ae, found[0], found[1], found[2], WEAK)
+                    out.add((found[3], ae, found[0], found[1], found[2], WEAK))
+
+
+def _phrase_outcome(text: str, hd: _Head, hs: int, ae: int, words, r: Rules) -> tuple[str, str, int, int] | None:
+    """``(type, rule, priority, length)`` of :func:`_head_phrase` of the head ``hd`` at ``hs:ae`` after a space
+    and its modifiers ``words`` (at least one), cached in :attr:`_Head.phrases` by the text from the farthest
+    word to the end of the head: the rules read only that text (the words, the case of the head, the phrase for
+    the task stop list)."""
+    found = _head_phrase(text, hd, hs, words, r)
+    v = None if found is None else (found[0], found[1], found[2], ae - found[3])
+    if len(hd.phrases) > 50_000:
+        hd.phrases.clear()
+    hd.phrases[text[words[-1][0]:ae]] = v
+    return v
 
 
 def _head_phrase(text: str, hd: _Head, hs: int, words, r: Rules) -> tuple[str, str, int, int] | None:

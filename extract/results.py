@@ -167,9 +167,9 @@ class _Rules:
     verbs_low: re.Pattern | None  # ``verbs`` for lower-cased ASCII text (case-sensitive: faster), all one-word
     baseline_cue: re.Pattern
     baseline_prefixes: tuple[str, ...] | None  # every ``baseline_cue`` match starts with one (lower case)
-    proposed_cue: re.Pattern
-    negative_subject: re.Pattern
-    dataset_blockers: re.Pattern
+    proposed_cue: _Cued
+    negative_subject: _Cued
+    dataset_blockers: _Cued
     ignore: frozenset
     # the words one of which every match of either metric scanner holds, and the characters that
     # let a regex alternative match anyway (see _no_fallback_metric); None: no such prefilter
@@ -229,6 +229,60 @@ def _literal_prefixes(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(out))
 
 
+def _branch_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Lower-cased ASCII strings, one of which every match of ``pattern`` holds, or ``None``.
+
+    Read from the parsed pattern when it is one alternation (between optional ``\\b``): from each branch,
+    its longest run of literal characters (``\\bwhile\\b`` -> ``while``, ``pre-?train`` -> ``train``).
+    For ASCII text, a case-insensitive match then needs one of them in the lower-cased text.
+    """
+    try:
+        from re import _constants as c
+        from re import _parser
+        items = [it for it in _parser.parse(pattern, flags).data if it[0] is not c.AT]
+    except Exception:  # noqa: BLE001 - (another Python's parser): no literals, the regex alone decides
+        return None
+    if len(items) != 1 or items[0][0] is not c.BRANCH:
+        return None
+    out = []
+    for branch in items[0][1][1]:
+        best, run = "", []
+        for op, av in list(branch) + [(None, None)]:
+            if op is c.LITERAL and av < 128:
+                run.append(chr(av))
+            elif op is not c.AT:  # (a word boundary takes no character: the run goes on)
+                if len(run) > len(best):
+                    best = "".join(run)
+                run = []
+        if not best:
+            return None
+        out.append(best.lower())
+    return tuple(dict.fromkeys(out))
+
+
+class _Cued:
+    """A case-insensitive regex whose ``search`` first looks for its :func:`_branch_literals` in ASCII
+    text: a substring test rules out most texts far faster than the regex tries its alternatives at
+    every position. ``search`` is the regex's own (``None`` when the literals rule a match out)."""
+
+    __slots__ = ("regex", "literals")
+
+    def __init__(self, pattern: str) -> None:
+        self.regex = re.compile(pattern, re.IGNORECASE)
+        self.literals = _branch_literals(pattern, re.IGNORECASE)
+
+    def search(self, text: str) -> re.Match | None:
+        lits = self.literals
+        if lits is not None and text.isascii():
+            low = text.lower()
+            for lit in lits:
+                if lit in low:
+                    break
+            else:
+                return None
+        return self.regex.search(text)
+
+
 def _baseline_cue(rules: _Rules, lead: str) -> bool:
     """Whether ``rules.baseline_cue.search(lead)`` finds a cue.
 
@@ -278,9 +332,9 @@ def _rules() -> _Rules:
             re.fullmatch(r"[a-z]+", w) for w in data["result_verbs"]) else None,
         baseline_cue=re.compile(data["baseline_cue"], re.IGNORECASE),
         baseline_prefixes=_literal_prefixes(data["baseline_cue"], re.IGNORECASE),
-        proposed_cue=re.compile(data["proposed_cue"], re.IGNORECASE),
-        negative_subject=re.compile(data["negative_subject"], re.IGNORECASE),
-        dataset_blockers=re.compile(data["dataset_blockers"], re.IGNORECASE),
+        proposed_cue=_Cued(data["proposed_cue"]),
+        negative_subject=_Cued(data["negative_subject"]),
+        dataset_blockers=_Cued(data["dataset_blockers"]),
         ignore=frozenset(data["ignore_tokens"]),
     )
     return _with_metric_prefilter(rules)
@@ -392,9 +446,11 @@ def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | No
 _DIGIT_THEN_X_RE = re.compile(r"\d\s*[x×X]")
 _DIGIT_THEN_X_ASCII_RE = re.compile(r"[0-9]\s*[xX]")  # (the same in ASCII text, faster)
 # In ASCII text, where every number find_numbers reads starts: a digit or dot not glued to a name (after
-# a letter, digit or one of "_@./#^\\'"). Without one (and without a number word, which a sentence that
-# fails _may_rate_or_ratio lacks) it reads none.
-_FREE_NUMBER_RE = re.compile(r"[0-9.](?<![A-Za-z0-9_@./#^\\'][0-9.])")
+# a letter, digit or one of "_@./#^\\'"), nor after a dash or plus sign that is itself glued to one
+# ("ResNet-50", "GPT-4", "C++11": find_numbers skips those). Without one (and without a number word, which
+# a sentence that fails _may_rate_or_ratio lacks) it reads none.
+_FREE_NUMBER_RE = re.compile(
+    r"[0-9.](?<![A-Za-z0-9_@./#^\\'][0-9.])(?<![A-Za-z0-9)%\]}_]-[0-9.])(?<![A-Za-z0-9+/]\+[0-9.])")
 
 
 def _may_rate_or_ratio(sent: str) -> bool:

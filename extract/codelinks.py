@@ -217,17 +217,19 @@ _URL_HINTS = ("http", "www.", "github.", "gitlab.com", "bitbucket.org", "codeber
               "anonymous.4open.science")
 
 
-def _may_hold_url(text: str) -> bool:
+def _may_hold_url(text: str, low: str | None = None) -> bool:
     """Cheap necessary condition for a URL start in ``text`` (most abstracts have none).
 
     A scheme URL and a code-host URL hold a ``/`` and one of :data:`_URL_HINTS` (case-insensitively);
     the other bare forms (``x.github.io``, ``www.x.org``) hold ``github.`` or ``www.``.
 
     Non-ASCII text is always scanned: the ``(?i)`` regexes fold some non-ASCII letters to ASCII ones.
+    ``low``: ``text.lower()`` when the caller has it.
     """
     if not text.isascii():
         return True
-    low = text.lower()
+    if low is None:
+        low = text.lower()
     if "/" in text:
         return any(h in low for h in _URL_HINTS)
     # (without a "/": two hints to look for instead of nine)
@@ -258,16 +260,18 @@ def _chunk_end(low: str, i: int, spaces: str = _ASCII_SPACES) -> int:
     return min((j for j in (low.find(c, i) for c in spaces) if j >= 0), default=n)
 
 
-def _url_starts(text: str) -> set[int]:
+def _url_starts(text: str, low: str | None = None) -> set[int]:
     """Where URLs start: the matches of :data:`_SCHEME_RE` and :data:`_BARE_RE` in ``text``.
 
     For ASCII text the bare-host regex runs only on the runs of non-space characters around the
     host names it needs (a match never holds white space, except one character after ``github.``),
-    on the lower-cased text; the result is the same as a scan of the whole text.
+    on the lower-cased text; the result is the same as a scan of the whole text. ``low``: ``text.lower()``
+    when the caller has it.
     """
     if not text.isascii():
         return {m.start() for m in _SCHEME_RE.finditer(text)} | {m.start() for m in _BARE_RE.finditer(text)}
-    low = text.lower()
+    if low is None:
+        low = text.lower()
     starts = {m.start() for m in _SCHEME_LOW_RE.finditer(low)} if "http" in low else set()
     windows = []
     spaces = None
@@ -318,9 +322,11 @@ def find_code_links(
     return _code_links_in(text, field, sentences)
 
 
-def _code_links_in(text: str, field: str, sentences: list[tuple[int, int]] | None) -> list[CodeLink]:
-    """:func:`find_code_links` for a text known to hold a URL hint (:func:`_may_hold_url`)."""
-    starts = _url_starts(text)
+def _code_links_in(text: str, field: str, sentences: list[tuple[int, int]] | None, low: str | None = None
+                   ) -> list[CodeLink]:
+    """:func:`find_code_links` for a text known to hold a URL hint (:func:`_may_hold_url`); ``low``:
+    ``text.lower()`` when the caller has it."""
+    starts = _url_starts(text, low)
     hidden = _display_regions(text)
     spans: list[tuple[int, int]] = []
     for start in sorted(starts):

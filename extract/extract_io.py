@@ -88,18 +88,22 @@ def encode_record(doc_id: object, x: Extraction) -> str:
     The general encoder builds a dict per entity and quotes its seven keys every time (~1.5 us an
     entity); here the constant parts are written once and only the values are quoted. An entity with
     a value of another type than the pipeline makes (a ``str``, an ``int`` offset) goes through the
-    general encoder, so the text is the same for any extraction.
+    general encoder, so the text is the same for any extraction (``_QUOTE`` raises ``TypeError`` for a
+    value that is not a ``str``, and quotes a ``str`` subclass as the general encoder does).
     """
     ents = []
+    append = ents.append
     for m in x.mentions:
-        text, typ, start, end, canonical = m.text, m.type, m.start, m.end, m.canonical
-        if type(text) is str and type(typ) is str and type(canonical) is str and type(m.role) is str \
-                and type(start) is int and type(end) is int:
-            ents.append(f'{{"text": {_QUOTE(text)}, "type": {_QUOTE(typ)}, "start": {start!r}, "end": {end!r}, '
-                        f'"field": {_TITLE if m.field == "title" else _TEXT}, "canonical": {_QUOTE(canonical)}, '
-                        f'"proposed": {"true" if m.role == "proposed" else "false"}}}')
-        else:
-            ents.append(_ENCODE(_entity(m)))
+        start, end = m.start, m.end
+        if type(start) is int and type(end) is int and type(m.role) is str:
+            try:  # (_QUOTE raises TypeError for a value that is not a str: the general encoder then)
+                append(f'{{"text": {_QUOTE(m.text)}, "type": {_QUOTE(m.type)}, "start": {start!r}, "end": {end!r}, '
+                       f'"field": {_TITLE if m.field == "title" else _TEXT}, "canonical": {_QUOTE(m.canonical)}, '
+                       f'"proposed": {"true" if m.role == "proposed" else "false"}}}')
+                continue
+            except TypeError:
+                pass
+        append(_ENCODE(_entity(m)))
     code = _ENCODE(list(dict.fromkeys(c.url for c in x.code_links))) if x.code_links else "[]"
     results = _ENCODE([_result(r) for r in x.results]) if x.results else "[]"
     return f'{{"id": {_ENCODE(doc_id)}, "entities": [{", ".join(ents)}], "code": {code}, "results": {results}}}'

@@ -47,6 +47,9 @@ _CORE = r"(?:\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+(?![
 # and dots of a text instead of trying the three alternatives at every position.
 _CORE_RE = re.compile(
     r"[\d.](?:(?<=\d)(?:\d{0,2}(?:,\d{3})+(?![\d.])|\d*(?:\.\d+)?)|(?<=\.)\d+)(?:[eE][-+]?\d+(?![\w.]))?")
+# The same for ASCII text, where ``\d`` and ``\w`` mean what re.ASCII makes them (faster: no Unicode
+# class test per character).
+_CORE_ASCII_RE = re.compile(_CORE_RE.pattern, re.ASCII)
 
 # Multipliers: attached or after spaces; LaTeX \times with optional $...$.
 _TIMES = r"(?:\s*\$?\s*\\times\s*\$?|\s*[x×X](?![A-Za-z0-9])|\s*-?\s*fold\b|\s*times\b)"
@@ -132,7 +135,7 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
     n = len(text)
     # (each check below runs only when the text holds a character its every match holds)
     pm_possible = "±" in text or "+" in text or "\\" in text
-    for m in _CORE_RE.finditer(text):
+    for m in (_CORE_ASCII_RE if text.isascii() else _CORE_RE).finditer(text):
         s, e = m.span()
         sign, full_start = "", s
         if s:  # glued to a name (ResNet-50, v1.2, AP@50, the 2 of "3.2"), or a sign ("-1.2", but not "1.0-2.5")

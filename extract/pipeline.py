@@ -169,70 +169,71 @@ class Extractor:
 
     # -- records --------------------------------------------------------------------------
     def _to_extraction(self, doc: Doc) -> Extraction:
+        """The :class:`Extraction` of a processed ``Doc``: its mention records (with evidence sentences
+        and aliases), abbreviation pairs, code links and results."""
         st = get_state(doc)
         text = st.text
         has_title = st.title_end >= 0
         title_end = st.title_end if has_title else 0
         a0 = st.abstract_start if has_title else 0
-        title = text[:title_end]
-        abstract = text[a0:] if a0 <= len(text) else ""
         cands = st.mentions
-
+        proposed = st.proposed_keys
+        surfaces = [text[c.start:c.end] for c in cands]
+        aliases_of, abbrevs = self._aliases(cands, surfaces, st.pairs)
         mentions: list[Mention] = []
         append = mentions.append
-        proposed = st.proposed_keys
-        first: dict[str, str] = {}  # key -> its first surface
-        forms: dict[str, set[str]] = {}  # key -> its surfaces, for keys with more than one
-        sents = st.sents
-        sent_starts = st.sent_starts
         n_title, in_order = 0, True  # (in order: the title's mentions come first)
         title_ev = None
-        ev, lo, hi = None, 0, 0  # the evidence of the abstract sentence for mention starts in [lo, hi)
-        for c in cands:
+        # the evidence (sentence, start, end in the abstract) of the abstract sentence for starts in [lo, hi)
+        ev, ev_s, ev_e, lo, hi = "", 0, 0, 0, 0
+        for c, surface in zip(cands, surfaces, strict=True):
             start = c.start
-            surface = text[start:c.end]
             key = c.key
-            f = first.setdefault(key, surface)
-            if f != surface:
-                fs = forms.get(key)
-                if fs is None:
-                    forms[key] = {f, surface}
-                else:
-                    fs.add(surface)
-            if has_title and start < title_end:
-                field, off = "title", 0
+            if start < title_end:  # (title_end is 0 without a title)
                 if n_title != len(mentions):
                     in_order = False
                 n_title += 1
                 if title_ev is None:
-                    title_ev = _evidence(text, -1, sents, title_end, a0, 0)
-                sent = title_ev
+                    title_ev = text[:title_end].rstrip()
+                field, off, sentence, s_start, s_end = "title", 0, title_ev, 0, len(title_ev)
             else:
-                field, off = "abstract", a0
                 if not lo <= start < hi:
-                    ev, lo, hi = _abstract_evidence(text, start, sents, sent_starts, title_end, a0)
-                sent = ev
+                    ev, ev_s, ev_e, lo, hi = _abstract_evidence(text, start, st.sents, st.sent_starts, a0)
+                field, off, sentence, s_start, s_end = "abstract", a0, ev, ev_s, ev_e
             fam = c.family
+            al = aliases_of.get(key) if aliases_of else None
             append(new_mention(
-                surface, c.type, start - off, c.end - off, field, sent[0], sent[1], sent[2],
+                surface, c.type, start - off, c.end - off, field, sentence, s_start, s_end,
                 c.canonical or surface, key, "proposed" if key in proposed else "used",
-                fam, entity_key(fam) if fam else None, (), c.rule,
+                fam, entity_key(fam) if fam else None, () if al is None else al[surface], c.rule,
             ))
-        abbrevs = self._abbreviations(st.pairs, first, forms)
-        if forms:
-            _add_aliases(mentions, forms)
         if in_order:
             by_field = {"title": mentions[:n_title], "abstract": mentions[n_title:]}
         else:
             by_field = {f: [m for m in mentions if m.field == f] for f in ("title", "abstract")}
-
+        title = text[:title_end]
+        abstract = text[a0:] if a0 <= len(text) else ""
         code_links, results = self._links_and_results(st, title, abstract, a0, mentions, by_field, proposed)
         extra = {"abbreviations": abbrevs, "proposed": sorted(proposed)}
         return new_extraction(tuple(mentions), tuple(code_links), tuple(results), self.version, extra)
 
-    def _abbreviations(self, pairs, first: dict[str, str], forms: dict[str, set[str]]) -> list[dict]:
-        """The paper's abbreviation records; adds each pair's two forms to the surface ``forms`` of its
-        key (``first``: the first surface of each key) and counts the pair into :attr:`abbreviations`."""
+    def _aliases(self, cands, surfaces: list[str], pairs) -> tuple[dict[str, dict[str, tuple[str, ...]]], list[dict]]:
+        """The aliases of the paper's mentions and its abbreviation records.
+
+        Aliases: ``key -> {surface: the other names seen for the key, sorted}`` for the keys written in
+        more than one way (its mentions' surfaces and the two forms of its abbreviation pairs); a
+        mention of any other key has none. Counts each pair into :attr:`abbreviations`.
+        """
+        forms: dict[str, set[str]] = {}  # key -> its surfaces, for keys with more than one
+        first: dict[str, str] = {}  # key -> its first surface
+        for c, surface in zip(cands, surfaces, strict=True):
+            f = first.setdefault(c.key, surface)
+            if f != surface:
+                fs = forms.get(c.key)
+                if fs is None:
+                    forms[c.key] = {f, surface}
+                else:
+                    fs.add(surface)
         abbrevs = []
         for p in pairs:
             if not p.key:
@@ -244,7 +245,12 @@ class Extractor:
             fs.update((p.short, p.long))
             abbrevs.append({"short": p.short, "long": p.long, "key": p.key, "type": p.type})
             self._abbrev[entity_key(p.short)][p.key] += 1
-        return abbrevs
+        aliases = {}
+        for key, fs in forms.items():
+            if len(fs) > 1:
+                ordered = sorted(fs)
+                aliases[key] = {f: tuple(g for g in ordered if g != f) for f in fs}
+        return aliases, abbrevs
 
     def _field_sentences(self, st, a0: int, length: int) -> list[tuple[int, int]]:
         """The spans of the abstract's sentences in the abstract (``a0``: where it starts in the text)."""
@@ -267,67 +273,46 @@ class Extractor:
         for field, text in (("title", title), ("abstract", abstract)):
             if not text:
                 continue
+            low = text.lower() if text.isascii() else None  # (one lower-cased copy for both finders)
             bundled_links = find_links is _find_code_links
-            want_links = find_links is not None and (not bundled_links or _may_hold_url(text))
+            want_links = find_links is not None and (not bundled_links or _may_hold_url(text, low))
             want_res = find_res is not None and (find_res is not _find_results or _may_hold_number(text))
             if not (want_links or want_res):
                 continue
             sents = [(0, len(text))] if field == "title" else self._field_sentences(st, a0, len(text))
             if want_links:  # (the bundled finder without its own URL-hint check: done above)
-                links.extend(_code_links_in(text, field, sents) if bundled_links else find_links(text, field, sents))
+                links.extend(_code_links_in(text, field, sents, low) if bundled_links
+                             else find_links(text, field, sents))
             if want_res:
                 if proposed_key is _MISSING:
                     proposed_key = next((m.key for m in mentions if m.key in proposed and m.type == "method"),
                                         None) if proposed else None
                 if find_res is _find_results:  # (the bundled finder without its own per-field filter)
-                    results.extend(_field_results(text, field, sents, by_field[field], proposed_key))
+                    results.extend(_field_results(text, field, sents, by_field[field], proposed_key, None, low))
                 else:
                     results.extend(find_res(text, field, sents, by_field[field], proposed_key))
         return links, results
 
 
-_set_aliases = Mention.aliases.__set__  # (the slot's own setter, as the dataclass's __init__ uses)
+def _abstract_evidence(text: str, start: int, sents, sent_starts, a0: int) -> tuple[str, int, int, float, float]:
+    """The evidence of the abstract mention starting at ``start``: its sentence (trailing white space
+    dropped) and the sentence's span in the abstract (``a0``: where the abstract starts in ``text``),
+    then the range ``[lo, hi)`` of mention starts it holds for (the same sentence: the mentions come in
+    text order, most share their sentence with the previous one).
 
-
-def _add_aliases(mentions: list[Mention], forms: dict[str, set[str]]) -> None:
-    """Fill in the ``aliases`` of the new ``mentions`` whose key has several surface ``forms`` (the other
-    names seen for it in the paper, sorted): known only once every mention is read."""
-    cache: dict[tuple[str, str], tuple[str, ...]] = {}
-    for m in mentions:
-        fs = forms.get(m.key)
-        if fs is None or len(fs) == 1:  # (only the surface itself)
-            continue
-        aliases = cache.get((m.key, m.text))
-        if aliases is None:
-            aliases = cache[m.key, m.text] = tuple(sorted(f for f in fs if f != m.text))
-        _set_aliases(m, aliases)
-
-
-def _abstract_evidence(text: str, start: int, sents, sent_starts, title_end: int, a0: int
-                       ) -> tuple[tuple[str, int, int], float, float]:
-    """The :func:`_evidence` of the abstract mention starting at ``start`` (in the sentence whose start
-    is the last one at or before it, the first sentence before any), and the range of starts it holds
-    for (the same sentence: the mentions come in text order, most share their sentence with the last)."""
+    The sentence is the last one starting at or before ``start`` (the first sentence before any); the
+    whole abstract when the document has no sentences.
+    """
     if not sents:
-        return _evidence(text, -2, sents, title_end, a0, a0), -math.inf, math.inf
-    si = bisect_right(sent_starts, start) - 1  # (as sentence_index)
-    if si < 0:
-        si = 0
-    lo = sent_starts[si] if si > 0 else -math.inf
-    hi = sent_starts[si + 1] if si + 1 < len(sent_starts) else math.inf
-    return _evidence(text, si, sents, title_end, a0, a0), lo, hi
-
-
-def _evidence(text: str, si: int, sents, title_end: int, a0: int, off: int) -> tuple[str, int, int]:
-    """The evidence sentence of a mention and its span in the mention's field: sentence ``si`` of
-    ``sents`` (``-1``: the title, ``-2``: the whole abstract), trailing white space dropped."""
-    if si == -1:
-        ss, se = 0, title_end
-    elif si == -2:
-        ss, se = a0, len(text)
+        ss, se, lo, hi = a0, len(text), -math.inf, math.inf
     else:
+        si = bisect_right(sent_starts, start) - 1  # (as sentence_index)
+        if si < 0:
+            si = 0
+        lo = sent_starts[si] if si > 0 else -math.inf
+        hi = sent_starts[si + 1] if si + 1 < len(sent_starts) else math.inf
         ss, se = sents[si]
         if ss < a0:
             ss = a0
     sentence = text[ss:se].rstrip()
-    return sentence, ss - off, ss - off + len(sentence)
+    return sentence, ss - a0, ss - a0 + len(sentence), lo, hi

@@ -25,7 +25,7 @@ import json
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from operator import itemgetter
@@ -167,10 +167,14 @@ class _Rules:
     verbs_low: re.Pattern | None  # ``verbs`` for lower-cased ASCII text (case-sensitive: faster), all one-word
     baseline_cue: re.Pattern
     baseline_prefixes: tuple[str, ...] | None  # every ``baseline_cue`` match starts with one (lower case)
-    proposed_cue: re.Pattern
-    negative_subject: re.Pattern
-    dataset_blockers: re.Pattern
+    proposed_cue: _Cued
+    negative_subject: _Cued
+    dataset_blockers: _Cued
     ignore: frozenset
+    # the words one of which every match of either metric scanner holds, and the characters that
+    # let a regex alternative match anyway (see _no_fallback_metric); None: no such prefilter
+    metric_firsts: frozenset | None = None
+    metric_chars: str = ""
 
 
 def _alternation(forms: list[str]) -> str:
@@ -225,16 +229,78 @@ def _literal_prefixes(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(out))
 
 
+def _branch_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Lower-cased ASCII strings, one of which every match of ``pattern`` holds, or ``None``.
+
+    Read from the parsed pattern when it is one alternation (between optional ``\\b``): from each branch,
+    its longest run of literal characters (``\\bwhile\\b`` -> ``while``, ``pre-?train`` -> ``train``).
+    For ASCII text, a case-insensitive match then needs one of them in the lower-cased text.
+    """
+    try:
+        from re import _constants as c
+        from re import _parser
+        items = [it for it in _parser.parse(pattern, flags).data if it[0] is not c.AT]
+    except Exception:  # noqa: BLE001 - (another Python's parser): no literals, the regex alone decides
+        return None
+    if len(items) != 1 or items[0][0] is not c.BRANCH:
+        return None
+    out = []
+    for branch in items[0][1][1]:
+        best, run = "", []
+        for op, av in list(branch) + [(None, None)]:
+            if op is c.LITERAL and av < 128:
+                run.append(chr(av))
+            elif op is not c.AT:  # (a word boundary takes no character: the run goes on)
+                if len(run) > len(best):
+                    best = "".join(run)
+                run = []
+        if not best:
+            return None
+        out.append(best.lower())
+    return tuple(dict.fromkeys(out))
+
+
+class _Cued:
+    """A case-insensitive regex whose ``search`` first looks for its :func:`_branch_literals` in ASCII
+    text: a substring test rules out most texts far faster than the regex tries its alternatives at
+    every position. ``search`` is the regex's own (``None`` when the literals rule a match out)."""
+
+    __slots__ = ("regex", "literals")
+
+    def __init__(self, pattern: str) -> None:
+        self.regex = re.compile(pattern, re.IGNORECASE)
+        self.literals = _branch_literals(pattern, re.IGNORECASE)
+
+    def search(self, text: str) -> re.Match | None:
+        lits = self.literals
+        if lits is not None and text.isascii():
+            low = text.lower()
+            for lit in lits:
+                if lit in low:
+                    break
+            else:
+                return None
+        return self.regex.search(text)
+
+
 def _baseline_cue(rules: _Rules, lead: str) -> bool:
-    """``rules.baseline_cue.search(lead)``, skipped for ASCII text that holds none of its literal prefixes."""
+    """Whether ``rules.baseline_cue.search(lead)`` finds a cue.
+
+    For ASCII text, every match starts where the lower-cased text holds one of the cue's literal
+    prefixes: the regex is tried there only (``match`` at a few places instead of a case-insensitive
+    ``search`` that tries a dozen alternatives at every position).
+    """
     pre = rules.baseline_prefixes
     if pre is not None and lead.isascii():
         low = lead.lower()
+        match = rules.baseline_cue.match
         for p in pre:
-            if p in low:
-                break
-        else:
-            return False
+            i = low.find(p)
+            while i >= 0:
+                if match(lead, i) is not None:
+                    return True
+                i = low.find(p, i + 1)
+        return False
     return rules.baseline_cue.search(lead) is not None
 
 
@@ -253,7 +319,7 @@ def _rules() -> _Rules:
             names[form if any(c.isupper() for c in form) else form.lower()] = name
             (cs if any(c.isupper() for c in form) else ci).append(form)
     words = "|".join(sorted(data["result_verbs"], key=len, reverse=True))
-    return _Rules(
+    rules = _Rules(
         metric_cs=_MetricScanner(regexes, cs, False) if regexes or cs else None,
         metric_ci=_MetricScanner([], ci, True) if ci else None,
         metric_names=names,
@@ -262,18 +328,30 @@ def _rules() -> _Rules:
         improvement_words=frozenset(data["improvement_words"]),
         verbs=re.compile(rf"\b(?:{words})\b", re.IGNORECASE),
         # (as a trie: one path tried per word start instead of a hundred alternatives)
-        verbs_low=re.compile(rf"\b(?:{_alternation(data['result_verbs'])})\b") if all(
+        verbs_low=re.compile(rf"\b(?:{_alternation(data['result_verbs'])})\b", re.ASCII) if all(
             re.fullmatch(r"[a-z]+", w) for w in data["result_verbs"]) else None,
         baseline_cue=re.compile(data["baseline_cue"], re.IGNORECASE),
         baseline_prefixes=_literal_prefixes(data["baseline_cue"], re.IGNORECASE),
-        proposed_cue=re.compile(data["proposed_cue"], re.IGNORECASE),
-        negative_subject=re.compile(data["negative_subject"], re.IGNORECASE),
-        dataset_blockers=re.compile(data["dataset_blockers"], re.IGNORECASE),
+        proposed_cue=_Cued(data["proposed_cue"]),
+        negative_subject=_Cued(data["negative_subject"]),
+        dataset_blockers=_Cued(data["dataset_blockers"]),
         ignore=frozenset(data["ignore_tokens"]),
     )
+    return _with_metric_prefilter(rules)
+
+
+def _with_metric_prefilter(rules: _Rules) -> _Rules:
+    """``rules`` with the prefilter of both metric scanners at once (see :func:`_no_fallback_metric`)."""
+    scanners = [sc for sc in (rules.metric_cs, rules.metric_ci) if sc is not None]
+    if any(sc.needs is None or sc.regex_chars is None for sc in scanners):
+        return rules
+    return replace(rules, metric_firsts=frozenset().union(*(sc.firsts for sc in scanners)),
+                   metric_chars="".join(sc.regex_chars for sc in scanners))
 
 
 _TOKEN_RE = re.compile(r"zz[a-z]+zz|[A-Za-z][\w'-]*|\d+(?:\.\d+)?|\S")
+# the same tokens in ASCII text (``\w`` and ``\d`` spelled out: ``re`` tests the Unicode classes per character)
+_TOKEN_ASCII_RE = re.compile(r"zz[a-z]+zz|[A-Za-z][A-Za-z0-9_'-]*|[0-9]+(?:\.[0-9]+)?|\S")
 _FROM_TO_RE = re.compile(r"\bfrom\s+[+-]?[\d.,]+\s*(?:\\?%|x|×)?\s+to\s*$", re.IGNORECASE)
 _CITATION_RE = re.compile(r"\[[\d,\s\u2013-]+\]")
 _COMPARATIVE_AFTER_RE = re.compile(
@@ -366,10 +444,13 @@ def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | No
 
 
 _DIGIT_THEN_X_RE = re.compile(r"\d\s*[x×X]")
+_DIGIT_THEN_X_ASCII_RE = re.compile(r"[0-9]\s*[xX]")  # (the same in ASCII text, faster)
 # In ASCII text, where every number find_numbers reads starts: a digit or dot not glued to a name (after
-# a letter, digit or one of "_@./#^\\'"). Without one (and without a number word, which a sentence that
-# fails _may_rate_or_ratio lacks) it reads none.
-_FREE_NUMBER_RE = re.compile(r"[0-9.](?<![A-Za-z0-9_@./#^\\'][0-9.])")
+# a letter, digit or one of "_@./#^\\'"), nor after a dash or plus sign that is itself glued to one
+# ("ResNet-50", "GPT-4", "C++11": find_numbers skips those). Without one (and without a number word, which
+# a sentence that fails _may_rate_or_ratio lacks) it reads none.
+_FREE_NUMBER_RE = re.compile(
+    r"[0-9.](?<![A-Za-z0-9_@./#^\\'][0-9.])(?<![A-Za-z0-9)%\]}_]-[0-9.])(?<![A-Za-z0-9+/]\+[0-9.])")
 
 
 def _may_rate_or_ratio(sent: str) -> bool:
@@ -386,7 +467,7 @@ def _may_rate_or_ratio(sent: str) -> bool:
     low = sent.lower()
     if "times" in low or "fold" in low or "twice" in low:
         return True
-    return _DIGIT_THEN_X_RE.search(sent) is not None
+    return _DIGIT_THEN_X_ASCII_RE.search(sent) is not None  # (sent is ASCII here)
 
 
 def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:
@@ -402,6 +483,8 @@ def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[
     rules = _rules()
     found: list[_Span] = []
     words = _lower_words(sent) if sent.isascii() else None  # (the prefilter is for ASCII text)
+    if words is not None and _no_fallback_metric(rules, sent, words):
+        return found
     for rx in (rules.metric_cs, rules.metric_ci):
         if rx is None or not rx.may_match(sent, words):
             continue
@@ -424,9 +507,26 @@ def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[
     return out
 
 
+def _no_fallback_metric(rules: _Rules, sent: str, words: list[bytes]) -> bool:
+    """``True`` when neither metric scanner can match in ``sent`` (``words``: its :func:`_lower_words`):
+    it holds no word that starts a metric form and no character a regex alternative needs.
+
+    One set test for both scanners' :meth:`_MetricScanner.may_match` (most sentences with a number hold
+    no metric token: the fallback metrics are looked for in nearly every one of them).
+    """
+    firsts = rules.metric_firsts
+    if firsts is None or not firsts.isdisjoint(words):
+        return False
+    for c in rules.metric_chars:
+        if c in sent:
+            return False
+    return True
+
+
 def _tokens(gap: str) -> list[str]:
     ignore = _rules().ignore
-    return [t for t in map(str.lower, _TOKEN_RE.findall(gap)) if t not in ignore]
+    rx = _TOKEN_ASCII_RE if gap.isascii() else _TOKEN_RE
+    return [t for t in map(str.lower, rx.findall(gap)) if t not in ignore]
 
 
 def _masked(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
@@ -719,9 +819,10 @@ def find_results(
 
 def _field_results(
     text: str, field: str, sentences: list[tuple[int, int]], ms: Sequence[Mention],
-    proposed_key: str | None = None, proposed_name: str | None = None,
+    proposed_key: str | None = None, proposed_name: str | None = None, low: str | None = None,
 ) -> list[Result]:
-    """:func:`find_results` for ``ms``, the mentions of ``field`` (the pipeline has them per field)."""
+    """:func:`find_results` for ``ms``, the mentions of ``field`` (the pipeline has them per field);
+    ``low``: ``text.lower()`` when the caller has it (used for ASCII text only)."""
     proposed: _Span | None = None
     if proposed_key or proposed_name:
         named = next((m for m in ms if proposed_key and m.key == proposed_key), None)
@@ -729,7 +830,10 @@ def _field_results(
         proposed = _new_span(_Span, (-1, -1, "method", name or "", proposed_key or _key(name or ""), "proposed"))
     out: list[Result] = []
     seen: set[tuple] = set()
-    low = text.lower() if text.isascii() else None  # (the verbs are then searched case-sensitively in it)
+    if not text.isascii():
+        low = None
+    elif low is None:
+        low = text.lower()  # (the verbs are then searched case-sensitively in it)
     starts = [m.start for m in ms]
     by_start = starts == sorted(starts)  # (then the mentions of a sentence are a slice of ``ms``)
     for ss, se, sent in _number_sentences(text, sentences, low):  # (most sentences hold no number: no result)

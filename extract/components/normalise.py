@@ -26,7 +26,7 @@ Steps, in order:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from operator import attrgetter
@@ -70,6 +70,8 @@ class Normaliser:
         self.by_key: dict = {}
         self.variant_keys: dict[str, object] = {}
         self._head_types: dict[str, str | None] = {}  # long form -> type its head word implies
+        self._named: dict[tuple[str, str], tuple] = {}  # (surface, type) -> see _name_of
+        self._families: dict[tuple[str, str], str | None] = {}  # (name, type) -> see _family
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: Rules | None = None,
                    aliases: AliasRules | None = None, entries=()) -> None:
@@ -79,6 +81,8 @@ class Normaliser:
         self.by_key = {}
         self.variant_keys = {}
         self._head_types = {}
+        self._named = {}
+        self._families = {}
         for e in entries:
             self.by_key.setdefault(e.key, e)
             for n in (e.name,) + tuple(e.aliases):
@@ -230,7 +234,7 @@ class Normaliser:
         al = self._alias_rules
         out: list[Cand] = []
         ctx_metrics = self.rules.context_metrics
-        by_key, variant_keys = self.by_key, self.variant_keys
+        named = self._named
         unnamed: list[tuple[Cand, str]] = []  # (mention, surface) of the mentions with no display name yet
         surfaces: dict[str, list[str]] = {}  # key -> the surfaces of those mentions
         for c in chosen:
@@ -247,37 +251,64 @@ class Normaliser:
                     continue
             surface = text[c.start:c.end]
             if c.key is None:
-                k = entity_key(surface)
-                e = by_key.get(k) or variant_keys.get(k)
-                if e is not None and e.type == t:
-                    c.key, c.canonical, c.family = e.key, e.name, e.family
+                n = named.get((surface, t)) or self._name_of(surface, t)
+                if n[3]:
+                    c.key, c.canonical, c.family = n[0], n[1], n[2]
                 else:
-                    c.key = k
+                    c.key = n[0]
             if not c.key:
                 continue
             if al is not None and not self._apply_alias_rules(al, c, surface):
                 continue
             out.append(c)
-            if not c.canonical:
-                unnamed.append((c, surface))
-                forms = surfaces.get(c.key)
-                if forms is None:
-                    surfaces[c.key] = [surface]
-                else:
-                    forms.append(surface)
-        # display names: gazetteer names, else the best surface form per key
+            if c.canonical:
+                if c.family is None and c.type in FAMILY_TYPES:
+                    c.family = self._family(c.canonical, c.type)
+                continue
+            unnamed.append((c, surface))
+            forms = surfaces.get(c.key)
+            if forms is None:
+                surfaces[c.key] = [surface]
+            else:
+                forms.append(surface)
+        # display names: the best surface form per key
         for c, surface in unnamed:
             forms = surfaces[c.key]
             if len(forms) > 1:
                 forms = surfaces[c.key] = [_display_name(forms)]
             c.canonical = forms[0] or surface
-        for c in out:
             if c.family is None and c.type in FAMILY_TYPES:
-                fam = family_of(c.canonical, c.type)
-                if fam:
-                    e = by_key.get(fam[1])
-                    c.family = e.name if e is not None else fam[0]
+                c.family = self._family(c.canonical, c.type)
         return out
+
+    def _name_of(self, surface: str, type: str) -> tuple[str, str | None, str | None, bool]:
+        """``(key, canonical, family, known)`` of a mention of ``type`` written ``surface`` that has no key yet:
+        the gazetteer entry's when ``entity_key(surface)`` is an entry's key or the key of one of its names
+        (``known``), else that key alone. Memoised per (surface, type): surfaces recur across papers."""
+        k = entity_key(surface)
+        e = self.by_key.get(k) or self.variant_keys.get(k)
+        n = (e.key, e.name, e.family, True) if e is not None and e.type == type else (k, None, None, False)
+        if len(self._named) > 100_000:
+            self._named.clear()
+        self._named[surface, type] = n
+        return n
+
+    def _family(self, canonical: str, type: str) -> str | None:
+        """The family name of the entity ``canonical`` of ``type`` (see :func:`~extract.canonical.family_of`):
+        the gazetteer's name of the family when it knows it. Memoised per (name, type)."""
+        try:
+            return self._families[canonical, type]
+        except KeyError:
+            pass
+        fam = family_of(canonical, type)
+        name = None
+        if fam:
+            e = self.by_key.get(fam[1])
+            name = e.name if e is not None else fam[0]
+        if len(self._families) > 100_000:
+            self._families.clear()
+        self._families[canonical, type] = name
+        return name
 
     @staticmethod
     def _apply_alias_rules(al: AliasRules, c: Cand, surface: str) -> bool:
@@ -333,21 +364,40 @@ def _overlap_order(c: Cand) -> tuple[int, int, int, int]:
     return (-c.strength, c.start - c.end, -c.prio, c.start)
 
 
+_start_of = attrgetter("start")
+
+
 def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
-    """Non-overlapping candidates (see the module docstring, step 3), sorted by start."""
-    accepted: list[Cand] = []  # non-overlapping, sorted by start (hence by end too)
+    """Non-overlapping candidates (see the module docstring, step 3), sorted by start.
+
+    The candidates are taken in :func:`_overlap_order`; one overlapping none kept so far is kept; a weak
+    one that overlaps kept ones replaces them when it wins over each (:func:`_weak_wins`).
+
+    The order is made without a Python key function: a stable sort by start, then a stable descending
+    sort of positions by one integer per candidate (strength, then length, then priority; priorities
+    are small integers, |prio| < 2**15). The kept candidates are non-overlapping, so their starts and
+    their ends are both sorted, and one bisect on each finds the ones a candidate overlaps.
+    """
+    n = len(cands)
+    if n < 2:
+        return list(cands)
+    by_start = sorted(cands, key=_start_of)
+    rank = [(c.strength << 48) | ((c.end - c.start) << 16) | (c.prio + 0x8000) for c in by_start]
+    kept: list[Cand] = []
     starts: list[int] = []
-    for c in sorted(cands, key=_overlap_order):
-        s = c.start
-        i = bisect_left(starts, c.end)  # accepted[:i] start before c ends
-        j = i
-        while j > 0 and accepted[j - 1].end > s:
-            j -= 1
-        if j == i:
-            accepted.insert(i, c)
+    ends: list[int] = []
+    for k in sorted(range(n), key=rank.__getitem__, reverse=True):
+        c = by_start[k]
+        s, e = c.start, c.end
+        i = bisect_left(starts, e)  # kept[:i] start before c ends
+        if not i or ends[i - 1] <= s:  # (the last of them ends last)
+            kept.insert(i, c)
             starts.insert(i, s)
-        elif c.strength == WEAK and (_weak_wins(c, accepted[j]) if i - j == 1
-                                     else all(_weak_wins(c, a) for a in accepted[j:i])):
-            accepted[j:i] = [c]
-            starts[j:i] = [s]
-    return accepted
+            ends.insert(i, e)
+        elif c.strength == WEAK:
+            j = bisect_right(ends, s)  # kept[j:i] overlap c
+            if _weak_wins(c, kept[j]) if i - j == 1 else all(_weak_wins(c, a) for a in kept[j:i]):
+                kept[j:i] = [c]
+                starts[j:i] = [s]
+                ends[j:i] = [e]
+    return kept

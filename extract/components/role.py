@@ -17,9 +17,8 @@ speaks for the paper (``we``, ``our``, ``this paper`` ...).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from operator import attrgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -28,8 +27,6 @@ from extract.components.state import get_state, pipe_in_batches, sentence_index
 
 _OWN_VOICE = re.compile(r"\b(?:we|our|us|this (?:paper|work|study|article|letter|report))\b", re.I)
 _PROPOSAL_RULES = ("title", "proposal", "appositive")
-_proposed_of = attrgetter("proposed")
-_start_of = attrgetter("start")
 
 
 @Language.factory("litkg_role")
@@ -49,8 +46,8 @@ class RoleDetector:
     def __call__(self, doc: Doc) -> Doc:
         st = get_state(doc)
         text = st.text
-        mentions = st.mentions
         proposed: set[str] = set()
+        slots = sorted({s for s, _ in st.proposal_slots})
         own_voice: dict[tuple[int, int], bool] = {}
 
         def voiced(pos: int) -> bool:
@@ -63,31 +60,27 @@ class RoleDetector:
                 v = own_voice[key] = bool(_OWN_VOICE.search(text, ss, pos))
             return v
 
-        # Only a few mentions can be proposed: the one at the start of the title, those a rule marked
-        # proposed, and those starting at most two characters after a proposal slot (mentions are sorted by
-        # start, so those are found by bisecting their starts); the others are not looked at.
         # "HorNet: Efficient ..." -- a name heading the title before a colon is what the paper introduces,
         # also when the gazetteer already knows it (the title rule only sees names no list knows)
-        if mentions and mentions[0].start == 0 and st.title_end >= 0:
-            c = mentions[0]
+        title_prefix_end = -1
+        if st.title_end >= 0:
             colon = text.find(":", 0, st.title_end)
-            if colon > 0 and c.type != "metric" and text[c.end:colon].strip() == "":
+            if colon > 0:
+                title_prefix_end = colon
+        for c in st.mentions:
+            if c.type == "metric":
+                continue
+            if c.start == 0 and title_prefix_end > 0 and text[c.end:title_prefix_end].strip() == "":
                 proposed.add(c.key)
-        for c in filter(_proposed_of, mentions):
-            if c.type != "metric" and (c.rule.startswith(_PROPOSAL_RULES) or voiced(c.start)):
+                continue
+            if c.proposed and (c.rule.startswith(_PROPOSAL_RULES) or voiced(c.start)):
                 proposed.add(c.key)
-        if st.proposal_slots and mentions:
-            slots = sorted({s for s, _ in st.proposal_slots})
-            starts = list(map(_start_of, mentions))
-            done = 0  # mentions[:done] were looked at
-            for slot in slots:
-                k = max(done, bisect_left(starts, slot))
-                done = bisect_right(starts, slot + 2)
-                for c in mentions[k:done]:
-                    if c.type == "metric" or c.rule == "gazetteer-generic":
-                        continue
-                    first = slots[bisect_left(slots, c.start - 2)]  # the first slot at most 2 before c
-                    if text[first:c.start].strip("\"“'‘ ") == "" and voiced(c.start):
+                continue
+            if slots:
+                i = bisect_left(slots, c.start - 2)
+                if i < len(slots) and slots[i] <= c.start and (c.rule != "gazetteer-generic"):
+                    gap = text[slots[i]:c.start]
+                    if gap.strip("\"“'‘ ") == "" and voiced(c.start):
                         proposed.add(c.key)
         st.proposed_keys = proposed
         return doc

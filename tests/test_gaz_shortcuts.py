@@ -1,10 +1,16 @@
-"""Overlap resolution by clusters (``normalise.resolve_overlaps``) against the plain all-at-once rule."""
+"""Speed shortcuts of the normaliser and the abbreviation detector against plain versions of the same rules.
+
+Overlap resolution (``normalise.resolve_overlaps``: integer ranks, bisected starts and ends) against the
+plain rule with a tuple sort key, and the word before a bracket (``abbreviations._prev_word``) against a
+regex search over the whole window; on random candidates / strings.
+"""
 
 from __future__ import annotations
 
 import random
 from bisect import bisect_left
 
+from extract.components.abbreviations import _PREV_WORD, _prev_word
 from extract.components.normalise import _overlap_order, _weak_wins, resolve_overlaps
 from extract.components.state import STRONG, WEAK, Cand
 
@@ -46,3 +52,14 @@ def test_clusters_give_the_same_mentions_as_the_plain_rule():
         cands = _random_cands(rng, rng.randint(0, 30), rng.choice((20, 60, 200)))
         got = resolve_overlaps(cands)
         assert [id(c) for c in got] == [id(c) for c in _plain(cands)], trial
+
+
+def test_prev_word_is_the_window_search():
+    rng = random.Random(5)
+    alphabet = list("aB1 \t\n-.+/&_,(\u00e9\u2009x") + ["GPT-4 ", "e.g. ", "MIM  "]
+    for _trial in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        hi = rng.randint(0, len(text))
+        lo = max(0, hi - rng.randint(0, 40))
+        got, want = _prev_word(text, lo, hi), _PREV_WORD.search(text, lo, hi)
+        assert (got and (got.span(), got.span(1))) == (want and (want.span(), want.span(1))), (text, lo, hi)

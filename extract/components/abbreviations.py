@@ -64,9 +64,10 @@ def is_short_form(sf: str) -> bool:
     return sum(c.isalpha() for c in s) >= 2
 
 
+@lru_cache(maxsize=100_000)
 def _core(sf: str) -> str:
     """The short form without a plural ``s`` (``CNNs`` -> ``CNN``)."""
-    if len(sf) > 2 and sf.endswith("s") and sum(c.isupper() for c in sf[:-1]) >= 2:
+    if len(sf) > 2 and sf.endswith("s") and sum(map(str.isupper, sf[:-1])) >= 2:
         return sf[:-1]
     return sf
 
@@ -80,18 +81,19 @@ _WORD_PARTS = re.compile(r"[^\W_]+")
 def _initials_start(letters: str, candidate: str) -> int | None:
     """Start of the shortest run of final words whose initials spell ``letters`` (function words may be
     skipped): "Proximal Policy Optimization" for PPO, "Abstraction and Reasoning Corpus" for ARC."""
-    words = list(_WORD_SPAN.finditer(candidate))
+    words = candidate.split()  # (the words of _WORD_SPAN)
     every = content = ""  # the initials of the words taken so far (not lower-cased yet)
     for k in range(1, min(len(words), len(letters) + 5) + 1):
         first = words[-k]
-        starts_with_function_word, word_every, word_content = _word_initials(first.group())
+        starts_with_function_word, word_every, word_content = _word_initials(first)
         every = word_every + every
         content = word_content + content
         if starts_with_function_word:
             continue
         every_lower, content_lower = every.lower(), content.lower()
         if letters == every_lower or letters == content_lower:
-            return first.start()
+            # where the k-th last word starts: the text before the last k - 1 words ends with it
+            return len(candidate.rsplit(None, k - 1)[0]) - len(first)
         if len(content_lower) > len(letters):
             break
     return None

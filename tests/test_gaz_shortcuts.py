@@ -1,8 +1,8 @@
 """Speed shortcuts of the normaliser and the abbreviation detector against plain versions of the same rules.
 
-Overlap resolution (``normalise.resolve_overlaps``: integer ranks, bisected starts and ends) against the
-plain rule with a tuple sort key, and the word before a bracket (``abbreviations._prev_word``) against a
-regex search over the whole window; on random candidates / strings.
+Overlap resolution (``normalise.resolve_overlaps``: bisected starts) against the plain rule over all kept
+candidates, and the word before a bracket (``abbreviations._prev_word``) against a regex search over the
+whole window; on random candidates / strings.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ Steps, in order:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from operator import attrgetter
@@ -364,40 +364,21 @@ def _overlap_order(c: Cand) -> tuple[int, int, int, int]:
     return (-c.strength, c.start - c.end, -c.prio, c.start)
 
 
-_start_of = attrgetter("start")
-
-
 def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
-    """Non-overlapping candidates (see the module docstring, step 3), sorted by start.
-
-    The candidates are taken in :func:`_overlap_order`; one overlapping none kept so far is kept; a weak
-    one that overlaps kept ones replaces them when it wins over each (:func:`_weak_wins`).
-
-    The order is made without a Python key function: a stable sort by start, then a stable descending
-    sort of positions by one integer per candidate (strength, then length, then priority; priorities
-    are small integers, |prio| < 2**15). The kept candidates are non-overlapping, so their starts and
-    their ends are both sorted, and one bisect on each finds the ones a candidate overlaps.
-    """
-    n = len(cands)
-    if n < 2:
-        return list(cands)
-    by_start = sorted(cands, key=_start_of)
-    rank = [(c.strength << 48) | ((c.end - c.start) << 16) | (c.prio + 0x8000) for c in by_start]
-    kept: list[Cand] = []
+    """Non-overlapping candidates (see the module docstring, step 3), sorted by start."""
+    accepted: list[Cand] = []  # non-overlapping, sorted by start (hence by end too)
     starts: list[int] = []
-    ends: list[int] = []
-    for k in sorted(range(n), key=rank.__getitem__, reverse=True):
-        c = by_start[k]
-        s, e = c.start, c.end
-        i = bisect_left(starts, e)  # kept[:i] start before c ends
-        if not i or ends[i - 1] <= s:  # (the last of them ends last)
-            kept.insert(i, c)
+    for c in sorted(cands, key=_overlap_order):
+        s = c.start
+        i = bisect_left(starts, c.end)  # accepted[:i] start before c ends
+        j = i
+        while j > 0 and accepted[j - 1].end > s:
+            j -= 1
+        if j == i:
+            accepted.insert(i, c)
             starts.insert(i, s)
-            ends.insert(i, e)
-        elif c.strength == WEAK:
-            j = bisect_right(ends, s)  # kept[j:i] overlap c
-            if _weak_wins(c, kept[j]) if i - j == 1 else all(_weak_wins(c, a) for a in kept[j:i]):
-                kept[j:i] = [c]
-                starts[j:i] = [s]
-                ends[j:i] = [e]
-    return kept
+        elif c.strength == WEAK and (_weak_wins(c, accepted[j]) if i - j == 1
+                                     else all(_weak_wins(c, a) for a in accepted[j:i])):
+            accepted[j:i] = [c]
+            starts[j:i] = [s]
+    return accepted

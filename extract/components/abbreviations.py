@@ -37,6 +37,7 @@ _SF_SHAPE = re.compile(r"^[A-Za-z0-9][\w\-\.\+/&]*$")
 _PREV_WORD = re.compile(r"([A-Za-z0-9][\w\-\.\+/&]*[\w\+])\s*$")
 _CLAUSE_BREAK = re.compile(r"[.;:!?\n\[\]\(\)]\s|[\(\)\[\]\n;]")
 _BREAK_FIRST = frozenset(".;:!?\n[]()")  # first characters of the two-character clause breaks
+_LAST_BREAK_CHAR = re.compile(r".*[.;:!?\n\[\]()]", re.S)  # up to the last of them (see _clause_start)
 _NON_SF = {"e.g", "i.e", "eg", "ie", "etc", "et al", "cf", "resp", "see", "vs", "viz", "ibid", "sic", "ours", "all"}
 _SF_CUT = re.compile(r"[;,]\s")
 _SF_NOT_NAME = re.compile(r"[ivxIVX]+|[A-Za-z]\d*|[A-Z]\.")
@@ -63,9 +64,10 @@ def is_short_form(sf: str) -> bool:
     return sum(c.isalpha() for c in s) >= 2
 
 
+@lru_cache(maxsize=100_000)
 def _core(sf: str) -> str:
     """The short form without a plural ``s`` (``CNNs`` -> ``CNN``)."""
-    if len(sf) > 2 and sf.endswith("s") and sum(c.isupper() for c in sf[:-1]) >= 2:
+    if len(sf) > 2 and sf.endswith("s") and sum(map(str.isupper, sf[:-1])) >= 2:
         return sf[:-1]
     return sf
 
@@ -79,18 +81,19 @@ _WORD_PARTS = re.compile(r"[^\W_]+")
 def _initials_start(letters: str, candidate: str) -> int | None:
     """Start of the shortest run of final words whose initials spell ``letters`` (function words may be
     skipped): "Proximal Policy Optimization" for PPO, "Abstraction and Reasoning Corpus" for ARC."""
-    words = list(_WORD_SPAN.finditer(candidate))
+    words = candidate.split()  # (the words of _WORD_SPAN)
     every = content = ""  # the initials of the words taken so far (not lower-cased yet)
     for k in range(1, min(len(words), len(letters) + 5) + 1):
         first = words[-k]
-        starts_with_function_word, word_every, word_content = _word_initials(first.group())
+        starts_with_function_word, word_every, word_content = _word_initials(first)
         every = word_every + every
         content = word_content + content
         if starts_with_function_word:
             continue
         every_lower, content_lower = every.lower(), content.lower()
         if letters == every_lower or letters == content_lower:
-            return first.start()
+            # where the k-th last word starts: the text before the last k - 1 words ends with it
+            return len(candidate.rsplit(None, k - 1)[0]) - len(first)
         if len(content_lower) > len(letters):
             break
     return None
@@ -242,19 +245,37 @@ def _clause_start(text: str, lo: int, hi: int) -> int:
     """Where the clause holding ``text[hi]`` starts: the end of the last clause break (scanned from ``lo``
     like ``_CLAUSE_BREAK.finditer``) in ``text[lo:hi]``, else ``lo``.
 
-    Only a tail of the range is scanned: a scan started at ``w`` meets the same breaks after ``w`` as one
-    started at ``lo`` when no two-character break can start at ``w - 1`` (a character of ``_BREAK_FIRST``).
+    Every break starts with a character of ``_BREAK_FIRST``, so the scan starts at the last such character
+    (found by one backtracking match) and only looks further back when no break starts there. A scan
+    started at ``w`` meets the same breaks after ``w`` as one started at ``lo`` when no two-character break
+    can start at ``w - 1`` (a character of ``_BREAK_FIRST``): ``w`` is moved back over such characters.
     """
-    w = max(lo, hi - 80)
+    end = hi
     while True:
+        m = _LAST_BREAK_CHAR.match(text, lo, end)
+        if m is None:
+            return lo
+        last_char = w = m.end() - 1
         while w > lo and text[w - 1] in _BREAK_FIRST:
             w -= 1
-        last = deque(_CLAUSE_BREAK.finditer(text, w, hi), maxlen=1)
+        # (no break starts after last_char: the scan can stop after its second character)
+        last = deque(_CLAUSE_BREAK.finditer(text, w, min(hi, last_char + 2)), maxlen=1)
         if last:
             return last[0].end()
-        if w == lo:
-            return lo
-        w = max(lo, w - 320)
+        end = w  # no break starts in text[w:hi]
+
+
+def _prev_word(text: str, lo: int, hi: int) -> re.Match | None:
+    """``_PREV_WORD.search(text, lo, hi)``: the word just before ``hi``.
+
+    A match lies inside the last white-space separated word of ``text[lo:hi]`` (its characters are no
+    white space), so the search starts there: a regex search from ``lo`` would try, and fail at, every
+    word start of the window.
+    """
+    window = text[lo:hi].rstrip()
+    if not window:
+        return None
+    return _PREV_WORD.search(text, lo + len(window) - len(window.rsplit(None, 1)[-1]), hi)
 
 
 def _long_form_inside(text: str, paren: int, inner: str, i0: int) -> AbbrevPair | None:
@@ -262,7 +283,7 @@ def _long_form_inside(text: str, paren: int, inner: str, i0: int) -> AbbrevPair 
     words_inner = inner.split()
     if len(words_inner) < 2:
         return None
-    pm = _PREV_WORD.search(text, max(0, paren - 40), paren)
+    pm = _prev_word(text, max(0, paren - 40), paren)
     if not pm:
         return None
     sf = pm.group(1)

@@ -194,10 +194,14 @@ _RULES = {(a, g): (GAZ_RULE + ("-ambiguous" if a else "-generic" if g else ""),
                    P_GAZ_GENERIC if g else P_GAZ, WEAK if g else STRONG)
           for a in (False, True) for g in (False, True)}
 
+# What a label's matches need checked besides the hyphen before them (see _checked_cand).
+_MIXED = 1  # a case-folded form of a name only ever written with inner capitals: "quality" is not QuALITY
+_TUNED = 2  # a method: "-Chat", "-Instruct" ... after the match make it a tuned variant
+
 
 @Language.factory("litkg_gazetteer")
 class GazetteerMatcher:
-    """PhraseMatcher (LOWER) + exact-case PhraseMatcher (ORTH) over generated name variants."""
+    """One PhraseMatcher (on LOWER) over generated name variants; exact-case forms checked on ORTH."""
 
     def __init__(self, nlp: Language, name: str = "litkg_gazetteer") -> None:
         self.name = name
@@ -205,23 +209,21 @@ class GazetteerMatcher:
         self.entries: list[Entry] = []
         self.by_key: dict[str, Entry] = {}
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._ids: dict[int, tuple[Entry, bool]] = {}
-        self._info: dict[int, tuple] = {}  # match id -> the entry's fields a candidate needs
+        # match id -> (ORTH id tuples of its exact-case forms or None, _MIXED / _TUNED bits, the arguments
+        # of a candidate after its start and end): a match becomes a candidate by one lookup
+        self._labels: dict[int, tuple[frozenset | None, int, tuple]] = {}
         self._orth_len: dict[int, int] = {}  # ORTH id -> length of the token text
         self.n_patterns = 0
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None,
                    entries: Iterable[Entry] = ()) -> None:
-        """Build the matchers from ``entries`` (see :func:`read_entries`)."""
+        """Build the matcher from ``entries`` (see :func:`read_entries`)."""
         nlp = nlp or self.nlp
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._ids = {}
-        self._info = {}
-        self._exact_orths = {}
+        self._labels = {}
         self.entries = []
         self.by_key = {}
+        self.n_patterns = 0
         for e in entries:
             prev = self.by_key.get(e.key)
             if prev is not None and prev.type == e.type:
@@ -249,8 +251,6 @@ class GazetteerMatcher:
                 # exact-case forms are matched on LOWER too, under their own label, and kept where the
                 # ORTH ids of the matched tokens are those of one of the forms (see __call__)
                 label = f"litkg_gaz_{i}{'_amb' if ambiguous else ''}{'_exact' if exact else ''}"
-                match_id = nlp.vocab.strings.add(label)
-                self._ids[match_id] = (e, ambiguous)
                 docs = []
                 for d in tok.pipe(sorted(forms)):
                     if not len(d):
@@ -262,80 +262,94 @@ class GazetteerMatcher:
                     docs.append(Doc(nlp.vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d]))
                 if docs:
                     self.lower.add(label, docs)
-                    if exact:
-                        self._exact_orths.setdefault(match_id, set()).update(
-                            tuple(t.orth for t in d) for d in docs)
+                    self._labels[nlp.vocab.strings.add(label)] = self._label(e, docs, exact, ambiguous)
                     self.n_patterns += len(docs)
+
+    @staticmethod
+    def _label(e: Entry, docs: list[Doc], exact: bool, ambiguous: bool) -> tuple[frozenset | None, int, tuple]:
+        """What the matches of one label (``docs``: its forms) become (see ``GazetteerMatcher._labels``)."""
+        rule, prio, strength = _RULES[ambiguous, e.generic]
+        forms = frozenset(tuple(t.orth for t in d) for d in docs) if exact else None
+        # (exact-case forms are never case-folded matches: the mixed-case guard is for the others)
+        guard = (_MIXED if e.mixed_case and not exact else 0) | (_TUNED if e.type == "method" else 0)
+        return forms, guard, (e.type, rule, prio, strength, e.key, e.name, e.family, False, e)
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
         """``nlp.pipe`` support: the documents in batches (see :func:`~extract.components.state.pipe_in_batches`)."""
         return pipe_in_batches(self, docs, batch_size)
 
-    def _match_info(self, match_id: int) -> tuple:
-        """What a match of ``match_id`` becomes, computed once per label (see :meth:`__call__`)."""
-        info = self._info.get(match_id)
-        if info is None:
-            entry, ambiguous = self._ids[match_id]
-            rule, prio, strength = _RULES[ambiguous, entry.generic]
-            info = self._info[match_id] = (entry, entry.type, entry.key, entry.name, entry.family, rule, prio,
-                                           strength, entry.mixed_case, entry.type == "method")
-        return info
-
     def __call__(self, doc: Doc) -> Doc:
+        """Add a candidate to ``DocState.cands`` for every match that names its entry there.
+
+        One LOWER matcher serves both kinds of forms: the case-folded ones directly, the exact-case ones
+        where the ORTH ids of the tokens are a form's (the same matches an ORTH matcher finds).
+        Candidates come in the order of two matchers: case-folded matches, then exact-case ones (each
+        list by start, then end). Most matches need no check: a hyphen before the match, a label's guard
+        (``_MIXED``) or a hyphen after a method's match (``_TUNED``) send it to :func:`_checked_cand`.
+        """
         st = get_state(doc)
-        text = st.text
-        if not len(self.lower) or not len(doc):
+        if not self._labels or not len(doc):
             return doc
+        text = st.text
         idx, orths = token_table(doc, st)
-        exact_orths = self._exact_orths
-        # One LOWER matcher serves both kinds of forms: the case-folded ones directly, the exact-case
-        # ones where the ORTH ids of the tokens are a form's (the same matches an ORTH matcher finds).
-        # Candidates come in the order of two matchers: case-folded matches, then exact-case ones
-        # (each list by start, then end).
-        exact_hits = []
+        labels = self._labels
+        orth_len = self._orth_len
         cands = st.cands
+        exact_hits = []
         for match_id, s, e in self.lower(doc):
-            forms = exact_orths.get(match_id)
-            if forms is None:
-                c = self._cand(text, idx, orths, match_id, s, e, True)
+            forms, guard, args = labels[match_id]
+            if forms is not None:
+                if tuple(orths[s:e]) in forms:
+                    exact_hits.append((s, e, guard, args))
+                continue
+            start = idx[s]
+            o = orths[e - 1]
+            end = idx[e - 1] + (orth_len.get(o) or self._add_orth_len(o))
+            if (start > 1 and text[start - 1] == "-") or (guard and (guard & _MIXED or text.startswith("-", end))):
+                c = _checked_cand(text, start, end, guard, args)
                 if c is not None:
                     cands.append(c)
-            elif tuple(orths[s:e]) in forms:
-                exact_hits.append((match_id, s, e))
-        for match_id, s, e in exact_hits:
-            c = self._cand(text, idx, orths, match_id, s, e, False)
+            else:
+                cands.append(Cand(start, end, *args))
+        for s, e, guard, args in exact_hits:
+            start = idx[s]
+            o = orths[e - 1]
+            end = idx[e - 1] + (orth_len.get(o) or self._add_orth_len(o))
+            c = _checked_cand(text, start, end, guard, args)
             if c is not None:
                 cands.append(c)
         return doc
 
-    def _cand(self, text: str, idx: list[int], orths: list[int], match_id: int, s: int, e: int,
-              folded: bool) -> Cand | None:
-        """The candidate of one match of tokens ``s:e`` (``None``: not a mention of the entry there)."""
-        info = self._info.get(match_id) or self._match_info(match_id)
-        entry, type_, key, canonical, family, rule, prio, strength, mixed_case, is_method = info
-        start = idx[s]
-        o = orths[e - 1]
-        n = self._orth_len.get(o)
-        if n is None:
-            if len(self._orth_len) > 500_000:
-                self._orth_len.clear()
-            n = self._orth_len[o] = len(self.nlp.vocab.strings[o])
-        end = idx[e - 1] + n
-        if mixed_case and folded:
-            surface = text[start:end]
-            # lower case "quality" is not QuALITY; title case "Imagenet" / "Deepseek" is ImageNet / DeepSeek
-            if (sum(c.isupper() for c in surface) < 2 and not surface[:1].isupper()
-                    and not any(c.isdigit() for c in surface)):
-                return None
-        if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
-            # inside a longer hyphenated name ("Tiny-ImageNet", "Video-LLaVA"): a capitalised
-            # plain word before the hyphen ("CNN-Transformer" keeps both names)
-            ws = text.rfind(" ", 0, start - 1) + 1
-            prefix = text[ws:start - 1]
-            if prefix[:1].isupper() and prefix[1:].islower():
-                return None
-        if is_method and text.startswith("-", end):
-            v = _TUNED_VARIANT.match(text, end)
-            if v:  # "Qwen-VL-Chat", "Mistral-7B-Instruct": a tuned variant of the matched model
-                end, key, canonical, family = v.end(), None, None, entry.name
-        return Cand(start, end, type_, rule, prio, strength, key, canonical, family, False, entry)
+    def _add_orth_len(self, orth: int) -> int:
+        """The length of the text of ORTH id ``orth`` (memoised in a bounded table)."""
+        if len(self._orth_len) > 500_000:
+            self._orth_len.clear()
+        n = self._orth_len[orth] = len(self.nlp.vocab.strings[orth])
+        return n
+
+
+def _checked_cand(text: str, start: int, end: int, guard: int, args: tuple) -> Cand | None:
+    """The candidate of a match on ``text[start:end]`` (``None``: not a mention of the entry there).
+
+    ``guard``: the label's ``_MIXED`` / ``_TUNED`` bits; ``args``: the candidate's fields after start and
+    end (``Cand`` order; the last one is the entry).
+    """
+    if guard & _MIXED:
+        surface = text[start:end]
+        # lower case "quality" is not QuALITY; title case "Imagenet" / "Deepseek" is ImageNet / DeepSeek
+        if (not surface[:1].isupper() and sum(map(str.isupper, surface)) < 2
+                and not any(map(str.isdigit, surface))):
+            return None
+    if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
+        # inside a longer hyphenated name ("Tiny-ImageNet", "Video-LLaVA"): a capitalised
+        # plain word before the hyphen ("CNN-Transformer" keeps both names)
+        ws = text.rfind(" ", 0, start - 1) + 1
+        prefix = text[ws:start - 1]
+        if prefix[:1].isupper() and prefix[1:].islower():
+            return None
+    if guard & _TUNED and text.startswith("-", end):
+        v = _TUNED_VARIANT.match(text, end)
+        if v:  # "Qwen-VL-Chat", "Mistral-7B-Instruct": a tuned variant of the matched model
+            entry = args[-1]
+            return Cand(start, v.end(), *args[:4], None, None, entry.name, False, entry)
+    return Cand(start, end, *args)

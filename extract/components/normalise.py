@@ -70,6 +70,8 @@ class Normaliser:
         self.by_key: dict = {}
         self.variant_keys: dict[str, object] = {}
         self._head_types: dict[str, str | None] = {}  # long form -> type its head word implies
+        self._named: dict[tuple[str, str], tuple] = {}  # (surface, type) -> see _name_of
+        self._families: dict[tuple[str, str], str | None] = {}  # (name, type) -> see _family
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: Rules | None = None,
                    aliases: AliasRules | None = None, entries=()) -> None:
@@ -79,6 +81,8 @@ class Normaliser:
         self.by_key = {}
         self.variant_keys = {}
         self._head_types = {}
+        self._named = {}
+        self._families = {}
         for e in entries:
             self.by_key.setdefault(e.key, e)
             for n in (e.name,) + tuple(e.aliases):
@@ -230,7 +234,7 @@ class Normaliser:
         al = self._alias_rules
         out: list[Cand] = []
         ctx_metrics = self.rules.context_metrics
-        by_key, variant_keys = self.by_key, self.variant_keys
+        named = self._named
         unnamed: list[tuple[Cand, str]] = []  # (mention, surface) of the mentions with no display name yet
         surfaces: dict[str, list[str]] = {}  # key -> the surfaces of those mentions
         for c in chosen:
@@ -247,37 +251,64 @@ class Normaliser:
                     continue
             surface = text[c.start:c.end]
             if c.key is None:
-                k = entity_key(surface)
-                e = by_key.get(k) or variant_keys.get(k)
-                if e is not None and e.type == t:
-                    c.key, c.canonical, c.family = e.key, e.name, e.family
+                n = named.get((surface, t)) or self._name_of(surface, t)
+                if n[3]:
+                    c.key, c.canonical, c.family = n[0], n[1], n[2]
                 else:
-                    c.key = k
+                    c.key = n[0]
             if not c.key:
                 continue
             if al is not None and not self._apply_alias_rules(al, c, surface):
                 continue
             out.append(c)
-            if not c.canonical:
-                unnamed.append((c, surface))
-                forms = surfaces.get(c.key)
-                if forms is None:
-                    surfaces[c.key] = [surface]
-                else:
-                    forms.append(surface)
-        # display names: gazetteer names, else the best surface form per key
+            if c.canonical:
+                if c.family is None and c.type in FAMILY_TYPES:
+                    c.family = self._family(c.canonical, c.type)
+                continue
+            unnamed.append((c, surface))
+            forms = surfaces.get(c.key)
+            if forms is None:
+                surfaces[c.key] = [surface]
+            else:
+                forms.append(surface)
+        # display names: the best surface form per key
         for c, surface in unnamed:
             forms = surfaces[c.key]
             if len(forms) > 1:
                 forms = surfaces[c.key] = [_display_name(forms)]
             c.canonical = forms[0] or surface
-        for c in out:
             if c.family is None and c.type in FAMILY_TYPES:
-                fam = family_of(c.canonical, c.type)
-                if fam:
-                    e = by_key.get(fam[1])
-                    c.family = e.name if e is not None else fam[0]
+                c.family = self._family(c.canonical, c.type)
         return out
+
+    def _name_of(self, surface: str, type: str) -> tuple[str, str | None, str | None, bool]:
+        """``(key, canonical, family, known)`` of a mention of ``type`` written ``surface`` that has no key yet:
+        the gazetteer entry's when ``entity_key(surface)`` is an entry's key or the key of one of its names
+        (``known``), else that key alone. Memoised per (surface, type): surfaces recur across papers."""
+        k = entity_key(surface)
+        e = self.by_key.get(k) or self.variant_keys.get(k)
+        n = (e.key, e.name, e.family, True) if e is not None and e.type == type else (k, None, None, False)
+        if len(self._named) > 100_000:
+            self._named.clear()
+        self._named[surface, type] = n
+        return n
+
+    def _family(self, canonical: str, type: str) -> str | None:
+        """The family name of the entity ``canonical`` of ``type`` (see :func:`~extract.canonical.family_of`):
+        the gazetteer's name of the family when it knows it. Memoised per (name, type)."""
+        try:
+            return self._families[canonical, type]
+        except KeyError:
+            pass
+        fam = family_of(canonical, type)
+        name = None
+        if fam:
+            e = self.by_key.get(fam[1])
+            name = e.name if e is not None else fam[0]
+        if len(self._families) > 100_000:
+            self._families.clear()
+        self._families[canonical, type] = name
+        return name
 
     @staticmethod
     def _apply_alias_rules(al: AliasRules, c: Cand, surface: str) -> bool:

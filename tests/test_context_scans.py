@@ -82,19 +82,6 @@ def test_bare_head_outcome_is_what_the_head_rules_decide():
                 assert got == (want + (hs,) if want else None), (w, hd.head)
 
 
-def test_ds_on_match_is_the_plain_regex():
-    from extract.components.context import _Ctx, _ds_on_match
-
-    ctx = _Ctx(Rules.load())
-    pieces = ["results", "evaluated", " on ", " across ", " over ", "on", " ", "\n", "the ", "ImageNet", "COCO",
-              ", ", " and ", "KITTI-360", ".", ";", "(", "x", "upon ", "common ", "both ", "-", "on\n", "Two "]
-    for t in _random_texts(pieces, n=1500):
-        for i in range(len(t) + 1):
-            m = ctx.ds_on.match(t, i)
-            got = _ds_on_match(t, i, ctx.ds_on_tail)
-            assert (got.end(), got.span("list")) == (m.end(), m.span("list")) if m else got is None, (t, i)
-
-
 def test_shape_scan_matches_the_plain_regexes():
     from extract.components.context import (
         _ESC_TAIL,
@@ -182,3 +169,20 @@ def test_dataset_list_precheck_keeps_every_match():
                 if c not in _LIST_CUE_FIRST:
                     assert not rx.match(t, i), (t, i)
                 i = t.lower().find(w, i + 1)
+
+
+def test_proposal_head_precheck_keeps_every_match():
+    from extract.components.context import _VERB_DET, _Ctx, _head_word_after
+
+    ctx = _Ctx(Rules.load())
+    pieces = ["propose ", "a ", "an ", "the ", "new ", "framework", "frameworks", ",", " ", "\n", "data set", "called ",
+              "ViT", "X-Net ", "evaluation metric", "dataset", "s", "LLM", "very-deep ", "(x) ", "forward ", "put "]
+    matches = 0
+    for t in _random_texts(pieces, n=2000):
+        for i in range(len(t)):
+            m = ctx.proposal_head.match(t, i)
+            if m:
+                matches += 1
+                vd = _VERB_DET.match(t, i)
+                assert vd and _head_word_after(t, vd.end(), ctx), (t, i)
+    assert matches > 50

@@ -153,24 +153,29 @@ _SUBJECT_ADVERBS = frozenset(("first", "also", "further", "then", "hereby", "new
 
 
 def _subject_before(text: str, a: int) -> bool:
-    """Whether ``_SUBJ_BEFORE.search(text, max(0, a - 45), a)`` matches.
+    """Whether ``_SUBJ_BEFORE.search(text, max(0, a - 45), a)`` matches, read backwards from ``a``.
 
     The match ends at ``a``: white space, optionally an adverb and white space before it, and before that
-    a subject word at a word boundary (a regex that starts with ``\\b`` is tried at every position). Read
-    backwards: ``_SUBJ_BEFORE_REVERSED`` matched at the start of the reversed window, then the word boundary
-    before the subject.
+    a subject word at a word boundary (a regex that starts with ``\\b`` is tried at every position).
+    The same backward step (white space, then letters) reads the adverb and the subject.
     """
     lo = a - 45 if a > 45 else 0
-    m = _SUBJ_BEFORE_REVERSED.match(text[lo:a][::-1])
-    if not m:
-        return False
-    s = a - m.end()  # (the start of the subject word)
-    return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
-
-
-# _SUBJ_BEFORE without its word boundary, reversed (words and order)
-_SUBJ_BEFORE_REVERSED = re.compile(r"\s+(?:(?:{})\s+)?(?:{})".format(
-    "|".join(w[::-1] for w in sorted(_SUBJECT_ADVERBS)), "|".join(w[::-1] for w in sorted(_SUBJECTS))))
+    end = a
+    while True:
+        k = end
+        while k > lo and text[k - 1].isspace():
+            k -= 1
+        if k == end:
+            return False
+        s = k
+        while s > lo and text[s - 1].isalpha():
+            s -= 1
+        word = text[s:k]
+        if word in _SUBJECTS:
+            return s == 0 or not (text[s - 1].isalnum() or text[s - 1] == "_")
+        if end != a or word not in _SUBJECT_ADVERBS:
+            return False  # (one adverb at most; the word sets are disjoint)
+        end = s
 
 
 _AFTER_NAME = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:(?:is|was)\s+)?(?:a|an|the)\s+")
@@ -214,6 +219,7 @@ class _Ctx:
             rf"[A-Za-z]+(?:\s+forward)?\s+(?:a|an|the)\s+(?P<mods>(?:[\w\-]+\s+){{0,5}}?)(?P<head>{heads})s?\s*"
             rf"(?:,\s*|\s+)(?:(?:called|named|dubbed|termed|coined)\s+)?[\"“'‘]?(?P<name>{_NAME})",
         )
+        self.head_last_words = frozenset(h.split()[-1] for h in r.appositive_heads)  # (see _head_word_after)
         self.app_fwd = re.compile(rf"(?P<mods>(?:[\w\-]+\s+){{0,5}}?)(?P<head>{heads})s?\b", re.I)
         self.title = re.compile(r"^\s*(?P<prefix>[^:\n]{1,80}?)\s*:\s*(?=\S)")
         self.method_lead = {w.lower() for w in r.raw.get("method_list_lead", [])}
@@ -235,9 +241,6 @@ class _Ctx:
             r"[\w]+\b[^.;:()]{0,60}?\b(?:on|across|over)\s+(?:the\s+|both\s+|all\s+|several\s+|multiple\s+|two\s+|three\s+|four\s+|five\s+|six\s+|various\s+|popular\s+|challenging\s+|standard\s+|public\s+|widely-used\s+)*"
             rf"(?P<list>{_NAME}(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s+){_NAME}){{0,12}})"
         )
-        # ds_on from its cue word on (see _ds_on_match)
-        cue_at = self.ds_on.pattern.index(r"\b(?:on|across|over)")
-        self.ds_on_tail = re.compile(self.ds_on.pattern[cue_at + 2:])
         self.list_split = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\band\s+|\bor\s+|&\s+)")
         self.ds_cues = {c.lower() for c in r.dataset_cues if " " not in c}
         self.m_suffix = tuple(r.method_name_suffixes)
@@ -805,13 +808,27 @@ def _proposal_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], a
                         if ta:
                             t = _np_head_type(text, ta.end(), r) or t
                         found.append((span[0], span[1], t, True, "proposal"))
-        mh = ctx.proposal_head.match(text, a) if _VERB_DET.match(text, a) else None
+        vd = _VERB_DET.match(text, a)
+        mh = ctx.proposal_head.match(text, a) if vd and _head_word_after(text, vd.end(), ctx) else None
         if mh:
             span = _trim_name_words(text, mh.start("name"), mh.end("name"), ctx)
             if span:
                 t = r.appositive_heads.get(mh.group("head").lower(), "method")
                 found.append((span[0], span[1], t, True, "proposal"))
                 out.slots.append((span[0], span[0]))
+
+
+def _head_word_after(text: str, p: int, ctx: _Ctx) -> bool:
+    """Whether one of the seven words after ``p`` (split at white space, cut at a comma) is the last word of an
+    appositive head, or it and an "s": ``ctx.proposal_head`` needs its head word there (up to five modifier words
+    and a head of at most two words after the article, then white space or a comma), and a regex with a big
+    alternation tried after each modifier word is slow to fail."""
+    last = ctx.head_last_words
+    for w in text[p:].split(None, 7)[:7]:
+        w = w.split(",", 1)[0]
+        if w in last or (w[-1:] == "s" and w[:-1] in last):
+            return True
+    return False
 
 
 def _our_slots(text: str, out: _Out, anchors) -> None:
@@ -1035,7 +1052,7 @@ def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
         window = text[a:a + 72]
         if " on " not in window and " across " not in window and " over " not in window:
             continue
-        m = _ds_on_match(text, a, ctx.ds_on_tail)
+        m = ctx.ds_on.match(text, a)
         if not m:
             continue
         done = m.end()
@@ -1048,36 +1065,6 @@ def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             if r.is_stop_name(name) or name.endswith(ctx.m_suffix) or name[0].isdigit():
                 continue
             out.add((s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG))
-
-
-_WORD_RUN = re.compile(r"\w+")
-_ON_CUE = re.compile(r"\b(?:on|across|over)\s")
-_GAP_END = re.compile(r"[.;:()]")
-
-
-def _ds_on_match(text: str, a: int, tail: re.Pattern) -> re.Match | None:
-    r"""``ctx.ds_on.match(text, a)`` as the match of ``tail`` (the regex from its cue word on) at the first cue.
-
-    ``ds_on`` reads a word, then a lazy gap of up to 60 characters without ``.;:()``, then a cue word
-    (``\b(?:on|across|over)\s``) and the list: its match is the ``tail`` match at the first cue in reach
-    where ``tail`` matches (a lazy gap tries the cues from left to right). The cues are found by a search,
-    instead of the regex trying the rest of the pattern at each character of the gap.
-    """
-    m = _WORD_RUN.match(text, a)
-    if not m:
-        return None
-    w = m.end()
-    g = _GAP_END.search(text, w, w + 60)
-    last = g.start() if g else w + 60  # (the cue starts at most here)
-    pos = w
-    while True:
-        c = _ON_CUE.search(text, pos, last + 7)  # (a cue is at most 7 characters long)
-        if not c or c.start() > last:
-            return None
-        t = tail.match(text, c.start())
-        if t:
-            return t
-        pos = c.start() + 1
 
 
 _SHAPE_SUFFIX = re.compile(r"-(?:based|like|style|architecture|driven|free|aware|guided)$", re.I)
@@ -1100,14 +1087,17 @@ def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anch
     metrics = []
     chunks = ctx.chunk_cache(gaz_types)
     shape_name = ctx.shape_name
-    non_space = _NON_SPACE_RUN.match
+    n = len(text)
     for a, size in anchors:
         if a < done and a < mend:
             continue
         before = text[a - 1] if a else " "
         if before.isalnum() or before == "_":
             continue  # (\w: both look-behinds reject it, and a size token needs a hyphen before it)
-        chunk = text[a:non_space(text, a).end()]
+        sp = text.find(" ", a)
+        chunk = text[a:sp if sp >= 0 else n]
+        if not chunk.isprintable():  # (other white space in it: \n, \t, no-break space...)
+            chunk = text[a:_NON_SPACE_RUN.match(text, a).end()]
         shape_end, found, metric_end, topk = chunks.get(chunk) or ctx.chunk_shapes(chunk, gaz_types)
         if a >= mend and before != "-":
             if topk:

@@ -212,7 +212,6 @@ class GazetteerMatcher:
         # match id -> (ORTH id tuples of its exact-case forms or None, _MIXED / _TUNED bits, the arguments
         # of a candidate after its start and end): a match becomes a candidate by one lookup
         self._labels: dict[int, tuple[frozenset | None, int, tuple]] = {}
-        self._orth_len: dict[int, int] = {}  # ORTH id -> length of the token text
         self.n_patterns = 0
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None,
@@ -293,7 +292,7 @@ class GazetteerMatcher:
         text = st.text
         idx, orths = token_table(doc, st)
         labels = self._labels
-        orth_len = self._orth_len
+        n_tok, n_text = len(idx), len(text)
         cands = st.cands
         exact_hits = []
         for match_id, s, e in self.lower(doc):
@@ -303,8 +302,11 @@ class GazetteerMatcher:
                     exact_hits.append((s, e, guard, args))
                 continue
             start = idx[s]
-            o = orths[e - 1]
-            end = idx[e - 1] + (orth_len.get(o) or self._add_orth_len(o))
+            # the match ends where the next token starts, or one before (a token's white space is one space;
+            # the matched tokens, like the forms, hold no space)
+            end = idx[e] if e < n_tok else n_text
+            if text[end - 1] == " ":
+                end -= 1
             if (start > 1 and text[start - 1] == "-") or (guard and (guard & _MIXED or text.startswith("-", end))):
                 c = _checked_cand(text, start, end, guard, args)
                 if c is not None:
@@ -313,19 +315,13 @@ class GazetteerMatcher:
                 cands.append(Cand(start, end, *args))
         for s, e, guard, args in exact_hits:
             start = idx[s]
-            o = orths[e - 1]
-            end = idx[e - 1] + (orth_len.get(o) or self._add_orth_len(o))
+            end = idx[e] if e < n_tok else n_text
+            if text[end - 1] == " ":
+                end -= 1
             c = _checked_cand(text, start, end, guard, args)
             if c is not None:
                 cands.append(c)
         return doc
-
-    def _add_orth_len(self, orth: int) -> int:
-        """The length of the text of ORTH id ``orth`` (memoised in a bounded table)."""
-        if len(self._orth_len) > 500_000:
-            self._orth_len.clear()
-        n = self._orth_len[orth] = len(self.nlp.vocab.strings[orth])
-        return n
 
 
 def _checked_cand(text: str, start: int, end: int, guard: int, args: tuple) -> Cand | None:

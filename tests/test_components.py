@@ -361,3 +361,10 @@ def test_cached_name_type_and_stop_names_agree_with_the_rules():
     assert ctx.name_type("ImageNet-1K", {"imagenet": "method"}) == name_type("ImageNet-1K", rules, {"imagenet": "method"})
     for n in ["We", "Table", "ImageNet", "The Model", "State-of-the-art", "We"]:
         assert rules.is_stop_name(n) == rules._is_stop_name(n)
+
+
+def test_split_spellings_starting_with_an_article_are_not_names():
+    # "A-ViT" / "A2C" split at the hyphen or digit would read "a ViT" / "a 2C": English, not the name
+    assert name_variants("A-ViT", "method") == {"A-ViT", "A-ViTs"}
+    assert not any(v.lower().startswith("a ") for v in name_variants("A2C", "method"))
+    assert "A2C" in name_variants("A2C", "method")

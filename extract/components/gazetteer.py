@@ -116,6 +116,8 @@ def name_variants(name: str, type: str = "method") -> set[str]:
     ['Vision Transformer', 'Vision Transformers', 'Vision-Transformer', 'Vision-Transformers']
     >>> "ImageNet-1K" in name_variants("ImageNet 1K", "dataset")
     True
+    >>> sorted(name_variants("A-ViT", "dataset"))
+    ['A-ViT']
     """
     n = " ".join(_DASHES.sub("-", name).split())  # keep the casing, fold Unicode dashes
     out = {n}
@@ -148,7 +150,12 @@ def name_variants(name: str, type: str = "method") -> set[str]:
             p = _plural(words[-1])
             if p and len(words[-1]) > 1:
                 out.add((words[0] + " " + p) if len(words) == 2 else p)
-    return {v for v in out if v}
+    # a split spelling that starts with an article is an English phrase, not the name: "A-ViT" must not
+    # match "a ViT", nor "A2C" "a 2C" (the name as written still matches)
+    return {v for v in out if v and (v == n or v.split(" ", 1)[0].lower() not in _ARTICLES)}
+
+
+_ARTICLES = frozenset({"a", "an"})
 
 
 def read_entries(patterns_dir: Path) -> list[Entry]:

@@ -368,3 +368,22 @@ def test_split_spellings_starting_with_an_article_are_not_names():
     assert name_variants("A-ViT", "method") == {"A-ViT", "A-ViTs"}
     assert not any(v.lower().startswith("a ") for v in name_variants("A2C", "method"))
     assert "A2C" in name_variants("A2C", "method")
+
+
+
+@pytest.fixture(scope="module")
+def default_ex() -> Extractor:
+    return Extractor()
+
+
+@pytest.mark.parametrize("text,word", [
+    ("CNNs have translation invariance by design.", "translation"),
+    ("The segmentation masks are refined.", "segmentation"),
+    ("A detection head is added.", "detection"),
+])
+def test_a_task_word_that_modifies_a_model_part_is_not_a_task(default_ex, text, word):
+    def tasks(t: str) -> set[str]:
+        return {m.text for m in default_ex.extract("", t).mentions if m.type == "task"}
+
+    assert word not in tasks(text)
+    assert word in tasks(f"We study {word} on two benchmarks.")  # (the object of the study stays a task)

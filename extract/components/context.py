@@ -1325,7 +1325,7 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
                 if v:
                     add((ae - v[3], ae, v[0], v[1], v[2], WEAK))
                 continue
-            if found:
+            if found and not (found[0] == "task" and _modifies_next_noun(text, ae, r)):
                 add((hs, ae, found[0], found[1], found[2], WEAK))
         else:
             words = _head_modifiers(text, hs, hd, cache, wf)
@@ -1333,6 +1333,17 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
                 found = _head_phrase(text, hd, hs, words, r)
                 if found:
                     out.add((found[3], ae, found[0], found[1], found[2], WEAK))
+
+
+_FOLLOWING_WORD = re.compile(r" ([a-z]+)\b")
+
+
+def _modifies_next_noun(text: str, end: int, r: Rules) -> bool:
+    """Whether the bare task word ending at ``end`` modifies the noun after it ("translation invariance",
+    "segmentation masks", "detection head", "classification loss"): a part or property of a model, not the task.
+    """
+    m = _FOLLOWING_WORD.match(text, end)
+    return m is not None and m.group(1) in r.task_modified_nouns
 
 
 def _phrase_outcome(text: str, hd: _Head, hs: int, ae: int, words, r: Rules) -> tuple[str, str, int, int] | None:

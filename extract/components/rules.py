@@ -40,6 +40,7 @@ class Rules:
     task_bad_mods: frozenset[str]
     task_keep_mods: frozenset[str]
     task_non_tasks: frozenset[str]
+    task_modified_nouns: frozenset[str]
     metric_heads: frozenset[str]
     metric_mods: frozenset[str]
     metric_bare: frozenset[str]
@@ -105,6 +106,7 @@ class Rules:
             task_bad_mods=_lower_set(raw.get("task_bad_modifiers", [])),
             task_keep_mods=_lower_set(raw.get("task_keep_leading_modifiers", [])),
             task_non_tasks=_lower_set(raw.get("task_non_tasks", [])),
+            task_modified_nouns=_lower_set(raw.get("task_modified_nouns", [])),
             metric_heads=metric_heads,
             metric_mods=_lower_set(raw.get("metric_head_modifiers", [])),
             metric_bare=_lower_set(raw.get("metric_bare_heads", [])),

@@ -467,7 +467,8 @@ def _may_rate_or_ratio(sent: str) -> bool:
     low = sent.lower()
     if "times" in low or "fold" in low or "twice" in low:
         return True
-    return _DIGIT_THEN_X_ASCII_RE.search(sent) is not None  # (sent is ASCII here)
+    # (in ASCII text the "x" is an x or X: without one, no regex scan)
+    return "x" in low and _DIGIT_THEN_X_ASCII_RE.search(sent) is not None
 
 
 def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:

@@ -93,6 +93,9 @@ class _MetricScanner:
                 break
             self.needs.setdefault(words[0], []).append(frozenset(words))
         self.firsts = frozenset(self.needs or ())
+        self.first_text = {w: w.decode() for w in self.firsts}
+        # every match of a form starts with the form's first word (see anchored_spans)
+        self.anchored = self.needs is not None and all(f[:1].isascii() and f[:1].isalnum() for f in forms)
         # a regex alternative can match only where its required character is (None: anywhere)
         chars = [_required_char(r, re.IGNORECASE if ignorecase else 0) for r in regexes]
         self.regex_chars = None if None in chars else "".join(chars)
@@ -102,6 +105,47 @@ class _MetricScanner:
         if self.folded is not None and text.isascii():
             return [m.span() for m in self.folded.finditer(text.lower())]
         return [m.span() for m in self.full.finditer(text)]
+
+    def anchored_spans(self, text: str, words: list[bytes]) -> list[tuple[int, int]] | None:
+        """:meth:`spans` of the ASCII ``text`` (``words``: its :func:`_lower_words`) found by trying the
+        regex only where a match can start, or ``None`` when that cannot be done (use :meth:`spans`).
+
+        A match of a form starts with the form's first word (the forms start with a letter or digit),
+        and the text holds all its words; so every match starts where the lower-cased text holds the
+        first word of such a form. ``finditer`` finds, left to right, the match at the first such place
+        at or after the end of the last match; so does this (``match`` at a few places instead of a
+        scan that tries the forms at every character). A regex alternative has no first word: when its
+        required character is in the text, ``None``.
+        """
+        if not self.anchored or self.regex_chars is None:
+            return None
+        for c in self.regex_chars:
+            if c in text:
+                return None
+        have = set(words)
+        needs = self.needs
+        firsts = [w for w in self.firsts.intersection(have) if any(need <= have for need in needs[w])]
+        if not firsts:
+            return []
+        low = text.lower()
+        places = []
+        for w in firsts:
+            w = self.first_text[w]
+            i = low.find(w)
+            while i >= 0:
+                places.append(i)
+                i = low.find(w, i + 1)
+        places.sort()
+        rx, target = (self.folded, low) if self.folded is not None else (self.full, text)
+        out: list[tuple[int, int]] = []
+        end = 0
+        for i in places:
+            if i >= end:
+                m = rx.match(target, i)
+                if m is not None:
+                    out.append(m.span())
+                    end = m.end()
+        return out
 
     def may_match(self, text: str, words: list[bytes] | None) -> bool:
         """``False`` when :meth:`spans` surely finds nothing in ``text``; ``words``: its :func:`_lower_words`."""
@@ -487,9 +531,12 @@ def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[
     if words is not None and _no_fallback_metric(rules, sent, words):
         return found
     for rx in (rules.metric_cs, rules.metric_ci):
-        if rx is None or not rx.may_match(sent, words):
+        if rx is None:
             continue
-        for ms, me in rx.spans(sent):
+        spans = rx.anchored_spans(sent, words) if words is not None else None
+        if spans is None:
+            spans = rx.spans(sent) if rx.may_match(sent, words) else ()
+        for ms, me in spans:
             s, e = ms + offset, me + offset
             if _covered(s, e, taken):
                 continue

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -49,6 +49,7 @@ from extract.components.state import (
     WEAK,
     Cand,
     DocState,
+    Memo,
     find_word,
     get_state,
     is_capitalized,
@@ -271,108 +272,65 @@ class _Ctx:
             for w in words:
                 kinds.setdefault(w, set()).add(kind)
         self.cue_kinds = {w: tuple(sorted(k)) for w, k in kinds.items()}
-        self._word_features: dict[str, tuple] = {}
+        # per-word / per-phrase memos (see the methods of the same names)
+        self._word_features = Memo(self._word_features_uncached, 200_000)
         self.word_feature_cache = self._word_features  # (read directly in hot loops)
-        self._name_type_gaz: dict | None = None
-        self._name_types: dict[str, str] = {}
-        self._shape_gaz: dict | None = None
-        self._trimmed: dict[tuple[str, bool, int], tuple[int, int] | None] = {}
-        self._list_items: dict[str, tuple[int, int] | tuple[()] | None] = {}
-        self._name_words: dict[str, bool] = {}
-        self._title_gaz: dict | None = None
-        self._title_names: dict[str, tuple[bool, int, str] | None] = {}
-        self._shape_names: dict[str, tuple[int, str] | None] = {}
-        self._chunk_gaz: dict | None = None
-        self._chunks: dict[str, tuple[int, tuple[int, str] | None, int, bool]] = {}
+        self._trimmed = Memo(self._trim_name_uncached)
+        self._list_items = Memo(partial(_list_item, rules=r))
+        self._name_words = Memo(self._name_word_uncached, 200_000)
+        self._by_gaz: dict[str, tuple[dict | None, Memo]] = {}  # memos that depend on the gazetteer's types
+
+    def _gaz_memo(self, which: str, gaz_types: dict | None, fn) -> Memo:
+        """The memo ``which`` of ``fn(key, self, gaz_types)``, started afresh for another ``gaz_types`` dict."""
+        held = self._by_gaz.get(which)
+        if held is None or held[0] is not gaz_types:
+            held = self._by_gaz[which] = (gaz_types, Memo(partial(fn, ctx=self, gaz_types=gaz_types)))
+        return held[1]
 
     def name_type(self, name: str, gaz_types: dict | None) -> str:
         """:func:`name_type` of ``name`` with these rules, cached per name (for one ``gaz_types`` dict)."""
-        if gaz_types is not self._name_type_gaz:
-            self._name_type_gaz, self._name_types = gaz_types, {}
-        t = self._name_types.get(name)
-        if t is None:
-            if len(self._name_types) > 100_000:
-                self._name_types.clear()
-            t = self._name_types[name] = name_type(name, self.rules, gaz_types)
-        return t
+        return self._gaz_memo("name_type", gaz_types, _name_type_in)[name]
 
     def shape_name(self, raw: str, gaz_types: dict | None) -> tuple[int, str] | None:
         """:func:`_shape_name` of ``raw``, cached per string (for one ``gaz_types`` dict)."""
-        if gaz_types is not self._shape_gaz:
-            self._shape_gaz, self._shape_names = gaz_types, {}
-        v = self._shape_names.get(raw, False)
-        if v is False:
-            if len(self._shape_names) > 100_000:
-                self._shape_names.clear()
-            v = self._shape_names[raw] = _shape_name(raw, self, gaz_types)
-        return v
+        return self._gaz_memo("shape_name", gaz_types, _shape_name)[raw]
 
-    def chunk_cache(self, gaz_types: dict | None) -> dict[str, tuple[int, tuple[int, str] | None, int, bool]]:
-        """The cache of :meth:`chunk_shapes` for ``gaz_types`` (to read directly in a loop; ``get`` gives
+    def chunk_cache(self, gaz_types: dict | None) -> Memo:
+        """The memo of :meth:`chunk_shapes` for ``gaz_types`` (to read directly in a loop; ``get`` gives
         ``None`` for a chunk not seen yet)."""
-        if gaz_types is not self._chunk_gaz:
-            self._chunk_gaz, self._chunks = gaz_types, {}
-        return self._chunks
+        return self._gaz_memo("chunk_shapes", gaz_types, _chunk_shapes)
 
     def chunk_shapes(self, chunk: str, gaz_types: dict | None) -> tuple[int, tuple[int, str] | None, int, bool]:
         """:func:`_chunk_shapes` of ``chunk``, cached per string (for one ``gaz_types`` dict)."""
-        cache = self.chunk_cache(gaz_types)
-        v = cache.get(chunk)
-        if v is None:
-            if len(cache) > 100_000:
-                cache.clear()
-            v = cache[chunk] = _chunk_shapes(chunk, self, gaz_types)
-        return v
+        return self.chunk_cache(gaz_types)[chunk]
 
     def trim_name(self, phrase: str, need_shape: bool, max_words: int) -> tuple[int, int] | None:
         """:func:`_trim_name` of ``phrase`` with these rules, cached per phrase (a name the rules matched)."""
-        key = (phrase, need_shape, max_words)
-        v = self._trimmed.get(key, False)
-        if v is False:
-            if len(self._trimmed) > 100_000:
-                self._trimmed.clear()
-            v = self._trimmed[key] = _trim_name(phrase, self.rules, need_shape, max_words)
-        return v
+        return self._trimmed[phrase, need_shape, max_words]
+
+    def _trim_name_uncached(self, key: tuple[str, bool, int]) -> tuple[int, int] | None:
+        return _trim_name(key[0], self.rules, key[1], key[2])
 
     def list_item(self, piece: str) -> tuple[int, int] | tuple[()] | None:
         """:func:`_list_item` of ``piece`` with these rules, cached per piece (a list item)."""
-        v = self._list_items.get(piece, False)
-        if v is False:
-            if len(self._list_items) > 100_000:
-                self._list_items.clear()
-            v = self._list_items[piece] = _list_item(piece, self.rules)
-        return v
+        return self._list_items[piece]
 
     def title_name(self, name: str, gaz_types: dict | None) -> tuple[bool, int, str] | None:
         """:func:`_title_name` of ``name``, cached per name (for one ``gaz_types`` dict)."""
-        if gaz_types is not self._title_gaz:
-            self._title_gaz, self._title_names = gaz_types, {}
-        v = self._title_names.get(name, False)
-        if v is False:
-            if len(self._title_names) > 100_000:
-                self._title_names.clear()
-            v = self._title_names[name] = _title_name(name, self, gaz_types)
-        return v
+        return self._gaz_memo("title_name", gaz_types, _title_name)[name]
 
     def name_word(self, w: str) -> bool:
         """Whether ``w`` (a chunk between spaces) is a word that can be part of a name: capitalised, name-shaped
         or starting with a digit, and not a stop word (unless name-shaped). Cached per word."""
-        v = self._name_words.get(w)
-        if v is None:
-            if len(self._name_words) > 200_000:
-                self._name_words.clear()
-            v = self._name_words[w] = (_is_word(w) and (is_capitalized(w) or w[0].isdigit())
-                                       and not (w.lower() in self.rules.stop and not is_name_shaped(w)))
-        return v
+        return self._name_words[w]
+
+    def _name_word_uncached(self, w: str) -> bool:
+        return (_is_word(w) and (is_capitalized(w) or w[0].isdigit())
+                and not (w.lower() in self.rules.stop and not is_name_shaped(w)))
 
     def word_features(self, w: str) -> tuple:
         """Features of a modifier word ``w`` for the head rule (see the ``_F_*`` indices), cached per word."""
-        f = self._word_features.get(w)
-        if f is None:
-            if len(self._word_features) > 200_000:
-                self._word_features.clear()
-            f = self._word_features[w] = self._word_features_uncached(w)
-        return f
+        return self._word_features[w]
 
     def _word_features_uncached(self, w: str) -> tuple:
         r = self.rules
@@ -422,6 +380,11 @@ class _Ctx:
             lists += ((_ANCHOR_KINDS.index("shape"), s in _SIZE_TOKENS),)
         head = (len(s), self.head_records[low]) if "head" in kinds else None
         return head, lists
+
+
+def _name_type_in(name: str, ctx: _Ctx, gaz_types: dict | None) -> str:
+    """:func:`name_type` of ``name`` with the rules of ``ctx`` (the signature of the other memoised functions)."""
+    return name_type(name, ctx.rules, gaz_types)
 
 
 def _is_shape_token(s: str) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extract.canonical import entity_key
+from extract.components.state import Memo
 from extract.errors import IngestError
 
 DEFAULT_PATTERNS_DIR = Path(__file__).resolve().parent.parent / "patterns"
@@ -63,7 +64,7 @@ class Rules:
 
     def __post_init__(self) -> None:
         self._stop_lower = frozenset(n.lower() for n in self.name_stoplist)
-        self._stop_cache: dict[str, bool] = {}  # name -> is_stop_name(name), per surface string (bounded)
+        self._stop_cache = Memo(self._is_stop_name)  # name -> is_stop_name(name), per surface string
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Rules:
@@ -130,12 +131,7 @@ class Rules:
 
     def is_stop_name(self, name: str) -> bool:
         """A name that the shape and context rules must never propose."""
-        v = self._stop_cache.get(name)
-        if v is None:
-            if len(self._stop_cache) > 100_000:
-                self._stop_cache.clear()
-            v = self._stop_cache[name] = self._is_stop_name(name)
-        return v
+        return self._stop_cache[name]
 
     def _is_stop_name(self, name: str) -> bool:
         if name in self.name_stoplist or name.lower() in self._stop_lower:

@@ -148,6 +148,32 @@ def sentence_index(st: DocState, pos: int) -> int:
     return i if i > 0 else 0
 
 
+class Memo(dict):
+    """``fn(key)`` for each key, computed on first use (``memo[key]``) and remembered.
+
+    For per-word / per-phrase results that recur across papers. Past ``limit`` keys the memo starts
+    afresh, so memory stays bounded over a long corpus. A hit is a plain dict lookup (``__missing__``
+    runs only for a new key); ``get`` reads without computing.
+
+    >>> m = Memo(str.upper, limit=2)
+    >>> m["a"], m["b"], len(m), m["c"], len(m)
+    ('A', 'B', 2, 'C', 1)
+    """
+
+    __slots__ = ("fn", "limit")
+
+    def __init__(self, fn: Callable, limit: int = 100_000) -> None:
+        super().__init__()
+        self.fn = fn
+        self.limit = limit
+
+    def __missing__(self, key):
+        if len(self) >= self.limit:
+            self.clear()
+        v = self[key] = self.fn(key)
+        return v
+
+
 # --- name shapes ----------------------------------------------------------------
 
 _INNER_UPPER = re.compile(r"[a-z0-9][A-Z]|[A-Z]{2,}[a-z]")

@@ -44,6 +44,7 @@ from extract.components.state import (
     AbbrevPair,
     Cand,
     DocState,
+    Memo,
     find_word,
     get_state,
     pipe_in_batches,
@@ -69,9 +70,7 @@ class Normaliser:
         self._alias_rules: AliasRules | None = None  # the aliases when there are any rules
         self.by_key: dict = {}
         self.variant_keys: dict[str, object] = {}
-        self._head_types: dict[str, str | None] = {}  # long form -> type its head word implies
-        self._named: dict[tuple[str, str], tuple] = {}  # (surface, type) -> see _name_of
-        self._families: dict[tuple[str, str], str | None] = {}  # (name, type) -> see _family
+        self._new_memos()
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: Rules | None = None,
                    aliases: AliasRules | None = None, entries=()) -> None:
@@ -80,9 +79,7 @@ class Normaliser:
         self._alias_rules = self.aliases if self.aliases else None
         self.by_key = {}
         self.variant_keys = {}
-        self._head_types = {}
-        self._named = {}
-        self._families = {}
+        self._new_memos()
         for e in entries:
             self.by_key.setdefault(e.key, e)
             for n in (e.name,) + tuple(e.aliases):
@@ -188,14 +185,16 @@ class Normaliser:
             return "method"
         return None
 
+    def _new_memos(self) -> None:
+        self._head_types = Memo(self._lf_head_type_uncached)  # long form -> type its head word implies
+        self._named = Memo(self._name_of)  # (surface, type) -> see _name_of
+        self._families = Memo(self._family_of)  # (name, type) -> see _family_of
+
     def _lf_head_type(self, long: str) -> str | None:
         """The type the head (last) word of a long form implies (``... networks`` -> method), if any."""
-        try:
-            return self._head_types[long]
-        except KeyError:
-            pass
-        if len(self._head_types) > 100_000:
-            self._head_types.clear()
+        return self._head_types[long]
+
+    def _lf_head_type_uncached(self, long: str) -> str | None:
         words = _WORD_RX.findall(long.lower())
         t = None
         if words:
@@ -203,7 +202,6 @@ class Normaliser:
             t = self.rules.lf_head_types.get(head)
             if t is None and head.endswith("s"):
                 t = self.rules.lf_head_types.get(head[:-1])
-        self._head_types[long] = t
         return t
 
     # -- 2. ambiguous names --------------------------------------------------------------
@@ -251,7 +249,7 @@ class Normaliser:
                     continue
             surface = text[c.start:c.end]
             if c.key is None:
-                n = named.get((surface, t)) or self._name_of(surface, t)
+                n = named[surface, t]
                 if n[3]:
                     c.key, c.canonical, c.family = n[0], n[1], n[2]
                 else:
@@ -263,7 +261,7 @@ class Normaliser:
             out.append(c)
             if c.canonical:
                 if c.family is None and c.type in FAMILY_TYPES:
-                    c.family = self._family(c.canonical, c.type)
+                    c.family = self._families[c.canonical, c.type]
                 continue
             unnamed.append((c, surface))
             forms = surfaces.get(c.key)
@@ -278,37 +276,27 @@ class Normaliser:
                 forms = surfaces[c.key] = [_display_name(forms)]
             c.canonical = forms[0] or surface
             if c.family is None and c.type in FAMILY_TYPES:
-                c.family = self._family(c.canonical, c.type)
+                c.family = self._families[c.canonical, c.type]
         return out
 
-    def _name_of(self, surface: str, type: str) -> tuple[str, str | None, str | None, bool]:
-        """``(key, canonical, family, known)`` of a mention of ``type`` written ``surface`` that has no key yet:
-        the gazetteer entry's when ``entity_key(surface)`` is an entry's key or the key of one of its names
-        (``known``), else that key alone. Memoised per (surface, type): surfaces recur across papers."""
+    def _name_of(self, key: tuple[str, str]) -> tuple[str, str | None, str | None, bool]:
+        """``(key, canonical, family, known)`` of a mention of type ``key[1]`` written ``key[0]`` that has no key
+        yet: the gazetteer entry's when ``entity_key(surface)`` is an entry's key or the key of one of its names
+        (``known``), else that key alone. Memoised per (surface, type) in ``_named``: surfaces recur across
+        papers."""
+        surface, type = key
         k = entity_key(surface)
         e = self.by_key.get(k) or self.variant_keys.get(k)
-        n = (e.key, e.name, e.family, True) if e is not None and e.type == type else (k, None, None, False)
-        if len(self._named) > 100_000:
-            self._named.clear()
-        self._named[surface, type] = n
-        return n
+        return (e.key, e.name, e.family, True) if e is not None and e.type == type else (k, None, None, False)
 
-    def _family(self, canonical: str, type: str) -> str | None:
-        """The family name of the entity ``canonical`` of ``type`` (see :func:`~extract.canonical.family_of`):
-        the gazetteer's name of the family when it knows it. Memoised per (name, type)."""
-        try:
-            return self._families[canonical, type]
-        except KeyError:
-            pass
-        fam = family_of(canonical, type)
-        name = None
-        if fam:
-            e = self.by_key.get(fam[1])
-            name = e.name if e is not None else fam[0]
-        if len(self._families) > 100_000:
-            self._families.clear()
-        self._families[canonical, type] = name
-        return name
+    def _family_of(self, key: tuple[str, str]) -> str | None:
+        """The family name of the entity ``key[0]`` of type ``key[1]`` (see :func:`~extract.canonical.family_of`):
+        the gazetteer's name of the family when it knows it. Memoised per (name, type) in ``_families``."""
+        fam = family_of(*key)
+        if not fam:
+            return None
+        e = self.by_key.get(fam[1])
+        return e.name if e is not None else fam[0]
 
     @staticmethod
     def _apply_alias_rules(al: AliasRules, c: Cand, surface: str) -> bool:

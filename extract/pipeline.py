@@ -62,15 +62,6 @@ EXTRACTOR_VERSION = "1"
 _MISSING = object()
 
 
-def _optional(module: str, name: str):
-    """A function of an optional sibling module (written by another contributor), or ``None``."""
-    try:
-        mod = __import__(module, fromlist=[name])
-    except ImportError:
-        return None
-    return getattr(mod, name, None)
-
-
 def _rules_path(patterns_dir: Path) -> Path:
     p = patterns_dir / RULES_FILE
     return p if p.is_file() else DEFAULT_PATTERNS_DIR / RULES_FILE
@@ -123,10 +114,10 @@ class Extractor:
         self.entries = gaz.entries
         self.version = self._fingerprint()
         self._abbrev: dict[str, Counter] = defaultdict(Counter)
-        # (resolved here, not on first use: a pickled extractor, as graph.parallel ships a custom one to its
-        # workers, must not carry a copy of the _MISSING sentinel)
-        self._codelinks = _optional("extract.codelinks", "find_code_links")
-        self._results = _optional("extract.results", "find_results")
+        # the bundled finders (None where their module is missing; the benchmark sets them to None);
+        # plain attributes, so that a pickled extractor (graph.parallel ships a custom one) works at once
+        self._codelinks = _find_code_links
+        self._results = _find_results
 
     # -- identity ----------------------------------------------------------------------
     def _fingerprint(self) -> str:
@@ -262,9 +253,6 @@ class Extractor:
 
         The bundled finders are skipped on a field that holds no URL hint / no number (most fields).
         """
-        if self._codelinks is _MISSING:
-            self._codelinks = _optional("extract.codelinks", "find_code_links")
-            self._results = _optional("extract.results", "find_results")
         links, results = [], []
         find_links, find_res = self._codelinks, self._results
         if find_links is None and find_res is None:

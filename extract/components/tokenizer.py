@@ -68,7 +68,8 @@ def special_case_free_copy(tok: Tokenizer) -> Tokenizer:
             matches = [re.compile(f"(?<=^.{{{e}}})", re.S).search(key) for e in ends]
             if all(matches):
                 splits[key] = matches
-    keys = frozenset(whole) | frozenset(splits)
+    whole_keys = frozenset(whole)
+    keys = whole_keys | frozenset(splits)
     suffix_search, infix_finditer = tok.suffix_search, tok.infix_finditer
 
     def find_suffix(s: str):
@@ -84,7 +85,7 @@ def special_case_free_copy(tok: Tokenizer) -> Tokenizer:
         prefix_search=tok.prefix_search,
         suffix_search=find_suffix,
         infix_finditer=find_infixes,
-        token_match=frozenset(whole).__contains__,
+        token_match=whole_keys.__contains__,
         url_match=tok.url_match,
         faster_heuristics=tok.faster_heuristics,
     )

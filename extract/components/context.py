@@ -435,14 +435,15 @@ class ContextRules:
         self._strings = nlp.vocab.strings
         self._info: dict[int, tuple] = {}
 
-    def _fill_info(self, infos: list, nz: list[int], orths: list[int]) -> list:
-        """``infos`` with the missing entries (new anchor words) computed and cached."""
+    def _fill_info(self, infos: list, orths: list[int]) -> list:
+        """``infos`` (of the anchors with the ORTH ids ``orths``) with the missing entries (new anchor
+        words) computed and cached."""
         info = self._info
         if len(info) > 500_000:
             info.clear()
         for k, inf in enumerate(infos):
             if inf is None:
-                o = orths[nz[k]]
+                o = orths[k]
                 infos[k] = info[o] = self.ctx.orth_info(self._strings[o])
         return infos
 
@@ -459,10 +460,12 @@ class ContextRules:
         idx, orths = token_table(doc, st)
         lists: list[list] = [[] for _ in _ANCHOR_KINDS]
         adds = [x.append for x in lists]
-        nz = doc.to_array(self.f_anchor).nonzero()[0].tolist()
-        infos = list(map(self._info.get, map(orths.__getitem__, nz)))
+        nz_arr = doc.to_array(self.f_anchor).nonzero()[0]
+        nz = nz_arr.tolist()
+        anchor_orths = orths[nz_arr].tolist()
+        infos = list(map(self._info.get, anchor_orths))
         if None in infos:
-            infos = self._fill_info(infos, nz, orths)
+            infos = self._fill_info(infos, anchor_orths)
         starts = list(map(idx.__getitem__, nz))
         for s, (_, kinds) in zip(starts, infos, strict=True):
             for k, extra in kinds:

@@ -305,7 +305,7 @@ class GazetteerMatcher:
         for match_id, s, e in self.lower(doc):
             forms, guard, args = labels[match_id]
             if forms is not None:
-                if tuple(orths[s:e]) in forms:
+                if tuple(orths[s:e].tolist()) in forms:
                     exact_hits.append((s, e, guard, args))
                 continue
             start = idx[s]

@@ -79,8 +79,9 @@ class SentenceSegmenter:
 
     Speed: "cannot start a sentence" is a lexeme flag (computed once per distinct
     word by the vocab); one ``doc.to_array`` per document gives the token offsets,
-    their ``ORTH`` ids (kept in the document state for the later components) and
-    that flag, and the rule is applied to the runs of flagged tokens only.
+    their ``ORTH`` ids (kept in the document state for the later components, as an
+    array: turning all of them into Python ints costs more than the rest of the
+    component) and that flag, and the rule is applied to the runs of flagged tokens only.
     """
 
     def __init__(self, nlp: Language, name: str = "litkg_sentences") -> None:
@@ -107,8 +108,9 @@ class SentenceSegmenter:
         text = st.text
         arr = doc.to_array(self._attrs)
         idx = arr[:, 0].tolist()
-        orths = arr[:, 1].tolist()
+        orths = arr[:, 1]  # (an array: the later components read the ORTH ids of a few tokens only)
         st.tok_idx, st.tok_orth = idx, orths
+        flagged = np.flatnonzero(arr[:, 2])
         # spaCy's sentencizer rule: a token that can start a sentence starts one when an end token
         # (".", "!", "?", ...) came after the previous token that can start one. The tokens that
         # cannot start one come in runs; the token after a run holding an end token starts a sentence
@@ -118,13 +120,13 @@ class SentenceSegmenter:
         prev = -2
         run_start = -1
         has_end = False
-        for i in np.flatnonzero(arr[:, 2]).tolist():
+        for i, orth in zip(flagged.tolist(), orths[flagged].tolist(), strict=True):
             if i != prev + 1:
                 if has_end and run_start > 0 and prev + 1 < n:
                     starts.append(prev + 1)
                 run_start = i
                 has_end = False
-            if not has_end and orths[i] in end_orths:
+            if not has_end and orth in end_orths:
                 has_end = True
             prev = i
         if has_end and run_start > 0 and prev + 1 < n:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 
+import numpy as np
 from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc
 
@@ -92,9 +93,10 @@ class DocState:
     mentions: list[Cand] = field(default_factory=list)  # resolved
     proposed_keys: set[str] = field(default_factory=set)
     urls: list[tuple[int, int]] = field(default_factory=list)
-    # token table (filled by the sentence component from one ``doc.to_array``): char offsets and ORTH ids
+    # token table (filled by the sentence component from one ``doc.to_array``): char offsets (a list) and
+    # ORTH ids (a uint64 array: the components read the ids of a few tokens each, ``tok_orth[i].tolist()``)
     tok_idx: list[int] | None = None
-    tok_orth: list[int] | None = None
+    tok_orth: np.ndarray | None = None
 
 
 def get_state(doc: Doc) -> DocState:
@@ -110,11 +112,11 @@ def get_state(doc: Doc) -> DocState:
     return st
 
 
-def token_table(doc: Doc, st: DocState) -> tuple[list[int], list[int]]:
-    """Char offsets and ``ORTH`` ids of the tokens of ``doc`` (made once per document)."""
+def token_table(doc: Doc, st: DocState) -> tuple[list[int], np.ndarray]:
+    """Char offsets (a list) and ``ORTH`` ids (a uint64 array) of the tokens of ``doc`` (made once per document)."""
     if st.tok_idx is None or len(st.tok_idx) != len(doc):
         arr = doc.to_array([IDX, ORTH])
-        st.tok_idx, st.tok_orth = arr[:, 0].tolist(), arr[:, 1].tolist()
+        st.tok_idx, st.tok_orth = arr[:, 0].tolist(), arr[:, 1]
     return st.tok_idx, st.tok_orth
 
 

@@ -154,31 +154,35 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
             before = text[max(0, full_start - 8):full_start]
             if ("±" in before or "+" in before or "\\" in before) and _PM_BEFORE_RE.search(before):
                 continue  # the deviation in 84.3 ± 0.2
-        before = text[max(0, full_start - 6):full_start]
-        if ("-" in before or "\u2013" in before or "\u2014" in before or "~" in before) \
-                and _RANGE_BEFORE_RE.search(before):
-            continue  # second half of a range: 1.7x - 2.7x
-        before = text[max(0, s - 12):s]
+        before = text[max(0, s - 12):s]  # (it holds the 6 characters before ``full_start`` too)
         if ("x" in before or "\u00d7" in before or "X" in before or "*" in before or "times" in before) \
                 and _SIZE_BEFORE_RE.search(before):
             continue  # 7x7, 256 x 256, 256times256
-        if _SIZE_AFTER_RE.match(text, e):
-            continue
+        if "-" in before or "\u2013" in before or "\u2014" in before or "~" in before:
+            before = text[max(0, full_start - 6):full_start]
+            if ("-" in before or "\u2013" in before or "\u2014" in before or "~" in before) \
+                    and _RANGE_BEFORE_RE.search(before):
+                continue  # second half of a range: 1.7x - 2.7x
+        # (each regex below runs only where the character after the number can start a match)
         nxt = text[e] if e < n else ""
-        if nxt == "/" and e + 1 < n and text[e + 1].isdigit():
-            continue  # 0.4/0.19
-        if s >= 2 and text[s - 1] == "/" and text[s - 2].isdigit():
-            continue
-        unit, uend = _unit_at(text, e)
-        if _RANGE_AFTER_RE.match(text, uend):
+        if nxt == "%":  # (the commonest unit: no size, unit regex, ordinal or letter can follow)
+            unit, uend = "%", e + 1
+        else:
+            if (nxt in _SIZE_AFTER_FIRST or nxt.isspace()) and _SIZE_AFTER_RE.match(text, e):
+                continue
+            if nxt == "/" and e + 1 < n and text[e + 1].isdigit():
+                continue  # 0.4/0.19
+            unit, uend = _unit_at(text, e) if nxt in _UNIT_FIRST or nxt.isspace() else ("", e)
+            if not unit and nxt and (nxt.isalpha() or nxt == "_"):
+                continue  # 3D, 95th, x86-like names
+            if nxt in _ORDINAL_FIRST and _ORDINAL_RE.match(text, e):
+                continue
+            # a unit glued to letters that follow ("7Bn", "10kHz") is not ours
+            if uend < n and text[uend - 1].isalpha() and (text[uend].isalnum()):
+                continue
+        after = text[uend] if uend < n else ""
+        if (after in _RANGE_AFTER_FIRST or after.isspace()) and _RANGE_AFTER_RE.match(text, uend):
             continue  # first half of a range: 1.0%-2.5%
-        if not unit and nxt and (nxt.isalpha() or nxt == "_"):
-            continue  # 3D, 95th, x86-like names
-        if nxt in _ORDINAL_FIRST and _ORDINAL_RE.match(text, e):
-            continue
-        # a unit glued to letters that follow ("7Bn", "10kHz") is not ours
-        if uend < n and text[uend - 1].isalpha() and (text[uend].isalnum()):
-            continue
         raw = m.group(0)
         try:
             value = float(raw.replace(",", "") if "," in raw else raw)
@@ -203,6 +207,11 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
 
 _new_number = tuple.__new__  # (Number's own __new__ is a Python function around this)
 _ORDINAL_FIRST = ("s", "n", "r", "t")  # every _ORDINAL_RE match starts with one
+# The characters a match of each regex can start with after its leading ``\s*`` (a match at a position
+# starts with one of them or with white space): :func:`find_numbers` tries the regexes only there.
+_SIZE_AFTER_FIRST = frozenset("x×X*$\\t")
+_RANGE_AFTER_FIRST = frozenset("-\u2013\u2014~")
+_UNIT_FIRST = frozenset("\\%\uff05$x×X-ftpkKMBTFGmdhs")
 
 
 def parse_number(text: str) -> tuple[float, str] | None:

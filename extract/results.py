@@ -211,14 +211,19 @@ class _Rules:
     verbs_low: re.Pattern | None  # ``verbs`` for lower-cased ASCII text (case-sensitive: faster), all one-word
     baseline_cue: re.Pattern
     baseline_prefixes: tuple[str, ...] | None  # every ``baseline_cue`` match starts with one (lower case)
+    baseline_low: re.Pattern | None  # ``baseline_cue`` for lower-cased ASCII text (see _baseline_cue_in)
     proposed_cue: _Cued
     negative_subject: _Cued
     dataset_blockers: _Cued
     ignore: frozenset
     # the words one of which every match of either metric scanner holds, and the characters that
-    # let a regex alternative match anyway (see _no_fallback_metric); None: no such prefilter
+    # let a regex alternative match anyway (see _no_free_metric); None: no such prefilter
     metric_firsts: frozenset | None = None
     metric_chars: str = ""
+    # first word -> the word sets of the forms it starts (both scanners), when every match of either
+    # starts at such a word (see _no_free_metric); None: no such prefilter
+    metric_needs: dict[bytes, list[frozenset[bytes]]] | None = None
+    metric_solo: frozenset = frozenset()  # the first words that are a whole form
 
 
 def _alternation(forms: list[str]) -> str:
@@ -348,6 +353,28 @@ def _baseline_cue(rules: _Rules, lead: str) -> bool:
     return rules.baseline_cue.search(lead) is not None
 
 
+def _baseline_cue_in(rules: _Rules, text: str, low: str | None, start: int, end: int) -> bool:
+    """``_baseline_cue(rules, text[start:end])``; ``low``: ``text.lower()`` when ``text`` is ASCII.
+
+    The cue regex has no look-behind, word boundary or ``^`` (see :func:`_lower_slice_free`), so a match
+    at ``i`` in the slice is a ``match(text, start + i, end)``; on ASCII text, a case-sensitive one
+    in ``low``. One ``search`` of ``low`` between the bounds then answers, without a slice.
+    """
+    rx = rules.baseline_low
+    if low is not None and rx is not None:
+        return rx.search(low, start, end) is not None
+    return _baseline_cue(rules, text[start:end])
+
+
+def _lower_slice_free(pattern: str) -> bool:
+    """Whether ``pattern`` (used with ``re.IGNORECASE`` on ASCII text) matches a slice ``text[a:b]`` where a
+    case-sensitive ``match(text.lower(), ..., b)`` of it does: an ASCII pattern without upper-case letters
+    (no ``\\S``, ``\\W``, ``\\B``, ...; no non-ASCII letter that folds to an ASCII one), and nothing
+    that looks before the match start (no look-behind, ``\\b``, ``^``)."""
+    return pattern.isascii() and pattern == pattern.lower() and "(?<" not in pattern and "^" not in pattern \
+        and "\\b" not in pattern and "\\A" not in pattern
+
+
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = json.loads(resources.files("extract").joinpath("patterns/result_rules.json").read_text("utf-8"))
@@ -376,6 +403,7 @@ def _rules() -> _Rules:
             re.fullmatch(r"[a-z]+", w) for w in data["result_verbs"]) else None,
         baseline_cue=re.compile(data["baseline_cue"], re.IGNORECASE),
         baseline_prefixes=_literal_prefixes(data["baseline_cue"], re.IGNORECASE),
+        baseline_low=re.compile(data["baseline_cue"]) if _lower_slice_free(data["baseline_cue"]) else None,
         proposed_cue=_Cued(data["proposed_cue"]),
         negative_subject=_Cued(data["negative_subject"]),
         dataset_blockers=_Cued(data["dataset_blockers"]),
@@ -385,12 +413,20 @@ def _rules() -> _Rules:
 
 
 def _with_metric_prefilter(rules: _Rules) -> _Rules:
-    """``rules`` with the prefilter of both metric scanners at once (see :func:`_no_fallback_metric`)."""
+    """``rules`` with the prefilter of both metric scanners at once (see :func:`_no_free_metric`)."""
     scanners = [sc for sc in (rules.metric_cs, rules.metric_ci) if sc is not None]
     if any(sc.needs is None or sc.regex_chars is None for sc in scanners):
         return rules
+    needs: dict[bytes, list[frozenset[bytes]]] | None = {}
+    for sc in scanners:
+        if not sc.anchored:
+            needs = None
+            break
+        for w, sets in sc.needs.items():
+            needs.setdefault(w, []).extend(sets)
     return replace(rules, metric_firsts=frozenset().union(*(sc.firsts for sc in scanners)),
-                   metric_chars="".join(sc.regex_chars for sc in scanners))
+                   metric_chars="".join(sc.regex_chars for sc in scanners), metric_needs=needs,
+                   metric_solo=frozenset(w for w, sets in (needs or {}).items() if frozenset([w]) in sets))
 
 
 _TOKEN_RE = re.compile(r"zz[a-z]+zz|[A-Za-z][\w'-]*|\d+(?:\.\d+)?|\S")
@@ -531,11 +567,21 @@ def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:
 
 def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[_Span]:
     """Well-known metric tokens of ``sent`` (at ``offset`` in its text) that no ``taken`` mention covers."""
+    words = None
+    if sent.isascii():  # (the prefilters are for ASCII text)
+        low_bytes = sent.encode("ascii").translate(_LOWER_WORD_BYTES)
+        words = low_bytes.split()  # (_lower_words of the sentence)
+        if _no_free_metric(_rules(), sent, low_bytes, words, offset, taken):
+            return []
+    return _scanned_metrics(sent, offset, taken, words)
+
+
+def _scanned_metrics(sent: str, offset: int, taken: Sequence[Mention], words: list[bytes] | None
+                     ) -> list[_Span]:
+    """:func:`_fallback_metrics` by the metric scanners (``words``: the :func:`_lower_words` of the
+    ASCII ``sent``, or ``None``: plain scans)."""
     rules = _rules()
     found: list[_Span] = []
-    words = _lower_words(sent) if sent.isascii() else None  # (the prefilter is for ASCII text)
-    if words is not None and _no_fallback_metric(rules, sent, words):
-        return found
     for rx in (rules.metric_cs, rules.metric_ci):
         if rx is None:
             continue
@@ -561,33 +607,76 @@ def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[
     return out
 
 
-def _no_fallback_metric(rules: _Rules, sent: str, words: list[bytes]) -> bool:
-    """``True`` when neither metric scanner can match in ``sent`` (``words``: its :func:`_lower_words`):
-    it holds no word that starts a metric form and no character a regex alternative needs.
+def _no_free_metric(rules: _Rules, sent: str, low_bytes: bytes, words: list[bytes], offset: int,
+                    taken: Sequence[Mention]) -> bool:
+    """``True`` when every match of the metric scanners in the ASCII sentence ``sent`` (at ``offset`` in
+    its text) overlaps one of the ``taken`` mentions, so that :func:`_fallback_metrics` keeps none;
+    ``low_bytes``: ``sent`` with its letters and digits lower-cased and every other byte a space,
+    ``words``: its words (:func:`_lower_words`).
 
-    One set test for both scanners' :meth:`_MetricScanner.may_match` (most sentences with a number hold
-    no metric token: the fallback metrics are looked for in nearly every one of them).
+    Every match of a form starts at a word of the sentence that is the form's first word, holds that
+    whole word, and needs all the form's words in the sentence (see
+    :meth:`_MetricScanner.anchored_spans`); a regex alternative needs its required character. So
+    where no such word lies outside the mentions (most sentences with a number hold no metric word,
+    or only metric words that are mentions already), no match is kept: a set test and a few
+    ``find`` calls instead of the scans.
     """
     firsts = rules.metric_firsts
-    if firsts is None or not firsts.isdisjoint(words):
+    if firsts is None:
         return False
     for c in rules.metric_chars:
         if c in sent:
             return False
+    present = firsts.intersection(words)
+    if not present:
+        return True
+    needs = rules.metric_needs
+    if needs is None:
+        return False
+    have = None
+    padded = b" " + low_bytes + b" "  # (a word w of the sentence at i: b" " + w + b" " at i in ``padded``)
+    for w in present:
+        if w not in rules.metric_solo:  # (a one-word form needs no other word)
+            if have is None:
+                have = set(words)
+            for need in needs[w]:
+                if need <= have:
+                    break
+            else:
+                continue
+        key = b" " + w + b" "
+        i = padded.find(key)
+        while i >= 0:
+            start = i + offset
+            end = start + len(w)
+            for m in taken:
+                if m.start < end and start < m.end:
+                    break
+            else:
+                return False  # (a free first word: the scans decide)
+            i = padded.find(key, i + 1)
     return True
 
 
 def _tokens(gap: str) -> list[str]:
+    """The lower-cased tokens of ``gap`` that are not ignored (LaTeX commands, braces, ``$``)."""
     ignore = _rules().ignore
-    rx = _TOKEN_ASCII_RE if gap.isascii() else _TOKEN_RE
-    return [t for t in map(str.lower, rx.findall(gap)) if t not in ignore]
+    if gap.isascii():
+        low = gap.lower()
+        # (without "zz" in it, the tokens of the lower-cased gap are the lower-cased tokens: only the
+        # placeholder alternative tells case apart)
+        toks = _TOKEN_ASCII_RE.findall(low) if "zz" not in low else map(str.lower, _TOKEN_ASCII_RE.findall(gap))
+    else:
+        toks = map(str.lower, _TOKEN_RE.findall(gap))
+    return [t for t in toks if t not in ignore]
 
 
-def _masked(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
-    """``text[start:end]`` with dataset and method spans inside it replaced by placeholders."""
+def _masked(text: str, start: int, end: int, others: Sequence[_Span]) -> str:
+    """``text[start:end]`` with the dataset and method spans ``others`` (in text order) inside it replaced
+    by placeholders."""
     parts, pos = [], start
-    for sp in sorted(spans, key=_START):
-        if sp.type not in ("dataset", "method") or sp.start < start or sp.end > end:
+    for sp in others:
+        if sp.start < start or sp.end > end:
             continue
         parts.append(text[pos:sp.start])
         parts.append(f" zz{sp.type}zz ")
@@ -628,9 +717,10 @@ def _following_metric(text: str, num: Number, metrics: list[_Span], others: list
     return None
 
 
-def _preceding_metric(text: str, num: Number, metrics: list[_Span], spans: list[_Span]
+def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list[_Span]
                       ) -> tuple[_Span, list[str]] | None:
-    """The metric written before ``num`` (``AUC of 0.955``) and the :func:`_tokens` of the masked gap."""
+    """The metric written before ``num`` (``AUC of 0.955``) and the :func:`_tokens` of the gap masked
+    (``others``: the sentence's dataset and method spans, in text order)."""
     rules = _rules()
     if _ABOUT_ELSE_RE.match(text, num.end, num.end + 20):
         return None  # "40% fewer parameters", "99% of the ...": about something else
@@ -639,7 +729,7 @@ def _preceding_metric(text: str, num: Number, metrics: list[_Span], spans: list[
             break
     else:
         return None
-    gap = _masked(text, sp.end, num.start, spans)
+    gap = _masked(text, sp.end, num.start, others)
     if not gap.isascii() or "from" in gap.lower():  # (every _FROM_TO_RE match holds it)
         gap = _FROM_TO_RE.sub(" to ", gap)
     if len(gap) > 80:
@@ -741,7 +831,7 @@ def _method_for(
         # one-word verbs never overlap, and neither end of the head makes a word boundary that the
         # text does not have (the head starts after a non-word character; a number never follows a
         # letter). The original searches scan text slices and ranges instead.
-        head_verbs: list[tuple[int, int]] | None = None
+        head_verbs: list[int] | None = None  # (the verbs' starts)
         one_scan = sent_start == 0 or not _is_word_char(low[sent_start - 1])
     else:
         verbs, vtext, one_scan = rules.verbs, text, False
@@ -750,22 +840,24 @@ def _method_for(
             continue
         cue = cued.get(m.start) if cued is not None else None
         if cue is None:
-            cue = _baseline_cue(rules, text[max(sent_start, m.start - 40):m.start])
+            cue = _baseline_cue_in(rules, text, low, max(sent_start, m.start - 40), m.start)
             if cued is not None:
                 cued[m.start] = cue
         if cue:
             continue
         if one_scan:
             if head_verbs is None:
-                head_verbs = [v.span() for v in verbs.finditer(vtext, sent_start, lo)]
-            v_start = next((a for a, _ in head_verbs if a >= m.end), -1)
+                head_verbs = [v.start() for v in verbs.finditer(vtext, sent_start, lo)]
+            i = bisect_left(head_verbs, m.end)
+            v_start = head_verbs[i] if i < len(head_verbs) else -1
         else:
             v = verbs.search(vtext, m.end, lo)
             v_start = v.start() if v is not None else -1
         if v_start < 0:
             continue
         between = text[m.end:v_start]
-        if len(_tokens(between)) <= 3 and not _CLAUSE_PUNCT_RE.search(between):
+        # (a token holds a character: a gap of at most 3 has at most 3 tokens)
+        if (len(between) <= 3 or len(_tokens(between)) <= 3) and not _CLAUSE_PUNCT_RE.search(between):
             if proposed is not None and (m.key == proposed.key or m.role == "proposed"):
                 return proposed
             return m
@@ -774,8 +866,8 @@ def _method_for(
     head = text[sent_start:lo]
     if one_scan:
         if head_verbs is None:
-            head_verbs = [v.span() for v in verbs.finditer(vtext, sent_start, lo)]
-        v_start = head_verbs[-1][0] - sent_start if head_verbs else -1
+            head_verbs = [v.start() for v in verbs.finditer(vtext, sent_start, lo)]
+        v_start = head_verbs[-1] - sent_start if head_verbs else -1
     else:
         v_start = -1
         for v in verbs.finditer(vtext[sent_start:lo]):
@@ -796,15 +888,15 @@ def _is_word_char(c: str) -> bool:
 
 
 def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int, sent_end: int,
-                  cued: dict[int, bool] | None = None) -> _Span | None:
+                  cued: dict[int, bool] | None = None, low: str | None = None) -> _Span | None:
     """The baseline method a number is compared with; ``cued`` memoises, per sentence, which method
-    starts have a baseline cue before them."""
+    starts have a baseline cue before them; ``low``: ``text.lower()`` when ``text`` is ASCII."""
     rules = _rules()
     best, best_dist = None, 10**9
     for m in methods:
         cue = cued.get(m.start) if cued is not None else None
         if cue is None:
-            cue = _baseline_cue(rules, text[max(sent_start, m.start - 60):m.start])
+            cue = _baseline_cue_in(rules, text, low, max(sent_start, m.start - 60), m.start)
             if cued is not None:
                 cued[m.start] = cue
         if not cue:
@@ -965,7 +1057,7 @@ def _sentence_results(
         if follow and follow[1]:
             metric, _, gap_tokens = follow
         else:
-            precede = _preceding_metric(text, num, metrics, spans)
+            precede = _preceding_metric(text, num, metrics, others)
             if precede:
                 metric, gap_tokens = precede
                 from_precede = True
@@ -976,7 +1068,7 @@ def _sentence_results(
             # list continuation: "4.6% on A, 5.8% on B, and 13.4% on C"
             pnum, pmetric, pkind = prev
             lo = max(pnum.end, pmetric.end) if pmetric.start >= pnum.end else pnum.end
-            gap = _masked(text, lo, num.start, spans)
+            gap = _masked(text, lo, num.start, others)
             if _LIST_GAP_RE.fullmatch(gap) and num.unit == pnum.unit:
                 metric, kind = pmetric, pkind
                 listed = True
@@ -1007,7 +1099,7 @@ def _sentence_results(
             anchor = _new_span(_Span, (num.start, num.end, "metric", "", "", "used")) if listed else metric
             dataset = _dataset_for(text, num, anchor, datasets, ss, [c[0] for c in claims], from_precede)
         claims.append((num, metric, dataset))
-        baseline = _baseline_for(text, num, methods, ss, se, cued)
+        baseline = _baseline_for(text, num, methods, ss, se, cued, low)
         method = _method_for(text, num, metric, methods, ss, proposed, baseline, low, cued_near)
         if baseline is not None and method is not None and baseline.key == method.key:
             baseline = None

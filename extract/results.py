@@ -312,13 +312,17 @@ def _branch_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
 class _Cued:
     """A case-insensitive regex whose ``search`` first looks for its :func:`_branch_literals` in ASCII
     text: a substring test rules out most texts far faster than the regex tries its alternatives at
-    every position. ``search`` is the regex's own (``None`` when the literals rule a match out)."""
+    every position. ``search`` is the regex's own (``None`` when the literals rule a match out);
+    :meth:`found` answers whether it finds one, faster."""
 
-    __slots__ = ("regex", "literals")
+    __slots__ = ("regex", "literals", "low_regex")
 
     def __init__(self, pattern: str) -> None:
         self.regex = re.compile(pattern, re.IGNORECASE)
         self.literals = _branch_literals(pattern, re.IGNORECASE)
+        # (for lower-cased ASCII text: an ASCII pattern without upper case letters finds there, case-
+        # sensitively, what it finds in the text ignoring case)
+        self.low_regex = re.compile(pattern) if pattern.isascii() and pattern == pattern.lower() else None
 
     def search(self, text: str) -> re.Match | None:
         lits = self.literals
@@ -330,6 +334,17 @@ class _Cued:
             else:
                 return None
         return self.regex.search(text)
+
+    def found(self, text: str) -> bool:
+        """``self.search(text) is not None``: in ASCII text, the literals first, then the regex for
+        lower-cased text (when there is one: case-sensitive, it skips ahead to the literals)."""
+        lits = self.literals
+        if lits is None or not text.isascii():
+            return self.regex.search(text) is not None
+        low = text.lower()
+        if not any(map(low.__contains__, lits)):
+            return False
+        return (self.low_regex or self.regex).search(low if self.low_regex else text) is not None
 
 
 def _baseline_cue(rules: _Rules, lead: str) -> bool:
@@ -503,8 +518,9 @@ def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | No
                       ) -> Iterator[tuple[int, int, str]]:
     """``(start, end, text[start:end])`` of the ``sentences`` (in sorted order) that pass :func:`_may_hold_number`.
 
-    ``low``: ``text.lower()`` for ASCII text. For ASCII text the number-word test runs only when the whole
-    text holds one of the words (most abstracts hold none): a sentence of it can hold one only then.
+    ``low``: ``text.lower()`` for ASCII text. There a sentence holds a digit where the text's digits
+    (all made "0", same offsets) hold a "0" between its bounds, and a number word where one of the
+    lower-cased text's number words lies between them (found once for the text: most hold none).
     """
     if not text.isascii():
         for ss, se in sorted(sentences):
@@ -512,21 +528,30 @@ def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | No
             if _may_hold_number(sent):
                 yield ss, se, sent
         return
-    words = None
     digits = text.encode("ascii").translate(_DIGITS_AS_ZERO)  # (same offsets: one byte per character)
     find = digits.find
+    words: list[tuple[int, int]] | None = None  # (start, end) of the number words, made when first needed
     for ss, se in sorted(sentences):
-        if find(b"0", ss, se) >= 0:  # (_has_digit of the sentence: one memchr instead of ten)
+        if find(b"0", ss, se) >= 0:
             yield ss, se, text[ss:se]
             continue
         if words is None:
-            if low is None:
-                low = text.lower()
-            words = "twice" in low or "times" in low or "fold" in low
-        if words:
-            sent = text[ss:se]
-            if _may_hold_number_word(sent):
-                yield ss, se, sent
+            words = _number_words(low if low is not None else text.lower())
+        for a, b in words:
+            if ss <= a and b <= se:
+                yield ss, se, text[ss:se]
+                break
+
+
+def _number_words(low: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every ``twice``, ``times`` and ``fold`` in the lower-cased ASCII ``low``."""
+    out = []
+    for w in ("twice", "times", "fold"):
+        i = low.find(w)
+        while i >= 0:
+            out.append((i, i + len(w)))
+            i = low.find(w, i + 1)
+    return out
 
 
 _DIGIT_THEN_X_RE = re.compile(r"\d\s*[x×X]")
@@ -671,12 +696,33 @@ def _tokens(gap: str) -> list[str]:
     return [t for t in toks if t not in ignore]
 
 
+def _tokens_within(gap: str, allowed: frozenset, limit: int) -> list[str] | None:
+    """:func:`_tokens` of ``gap`` when there are at most ``limit`` of them and each is ``allowed`` or a
+    placeholder (``zzdatasetzz``, ``zzmethodzz``), else ``None``: read one token at a time, so that most
+    gaps, which fail at their first or second token, are not tokenized whole."""
+    ignore = _rules().ignore
+    toks: list[str] = []
+    for m in (_TOKEN_ASCII_RE if gap.isascii() else _TOKEN_RE).finditer(gap):
+        t = m.group().lower()
+        if t in ignore:
+            continue
+        if len(toks) == limit or (t not in allowed and t not in _PLACEHOLDERS):
+            return None
+        toks.append(t)
+    return toks
+
+
+_PLACEHOLDERS = ("zzdatasetzz", "zzmethodzz")
+
+
 def _masked(text: str, start: int, end: int, others: Sequence[_Span]) -> str:
     """``text[start:end]`` with the dataset and method spans ``others`` (in text order) inside it replaced
     by placeholders."""
     parts, pos = [], start
     for sp in others:
         if sp.start < start or sp.end > end:
+            if sp.start >= end:
+                break  # (and so do the rest)
             continue
         parts.append(text[pos:sp.start])
         parts.append(f" zz{sp.type}zz ")
@@ -734,12 +780,10 @@ def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list
         gap = _FROM_TO_RE.sub(" to ", gap)
     if len(gap) > 80:
         return None
-    toks = _tokens(gap)
-    if len(toks) > 7:
+    toks = _tokens_within(gap, rules.precede_words, 7)
+    if toks is None:
         return None
-    if all(t in rules.precede_words or t in ("zzdatasetzz", "zzmethodzz") for t in toks):
-        return sp, toks
-    return None
+    return sp, toks
 
 
 def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple[int, int]]) -> bool:
@@ -776,14 +820,14 @@ def _dataset_for(
     # between: "perplexity on PG-19 from 11.8 to 10.2", "mIoU on ADE20K of 50.2"
     if precedes and metric.end <= num.start and not any(metric.end <= c.start < num.start for c in claimed):
         inside = [d for d in datasets if metric.end <= d.start and d.end <= num.start]
-        if inside and not rules.dataset_blockers.search(text[inside[-1].end:num.start]):
+        if inside and not rules.dataset_blockers.found(text[inside[-1].end:num.start]):
             return inside[-1]
     # after: "... 84.3% top-1 accuracy on ImageNet-1K"
     for d in datasets:
         if d.start < hi:
             continue
         gap = text[hi:d.start]
-        if len(gap) <= 60 and not rules.dataset_blockers.search(gap):
+        if len(gap) <= 60 and not rules.dataset_blockers.found(gap):
             return d
         break
     # before: "On ImageNet-1K, our model achieves 84.3% ..."
@@ -798,7 +842,7 @@ def _dataset_for(
         if (
             _SCOPE_LEAD_RE.search(lead)
             and not _TRAINED_ON_RE.search(lead)
-            and (not rules.dataset_blockers.search(gap) or _fronted(text, d, sent_start))
+            and (not rules.dataset_blockers.found(gap) or _fronted(text, d, sent_start))
             and len(gap) <= 160
             and ";" not in gap
         ):
@@ -814,29 +858,54 @@ def _fronted(text: str, d: _Span, sent_start: int) -> bool:
     )
 
 
+class _SentenceMemo:
+    """What the method and baseline rules of one sentence look up for more than one number: which method
+    starts have a baseline cue before them (in the lead each rule reads), and where the sentence's
+    result verbs start (see :func:`_method_for`). Made per sentence, filled when first needed."""
+
+    __slots__ = ("cued", "cued_near", "verb_starts")
+
+    def __init__(self) -> None:
+        self.cued: dict[int, bool] = {}  # method start -> baseline cue in the 60 characters before it
+        self.cued_near: dict[int, bool] = {}  # the same in the 40 characters before it
+        self.verb_starts: list[int] | None = None
+
+
 def _method_for(
     text: str, num: Number, metric: _Span, methods: list[_Span], sent_start: int, proposed: _Span | None,
-    baseline: _Span | None, low: str | None = None, cued: dict[int, bool] | None = None,
+    baseline: _Span | None, low: str | None = None, memo: _SentenceMemo | None = None, sent_end: int = -1,
 ) -> _Span | None:
     """The method a number belongs to: the subject of a result verb, else the proposed method.
 
     ``low`` is ``text.lower()`` when ``text`` is ASCII (the verbs are then searched case-sensitively in it);
-    ``cued`` memoises, per sentence, which method starts have a baseline cue just before them.
+    ``memo`` (with ``sent_end``, the end of the sentence) keeps what other numbers of the sentence reuse.
     """
     rules = _rules()
     lo = num.start
+    cued = memo.cued_near if memo is not None else None
     if low is not None and rules.verbs_low is not None:
         verbs, vtext = rules.verbs_low, low
-        # One scan of the sentence head answers every question below (made when first needed): its
-        # one-word verbs never overlap, and neither end of the head makes a word boundary that the
-        # text does not have (the head starts after a non-word character; a number never follows a
-        # letter). The original searches scan text slices and ranges instead.
-        head_verbs: list[int] | None = None  # (the verbs' starts)
+        # One scan of the sentence answers every question below (made when first needed): its one-word
+        # verbs never overlap, and no word runs across either end of the head (it starts after a
+        # non-word character; the character before a number is not a letter, digit or "_", nor is the
+        # number's first one a word character after a "_"), so the verbs of the head are the verbs
+        # of the sentence that start before the number. The original searches scan slices instead.
         one_scan = sent_start == 0 or not _is_word_char(low[sent_start - 1])
+        if one_scan:
+            head_verbs = _verb_starts(verbs, low, sent_start, lo, memo, sent_end)
+            n_head = bisect_left(head_verbs, lo)
     else:
         verbs, vtext, one_scan = rules.verbs, text, False
     for m in reversed([m for m in methods if m.end <= lo]):
         if baseline is not None and m.key == baseline.key:
+            continue
+        if one_scan:
+            i = bisect_left(head_verbs, m.end, 0, n_head)
+            v_start = head_verbs[i] if i < n_head else -1
+        else:
+            v = verbs.search(vtext, m.end, lo)
+            v_start = v.start() if v is not None else -1
+        if v_start < 0:
             continue
         cue = cued.get(m.start) if cued is not None else None
         if cue is None:
@@ -844,16 +913,6 @@ def _method_for(
             if cued is not None:
                 cued[m.start] = cue
         if cue:
-            continue
-        if one_scan:
-            if head_verbs is None:
-                head_verbs = [v.start() for v in verbs.finditer(vtext, sent_start, lo)]
-            i = bisect_left(head_verbs, m.end)
-            v_start = head_verbs[i] if i < len(head_verbs) else -1
-        else:
-            v = verbs.search(vtext, m.end, lo)
-            v_start = v.start() if v is not None else -1
-        if v_start < 0:
             continue
         between = text[m.end:v_start]
         # (a token holds a character: a gap of at most 3 has at most 3 tokens)
@@ -865,21 +924,30 @@ def _method_for(
         return None
     head = text[sent_start:lo]
     if one_scan:
-        if head_verbs is None:
-            head_verbs = [v.start() for v in verbs.finditer(vtext, sent_start, lo)]
-        v_start = head_verbs[-1] - sent_start if head_verbs else -1
+        v_start = head_verbs[n_head - 1] - sent_start if n_head else -1
     else:
         v_start = -1
         for v in verbs.finditer(vtext[sent_start:lo]):
             v_start = v.start()
     if v_start >= 0:
         window = head[max(0, v_start - 40):v_start]
-        if rules.negative_subject.search(window.split(",")[-1]):
+        if rules.negative_subject.found(window.split(",")[-1]):
             return None
         return proposed
-    if rules.proposed_cue.search(head) or (proposed.name and proposed.name in head):
+    if rules.proposed_cue.found(head) or (proposed.name and proposed.name in head):
         return proposed
     return None
+
+
+def _verb_starts(verbs: re.Pattern, low: str, start: int, lo: int, memo: _SentenceMemo | None,
+                 sent_end: int) -> list[int]:
+    """Where the result ``verbs`` start in ``low[start:lo]`` (or, with a ``memo``, in the whole sentence
+    ``low[start:sent_end]``: the caller reads those before ``lo``)."""
+    if memo is None or sent_end < lo:
+        return [v.start() for v in verbs.finditer(low, start, lo)]
+    if memo.verb_starts is None:
+        memo.verb_starts = [v.start() for v in verbs.finditer(low, start, sent_end)]
+    return memo.verb_starts
 
 
 def _is_word_char(c: str) -> bool:
@@ -889,11 +957,15 @@ def _is_word_char(c: str) -> bool:
 
 def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int, sent_end: int,
                   cued: dict[int, bool] | None = None, low: str | None = None) -> _Span | None:
-    """The baseline method a number is compared with; ``cued`` memoises, per sentence, which method
-    starts have a baseline cue before them; ``low``: ``text.lower()`` when ``text`` is ASCII."""
+    """The baseline method a number is compared with: the closest method (within 120 characters, in the
+    same clause) with a baseline cue before it; ``cued`` memoises, per sentence, which method starts
+    have a cue; ``low``: ``text.lower()`` when ``text`` is ASCII."""
     rules = _rules()
     best, best_dist = None, 10**9
     for m in methods:
+        dist = num.start - m.end if m.end <= num.start else m.start - num.end
+        if dist >= best_dist or dist > 120:
+            continue  # (it cannot be the one: no cue needed)
         cue = cued.get(m.start) if cued is not None else None
         if cue is None:
             cue = _baseline_cue_in(rules, text, low, max(sent_start, m.start - 60), m.start)
@@ -901,12 +973,10 @@ def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int,
                 cued[m.start] = cue
         if not cue:
             continue
-        dist = num.start - m.end if m.end <= num.start else m.start - num.end
         between = text[m.end:num.start] if m.end <= num.start else text[num.end:m.start]
         if _OTHER_CLAUSE_RE.search(between):
             continue  # another clause: "84.3% accuracy, while being 4.7x faster than X"
-        if dist < best_dist and dist <= 120:
-            best, best_dist = m, dist
+        best, best_dist = m, dist
     return best
 
 
@@ -1043,8 +1113,7 @@ def _sentence_results(
     if "[" in sent:
         blocked += [(c.start() + ss, c.end() + ss) for c in _CITATION_RE.finditer(sent)]
     prev: tuple[Number, _Span, str] | None = None  # last number with a metric, for lists
-    cued: dict[int, bool] = {}  # method start -> baseline cue before it (see _baseline_for)
-    cued_near: dict[int, bool] = {}  # the same, in the shorter lead _method_for reads
+    memo = _SentenceMemo()
     claims: list[tuple[Number, _Span, _Span | None]] = []  # results read so far in this sentence
     for num in numbers:
         if _is_skipped(text, num, ss, blocked):
@@ -1099,8 +1168,8 @@ def _sentence_results(
             anchor = _new_span(_Span, (num.start, num.end, "metric", "", "", "used")) if listed else metric
             dataset = _dataset_for(text, num, anchor, datasets, ss, [c[0] for c in claims], from_precede)
         claims.append((num, metric, dataset))
-        baseline = _baseline_for(text, num, methods, ss, se, cued, low)
-        method = _method_for(text, num, metric, methods, ss, proposed, baseline, low, cued_near)
+        baseline = _baseline_for(text, num, methods, ss, se, memo.cued, low)
+        method = _method_for(text, num, metric, methods, ss, proposed, baseline, low, memo, se)
         if baseline is not None and method is not None and baseline.key == method.key:
             baseline = None
         value = abs(num.value) if kind == "absolute" else num.value

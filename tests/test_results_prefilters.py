@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from importlib import resources
 
 import extract.numbers as numbers
@@ -144,16 +143,29 @@ def test_find_numbers_is_the_plain_reading():
 
 
 def test_first_characters_of_the_regexes_after_a_number():
-    """A match of the unit, size and range regexes starts with white space or one of the listed characters."""
+    """A match of the unit, size and range regexes starts with one of the listed characters, after one
+    white space or none."""
     checks = [(numbers._UNIT_RE, numbers._UNIT_FIRST), (numbers._SIZE_AFTER_RE, numbers._SIZE_AFTER_FIRST),
               (numbers._RANGE_AFTER_RE, numbers._RANGE_AFTER_FIRST)]
-    tails = ["", "x", "0", " 5", "ps", "PS", "imes", "old", "oints", "ts", "p", "B", "LOPs", "s", "ays", "ercent", "B"]
-    for cp in range(0x20000):
-        c = chr(cp)
+    tails = ["", "x", "0", " 5", "ps", "PS", "imes", "old", "oints", "ts", "p", "B", "LOPs", "s", "ays", "ercent",
+             "illion", "housand", "er cent", ".p.", "ercentage points", "\\times", "times"]
+    for c in [chr(cp) for cp in range(0x2200)] + ["\uff05", "\uff58", "\u2a2f", "\U0001d465"]:
         if c.isspace():
             continue
         for rx, first in checks:
             if c not in first:
-                assert not any(rx.match(c + tail) for tail in tails), (rx.pattern, c)
+                for lead in ("", " ", "\t"):
+                    assert not any(rx.match(lead + c + tail) for tail in tails), (rx.pattern, c)
+                    assert not numbers._may_start(lead + c, 0, len(lead) + 1, first)
     assert numbers._unit_at("84.3% top-1", 4) == ("%", 5)  # (the "%" shortcut)
-    assert re.compile(r"\s").match("\u2003") and "\u2003".isspace()
+
+
+def test_word_times_scans_around_the_tail_words():
+    texts = ["two times", "a hundred times", "hundred - - times", "double it, then twice", "three-fold and ten fold",
+             "it is triple; four  times faster", "timesfold twice twelve times", "one hundred times, fifty-fold"]
+    for text in list(_texts(3000, seed=4, pieces=["two", "a hundred", " ", "-", "times", "fold", "twice", "double",
+                                                  "x", "TEN", "Fold", "one", "hundred", "\n"])) + texts:
+        plain = [m.span() for m in numbers._WORD_TIMES_RE.finditer(text)
+                 if m.group("w") or m.group("twice").lower() == "twice"]
+        got = [m.span() for m in numbers._word_times(text) if m.group("w") or m.group("twice") == "twice"]
+        assert got == plain, text

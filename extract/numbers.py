@@ -140,12 +140,14 @@ def _word_times(text: str):
 _LONGEST_NUMBER_WORD = max(map(len, _WORD_NUMBERS))
 
 
-def find_numbers(text: str, offset: int = 0) -> list[Number]:
+def find_numbers(text: str, offset: int = 0, has_word: bool | None = None) -> list[Number]:
     """Every stand-alone number in ``text`` with its unit and written sign.
 
     Values carry the sign (``-1.2`` -> ``-1.2``); thousands separators are
     removed; ``K``/``M``/``B``/``T`` are kept as units, not multiplied out.
     ``offset`` is added to the offsets (``text`` is a slice that starts there).
+    ``has_word``: ``False`` when the caller knows that ``text`` holds none of ``times``, ``fold``
+    and ``twice`` (any case): then no number is written in words (see :func:`_word_times`).
 
     >>> [(n.value, n.unit, n.sign) for n in find_numbers("gains +3.5 AP and 1.6x speed, 84.3% on ResNet-50")]
     [(3.5, '', '+'), (1.6, 'x', ''), (84.3, '%', '')]
@@ -209,7 +211,7 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
         if sign == "-":
             value = -value
         out.append(_new_number(Number, (full_start + offset, uend + offset, value, unit, sign)))
-    words = _word_times(text)
+    words = _word_times(text) if has_word is not False else ()
     if words:
         for m in words:
             if m.group("w"):

@@ -463,6 +463,8 @@ _OWN_VALUE_AFTER_RE = re.compile(r"\s*(?:=|:|of\s|is\s|was\s|\()\s*\$?[+-]?\d")
 _IMPROVEMENT_NOUN_AFTER_RE = re.compile(r"\s*(?:improvements?|gains?|increases?|boosts?|reductions?|drops?)\b", re.I)
 _IMPROVEMENT_NOUNS = {"improvement", "improvements", "gain", "gains", "increase", "boost", "reduction", "decrease",
                       "margin", "drop"}
+# one of them as a substring (of lower-cased text): what a token among _IMPROVEMENT_NOUNS needs
+_IMPROVEMENT_NOUN_RE = re.compile("|".join(sorted(_IMPROVEMENT_NOUNS)))
 _YEAR_MIN, _YEAR_MAX = 1950, 2100
 _SKIP_UNITS = {"K", "M", "B", "T", "d", "h", "GB", "MB", "TB", "KB", "FLOPs", "GFLOPs", "TFLOPs", "MACs", "GMACs"}
 
@@ -514,13 +516,15 @@ def _may_hold_number(sent: str) -> bool:
 _DIGITS_AS_ZERO = bytes(ord("0") if 48 <= i <= 57 else i for i in range(256))
 
 
-def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | None = None
-                      ) -> Iterator[tuple[int, int, str]]:
+def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | None = None,
+                      words: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int, str]]:
     """``(start, end, text[start:end])`` of the ``sentences`` (in sorted order) that pass :func:`_may_hold_number`.
 
-    ``low``: ``text.lower()`` for ASCII text. There a sentence holds a digit where the text's digits
-    (all made "0", same offsets) hold a "0" between its bounds, and a number word where one of the
-    lower-cased text's number words lies between them (found once for the text: most hold none).
+    ``low``: ``text.lower()`` for ASCII text. There a sentence holds a digit where the first digit of the
+    text at or after its start (all digits made "0", same offsets: one ``find`` per sentence with a
+    digit, not per sentence) lies before its end, and a number word where one of the lower-cased text's
+    number words lies between its bounds (found once for the text: most hold none; ``words``: the
+    :func:`_number_words` of ``low`` when the caller has them).
     """
     if not text.isascii():
         for ss, se in sorted(sentences):
@@ -530,17 +534,30 @@ def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | No
         return
     digits = text.encode("ascii").translate(_DIGITS_AS_ZERO)  # (same offsets: one byte per character)
     find = digits.find
-    words: list[tuple[int, int]] | None = None  # (start, end) of the number words, made when first needed
+    if words is None:
+        words = _number_words(low if low is not None else text.lower())
+    n = len(text)
+    i = -1  # the first digit at or after the start of the sentence (known while ``i >= ss``)
     for ss, se in sorted(sentences):
-        if find(b"0", ss, se) >= 0:
+        if i < ss:
+            i = find(b"0", ss)
+            if i < 0:
+                if not words:
+                    return  # (no digit and no number word in the rest of the text)
+                i = n
+        if i < se:
             yield ss, se, text[ss:se]
             continue
-        if words is None:
-            words = _number_words(low if low is not None else text.lower())
-        for a, b in words:
-            if ss <= a and b <= se:
-                yield ss, se, text[ss:se]
-                break
+        if words and _holds_word(words, ss, se):
+            yield ss, se, text[ss:se]
+
+
+def _holds_word(words: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether one of the spans ``words`` lies inside ``[start, end)``."""
+    for a, b in words:
+        if start <= a and b <= end:
+            return True
+    return False
 
 
 def _number_words(low: str) -> list[tuple[int, int]]:
@@ -580,6 +597,14 @@ def _may_rate_or_ratio(sent: str) -> bool:
         return True
     # (in ASCII text the "x" is an x or X: without one, no regex scan)
     return "x" in low and _DIGIT_THEN_X_ASCII_RE.search(sent) is not None
+
+
+def _may_rate_or_ratio_ascii(sent: str, has_word: bool) -> bool:
+    """:func:`_may_rate_or_ratio` of the ASCII ``sent``; ``has_word``: whether it holds ``times``, ``fold`` or
+    ``twice`` (any case), known from the words of its text (see :func:`_number_words`)."""
+    if has_word or "fps" in sent or "FPS" in sent or "\\times" in sent:
+        return True
+    return ("x" in sent or "X" in sent) and _DIGIT_THEN_X_ASCII_RE.search(sent) is not None
 
 
 def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:
@@ -696,17 +721,17 @@ def _tokens(gap: str) -> list[str]:
     return [t for t in toks if t not in ignore]
 
 
-def _tokens_within(gap: str, allowed: frozenset, limit: int) -> list[str] | None:
+def _tokens_within(gap: str, allowed: frozenset | None, limit: int) -> list[str] | None:
     """:func:`_tokens` of ``gap`` when there are at most ``limit`` of them and each is ``allowed`` or a
-    placeholder (``zzdatasetzz``, ``zzmethodzz``), else ``None``: read one token at a time, so that most
-    gaps, which fail at their first or second token, are not tokenized whole."""
+    placeholder (``zzdatasetzz``, ``zzmethodzz``), else ``None`` (``allowed`` ``None``: any token is):
+    read one token at a time, so that most gaps, which fail at their first tokens, are not read whole."""
     ignore = _rules().ignore
     toks: list[str] = []
     for m in (_TOKEN_ASCII_RE if gap.isascii() else _TOKEN_RE).finditer(gap):
         t = m.group().lower()
         if t in ignore:
             continue
-        if len(toks) == limit or (t not in allowed and t not in _PLACEHOLDERS):
+        if len(toks) == limit or (allowed is not None and t not in allowed and t not in _PLACEHOLDERS):
             return None
         toks.append(t)
     return toks
@@ -738,28 +763,31 @@ def _following_metric(text: str, num: Number, metrics: list[_Span], others: list
     """The metric written after ``num`` (``84.3% top-1 accuracy``), whether the gap is tight, and the gap's
     :func:`_tokens`."""
     rules = _rules()
-    for sp in metrics:
-        if sp.start < num.end:
-            continue
-        gap = text[num.end:sp.start]
-        if len(gap) > 40 or any(num.end <= o.start < sp.start for o in others):
-            return None
-        if _OWN_VALUE_AFTER_RE.match(text, sp.end):
-            return None  # "1.00 (RMSE = 0.67)": the metric has its own value
-        toks = _tokens(gap)
-        if not toks:
-            return sp, True, toks
-        unknown = [t for t in toks if t not in rules.follow_words]
-        if len(toks) > 5:
-            return None
-        if not unknown:
-            return sp, all(t in ("%", "points", "pts", "pp", "absolute", "relative") for t in toks), toks
-        # one modifier is allowed after a comparative: "1.6x higher training throughput"
-        if len(unknown) == 1 and unknown[0].isalpha() and any(
-            t in ("higher", "lower", "better", "more", "less", "faster") for t in toks
-        ):
-            return sp, False, toks
+    i = bisect_left(metrics, num.end, key=_START)  # (the first metric after the number decides)
+    if i == len(metrics):
         return None
+    sp = metrics[i]
+    if sp.start - num.end > 40:
+        return None
+    for o in others:
+        if num.end <= o.start < sp.start:
+            return None
+    if _OWN_VALUE_AFTER_RE.match(text, sp.end):
+        return None  # "1.00 (RMSE = 0.67)": the metric has its own value
+    gap = text[num.end:sp.start]
+    toks = [] if not gap or gap.isspace() else _tokens(gap)  # (white space holds no token)
+    if not toks:
+        return sp, True, toks
+    if len(toks) > 5:
+        return None
+    unknown = [t for t in toks if t not in rules.follow_words]
+    if not unknown:
+        return sp, all(t in ("%", "points", "pts", "pp", "absolute", "relative") for t in toks), toks
+    # one modifier is allowed after a comparative: "1.6x higher training throughput"
+    if len(unknown) == 1 and unknown[0].isalpha() and any(
+        t in ("higher", "lower", "better", "more", "less", "faster") for t in toks
+    ):
+        return sp, False, toks
     return None
 
 
@@ -794,13 +822,16 @@ def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple[int
     if unit in ("", "s") and float(num.value).is_integer() and _YEAR_MIN <= num.value <= _YEAR_MAX \
             and text.find(".", start, end) < 0:
         return True
-    core = _NUMBER_CORE_RE.match(text, start, end)
-    core_end = core.end() if core else end
+    core_end = -1  # (the end of the number without its unit: read when a blocked span reaches the number)
     for a, b in blocked:
-        if a < core_end and start < b:
-            return True
+        if a < end and start < b:
+            if core_end < 0:
+                core = _NUMBER_CORE_RE.match(text, start, end)
+                core_end = core.end() if core else end
+            if a < core_end:
+                return True
     # "from 80.1% to 84.3%": the first value is the starting point, not a claim
-    return _TO_NUMBER_RE.match(text, end, end + 12) is not None and bool(
+    return text.find("to", end, end + 12) >= 0 and _TO_NUMBER_RE.match(text, end, end + 12) is not None and bool(
         _FROM_BEFORE_RE.search(text[max(sent_start, start - 6):start])
     )
 
@@ -916,7 +947,8 @@ def _method_for(
             continue
         between = text[m.end:v_start]
         # (a token holds a character: a gap of at most 3 has at most 3 tokens)
-        if (len(between) <= 3 or len(_tokens(between)) <= 3) and not _CLAUSE_PUNCT_RE.search(between):
+        if (len(between) <= 3 or _tokens_within(between, None, 3) is not None) \
+                and not _CLAUSE_PUNCT_RE.search(between):
             if proposed is not None and (m.key == proposed.key or m.role == "proposed"):
                 return proposed
             return m
@@ -997,8 +1029,13 @@ def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str]) -> str:
         return "improvement"
     if metric.start >= num.end and _IMPROVEMENT_NOUN_AFTER_RE.match(text, metric.end):
         return "improvement"  # "0.02 Acc@1 improvement"
-    if _IMPROVEMENT_NOUNS & set(_tokens(text[max(0, num.start - 30):num.start])[-4:]):
+    # (the tokens below are lower-cased words of the lead: each rule needs its word in it)
+    lead = text[max(0, num.start - 30):num.start]
+    low_lead = lead.lower()
+    if _IMPROVEMENT_NOUN_RE.search(low_lead) and _IMPROVEMENT_NOUNS & set(_tokens(lead)[-4:]):
         return "improvement"  # "an average increase of 8.65 points"
+    if "by" not in low_lead:
+        return "absolute"
     lead = _tokens(text[max(0, num.start - 12):num.start])
     if lead and lead[-1] == "by" or lead[-2:] == ["by", "up"] or lead[-3:] == ["by", "up", "to"]:
         return "improvement"
@@ -1057,7 +1094,8 @@ def _field_results(
         low = text.lower()  # (the verbs are then searched case-sensitively in it)
     starts = [m.start for m in ms]
     by_start = starts == sorted(starts)  # (then the mentions of a sentence are a slice of ``ms``)
-    for ss, se, sent in _number_sentences(text, sentences, low):  # (most sentences hold no number: no result)
+    words = _number_words(low) if low is not None else None  # (times, fold, twice: in few texts)
+    for ss, se, sent in _number_sentences(text, sentences, low, words):  # (most sentences hold no number)
         if by_start:
             lo = bisect_left(starts, ss)
             in_sent = [m for m in ms[lo:bisect_left(starts, se, lo)] if m.end <= se and m.start < m.end]
@@ -1072,8 +1110,10 @@ def _field_results(
         # a sentence needs a number and a metric (a mention, a fallback metric token, or the unit of a
         # "30 fps" / "2x faster" that makes its own); the scan for fallback metrics comes last when
         # the others cannot settle it
-        if has_metric or _may_rate_or_ratio(sent):
-            numbers = find_numbers(sent, ss)  # (offsets into the text)
+        # (for ASCII text, whether the sentence holds times/fold/twice: known from the text's words)
+        has_word = None if words is None else bool(words) and _holds_word(words, ss, se)
+        if has_metric or (_may_rate_or_ratio(sent) if has_word is None else _may_rate_or_ratio_ascii(sent, has_word)):
+            numbers = find_numbers(sent, ss, has_word)  # (offsets into the text)
             if not numbers:
                 continue
             fallback = _fallback_metrics(sent, ss, in_sent)
@@ -1083,7 +1123,7 @@ def _field_results(
             fallback = _fallback_metrics(sent, ss, in_sent)
             if not fallback:
                 continue
-            numbers = find_numbers(sent, ss)
+            numbers = find_numbers(sent, ss, has_word)
             if not numbers:
                 continue
         _sentence_results(text, field, ss, se, sent, in_sent, fallback, numbers, proposed, low, seen, out)

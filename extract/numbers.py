@@ -189,11 +189,18 @@ def find_numbers(text: str, offset: int = 0, has_word: bool | None = None) -> li
         if nxt == "%":  # (the commonest unit: no size, unit regex, ordinal or letter can follow)
             unit, uend = "%", e + 1
         else:
-            if _may_start(text, e, n, _SIZE_AFTER_FIRST) and _SIZE_AFTER_RE.match(text, e):
+            # the character that tells whether a regex below may match: the next one, or the one after
+            # a white space (None: more white space, they may)
+            c = nxt
+            if c.isspace():
+                c = text[e + 1] if e + 1 < n else ""
+                if c.isspace():
+                    c = None
+            if (c is None or c in _SIZE_AFTER_FIRST) and _SIZE_AFTER_RE.match(text, e):
                 continue
             if nxt == "/" and e + 1 < n and text[e + 1].isdigit():
                 continue  # 0.4/0.19
-            unit, uend = _unit_at(text, e) if _may_start(text, e, n, _UNIT_FIRST) else ("", e)
+            unit, uend = _unit_at(text, e) if c is None or c in _UNIT_FIRST else ("", e)
             if not unit and nxt and (nxt.isalpha() or nxt == "_"):
                 continue  # 3D, 95th, x86-like names
             if nxt in _ORDINAL_FIRST and _ORDINAL_RE.match(text, e):

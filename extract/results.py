@@ -487,6 +487,23 @@ _LIST_GAP_RE = re.compile(
 _ANY_DIGIT_RE = re.compile(r"\d")
 
 
+def _folded(rx: re.Pattern) -> re.Pattern:
+    """The case-insensitive ``rx`` for lower-cased ASCII text: case-sensitive (faster: no case folding per
+    character), it finds there what ``rx`` finds in the text (its pattern is ASCII without upper case)."""
+    if not (rx.pattern.isascii() and rx.pattern == rx.pattern.lower()):
+        raise ValueError(f"not a lower-case ASCII pattern: {rx.pattern}")
+    return re.compile(rx.pattern)
+
+
+_SCOPE_LEAD_LOW_RE = _folded(_SCOPE_LEAD_RE)
+_TRAINED_ON_LOW_RE = _folded(_TRAINED_ON_RE)
+_COMPARATIVE_AFTER_LOW_RE = _folded(_COMPARATIVE_AFTER_RE)
+_IMPROVEMENT_NOUN_AFTER_LOW_RE = _folded(_IMPROVEMENT_NOUN_AFTER_RE)
+_ABOUT_ELSE_LOW_RE = _folded(_ABOUT_ELSE_RE)
+_BY_AFTER_VERB_LOW_RE = _folded(_BY_AFTER_VERB_RE)
+_LIST_GAP_LOW_RE = _folded(_LIST_GAP_RE)
+
+
 def _may_hold_number_word(text: str) -> bool:
     """Whether ``text`` may hold a number written without digits (``twice``, ``three times``, ``3-fold``).
 
@@ -791,12 +808,14 @@ def _following_metric(text: str, num: Number, metrics: list[_Span], others: list
     return None
 
 
-def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list[_Span]
+def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list[_Span], low: str | None = None
                       ) -> tuple[_Span, list[str]] | None:
     """The metric written before ``num`` (``AUC of 0.955``) and the :func:`_tokens` of the gap masked
-    (``others``: the sentence's dataset and method spans, in text order)."""
+    (``others``: the sentence's dataset and method spans, in text order; ``low``: ``text.lower()`` when
+    ``text`` is ASCII)."""
     rules = _rules()
-    if _ABOUT_ELSE_RE.match(text, num.end, num.end + 20):
+    if (_ABOUT_ELSE_RE.match(text, num.end, num.end + 20) if low is None
+            else _ABOUT_ELSE_LOW_RE.match(low, num.end, num.end + 20)):
         return None  # "40% fewer parameters", "99% of the ...": about something else
     for sp in reversed(metrics):  # (the last one before the number)
         if sp.end <= num.start:
@@ -814,7 +833,9 @@ def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list
     return sp, toks
 
 
-def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple[int, int]]) -> bool:
+def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple]) -> bool:
+    """Whether ``num`` is no claim: a count or size, a year, inside a span of ``blocked`` (tuples that
+    start with a start and an end: spans, citations), or the start of a "from X to Y"."""
     unit = num.unit
     if unit in _SKIP_UNITS:
         return True
@@ -823,15 +844,15 @@ def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple[int
             and text.find(".", start, end) < 0:
         return True
     core_end = -1  # (the end of the number without its unit: read when a blocked span reaches the number)
-    for a, b in blocked:
-        if a < end and start < b:
+    for sp in blocked:
+        if sp[0] < end and start < sp[1]:
             if core_end < 0:
                 core = _NUMBER_CORE_RE.match(text, start, end)
                 core_end = core.end() if core else end
-            if a < core_end:
+            if sp[0] < core_end:
                 return True
     # "from 80.1% to 84.3%": the first value is the starting point, not a claim
-    return text.find("to", end, end + 12) >= 0 and _TO_NUMBER_RE.match(text, end, end + 12) is not None and bool(
+    return _TO_NUMBER_RE.match(text, end, end + 12) is not None and bool(
         _FROM_BEFORE_RE.search(text[max(sent_start, start - 6):start])
     )
 
@@ -870,13 +891,14 @@ def _dataset_for(
     if d is not None:
         lead = text[max(sent_start, d.start - 30):d.start]
         gap = text[d.end:lo]
-        if (
-            _SCOPE_LEAD_RE.search(lead)
-            and not _TRAINED_ON_RE.search(lead)
-            and (not rules.dataset_blockers.found(gap) or _fronted(text, d, sent_start))
-            and len(gap) <= 160
-            and ";" not in gap
-        ):
+        if len(gap) > 160 or ";" in gap:
+            return None
+        if lead.isascii():
+            lead = lead.lower()
+            scoped = _SCOPE_LEAD_LOW_RE.search(lead) and not _TRAINED_ON_LOW_RE.search(lead)
+        else:
+            scoped = _SCOPE_LEAD_RE.search(lead) and not _TRAINED_ON_RE.search(lead)
+        if scoped and (not rules.dataset_blockers.found(gap) or _fronted(text, d, sent_start)):
             return d
     return None
 
@@ -1012,7 +1034,9 @@ def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int,
     return best
 
 
-def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str]) -> str:
+def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str], low: str | None = None) -> str:
+    """Whether the claim of ``num`` is "absolute", an "improvement" or a "ratio" (``low``: ``text.lower()``
+    when ``text`` is ASCII)."""
     rules = _rules()
     if num.unit == "x":
         return "ratio"
@@ -1023,11 +1047,13 @@ def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str]) -> str:
         return "absolute"  # "improves accuracy from 80.1% to 84.3%"
     if gap_tokens and gap_tokens[-1] == "to" and gap_tokens[-2:-1] != ["up"]:
         return "absolute"  # "rises to 68.4%", "lowers the error to 2.1%"
-    if _COMPARATIVE_AFTER_RE.match(text, num.end):
+    if (_COMPARATIVE_AFTER_RE.match(text, num.end) if low is None
+            else _COMPARATIVE_AFTER_LOW_RE.match(low, num.end)):
         return "improvement"  # "9.5 points higher than X"
     if any(t in rules.improvement_words for t in gap_tokens):
         return "improvement"
-    if metric.start >= num.end and _IMPROVEMENT_NOUN_AFTER_RE.match(text, metric.end):
+    if metric.start >= num.end and (_IMPROVEMENT_NOUN_AFTER_RE.match(text, metric.end) if low is None
+                                    else _IMPROVEMENT_NOUN_AFTER_LOW_RE.match(low, metric.end)):
         return "improvement"  # "0.02 Acc@1 improvement"
     # (the tokens below are lower-cased words of the lead: each rule needs its word in it)
     lead = text[max(0, num.start - 30):num.start]
@@ -1083,7 +1109,12 @@ def _field_results(
     ``low``: ``text.lower()`` when the caller has it (used for ASCII text only)."""
     proposed: _Span | None = None
     if proposed_key or proposed_name:
-        named = next((m for m in ms if proposed_key and m.key == proposed_key), None)
+        named = None
+        if proposed_key:
+            for m in ms:
+                if m.key == proposed_key:
+                    named = m
+                    break
         name = proposed_name or (named.canonical if named else proposed_key)
         proposed = _new_span(_Span, (-1, -1, "method", name or "", proposed_key or _key(name or ""), "proposed"))
     out: list[Result] = []
@@ -1142,14 +1173,29 @@ def _sentence_results(
         for m in in_sent
     ]
     spans.sort(key=_START)  # (stable: the order of the mentions; every use below wants text order)
-    metrics = sorted([s for s in spans if s.type == "metric"] + fallback, key=_START)
+    # (one pass sorts the spans by type, each list in text order)
+    metrics: list[_Span] = []
+    datasets: list[_Span] = []
+    methods: list[_Span] = []
+    others: list[_Span] = []  # the datasets and methods
+    blocked: list[tuple] = []  # spans no number is read inside: every mention but the metrics (added below)
+    for sp in spans:
+        typ = sp[2]
+        if typ == "metric":
+            metrics.append(sp)
+            continue
+        blocked.append(sp)
+        if typ == "dataset":
+            datasets.append(sp)
+            others.append(sp)
+        elif typ == "method":
+            methods.append(sp)
+            others.append(sp)
+    if fallback:
+        metrics = sorted(metrics + fallback, key=_START)
     if not metrics and not any(n.unit in ("fps", "x") for n in numbers):
         return  # no metric for any number to belong to (only "30 fps" and "2x faster" make their own)
-    datasets = [s for s in spans if s.type == "dataset"]
-    methods = [s for s in spans if s.type == "method"]
-    others = [sp for sp in spans if sp.type in ("dataset", "method")]
-    blocked = [(m.start, m.end) for m in in_sent if m.type != "metric"]
-    blocked += [(sp.start, sp.end) for sp in metrics]
+    blocked += metrics
     if "[" in sent:
         blocked += [(c.start() + ss, c.end() + ss) for c in _CITATION_RE.finditer(sent)]
     prev: tuple[Number, _Span, str] | None = None  # last number with a metric, for lists
@@ -1166,7 +1212,7 @@ def _sentence_results(
         if follow and follow[1]:
             metric, _, gap_tokens = follow
         else:
-            precede = _preceding_metric(text, num, metrics, others)
+            precede = _preceding_metric(text, num, metrics, others, low)
             if precede:
                 metric, gap_tokens = precede
                 from_precede = True
@@ -1178,14 +1224,17 @@ def _sentence_results(
             pnum, pmetric, pkind = prev
             lo = max(pnum.end, pmetric.end) if pmetric.start >= pnum.end else pnum.end
             gap = _masked(text, lo, num.start, others)
-            if _LIST_GAP_RE.fullmatch(gap) and num.unit == pnum.unit:
+            if num.unit == pnum.unit and (_LIST_GAP_LOW_RE.fullmatch(gap.lower()) if low is not None
+                                          else _LIST_GAP_RE.fullmatch(gap)):
                 metric, kind = pmetric, pkind
                 listed = True
         inherited = False
         inherited_dataset: _Span | None = None
         if metric is None and claims and num.unit != "x" and (
-            _BY_AFTER_VERB_RE.search(text[max(ss, num.start - 90):num.start])
-            or _COMPARATIVE_AFTER_RE.match(text, num.end)
+            (_BY_AFTER_VERB_RE.search(text[max(ss, num.start - 90):num.start]) if low is None
+             else _BY_AFTER_VERB_LOW_RE.search(low[max(ss, num.start - 90):num.start]))
+            or (_COMPARATIVE_AFTER_RE.match(text, num.end) if low is None
+                else _COMPARATIVE_AFTER_LOW_RE.match(low, num.end))
         ):
             # "..., outperforming GCN by 2.4%", "..., a 12% relative reduction over X"
             metric, kind = claims[-1][1], "improvement"
@@ -1200,7 +1249,7 @@ def _sentence_results(
             else:
                 continue
         if kind is None:
-            kind = _kind(text, num, metric, gap_tokens)
+            kind = _kind(text, num, metric, gap_tokens, low)
         prev = (num, metric, kind)
         if inherited:
             dataset = inherited_dataset

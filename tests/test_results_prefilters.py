@@ -169,3 +169,36 @@ def test_word_times_scans_around_the_tail_words():
                  if m.group("w") or m.group("twice").lower() == "twice"]
         got = [m.span() for m in numbers._word_times(text) if m.group("w") or m.group("twice") == "twice"]
         assert got == plain, text
+
+
+_CASE_PIECES = ["higher", "Better", " than", " Over", "Improvement", "gains", "fewer", "More", "of the", " ", "  ",
+                "Outperforming", "by ", "Up to ", "on the", "In ", "with A ", "zzdatasetzz", "ZZdatasetZZ", "pre-Train",
+                "Trained on ", "fine-tuned ON ", "relative", "absolute ", ",", ";", ".", "(x)", "and ", "\x1c", "\n",
+                "K", "s", "8.4", "%", "X-1", "_", "-", "larger", "of\tthe"]
+
+
+def test_folded_regexes_find_in_lower_cased_ascii_text_what_the_case_insensitive_ones_find():
+    from extract import results
+
+    pairs = [(results._SCOPE_LEAD_RE, results._SCOPE_LEAD_LOW_RE),
+             (results._TRAINED_ON_RE, results._TRAINED_ON_LOW_RE),
+             (results._COMPARATIVE_AFTER_RE, results._COMPARATIVE_AFTER_LOW_RE),
+             (results._IMPROVEMENT_NOUN_AFTER_RE, results._IMPROVEMENT_NOUN_AFTER_LOW_RE),
+             (results._ABOUT_ELSE_RE, results._ABOUT_ELSE_LOW_RE),
+             (results._BY_AFTER_VERB_RE, results._BY_AFTER_VERB_LOW_RE),
+             (results._LIST_GAP_RE, results._LIST_GAP_LOW_RE)]
+    for text in _texts(3000, seed=23, pieces=_CASE_PIECES):
+        low = text.lower()
+        for rx, low_rx in pairs:
+            assert [m.span() for m in rx.finditer(text)] == [m.span() for m in low_rx.finditer(low)], (rx, text)
+            assert bool(rx.fullmatch(text)) == bool(low_rx.fullmatch(low)), (rx, text)
+            for pos in range(0, len(text), 3):
+                a, b = rx.match(text, pos), low_rx.match(low, pos)
+                assert (a and a.span()) == (b and b.span()), (rx, text, pos)
+
+
+def test_cued_found_is_search_found():
+    rules = _rules()
+    for text in _texts(3000, seed=29, pieces=_CASE_PIECES + _PIECES):
+        for cued in (rules.dataset_blockers, rules.negative_subject, rules.proposed_cue):
+            assert cued.found(text) == (cued.regex.search(text) is not None), text

@@ -209,6 +209,7 @@ class _Rules:
     improvement_words: frozenset
     verbs: re.Pattern
     verbs_low: re.Pattern | None  # ``verbs`` for lower-cased ASCII text (case-sensitive: faster), all one-word
+    verb_words: frozenset | None  # the verbs (bytes) when ``verbs_low`` is there (see _verb_words_at)
     baseline_cue: re.Pattern
     baseline_prefixes: tuple[str, ...] | None  # every ``baseline_cue`` match starts with one (lower case)
     baseline_low: re.Pattern | None  # ``baseline_cue`` for lower-cased ASCII text (see _baseline_cue_in)
@@ -415,6 +416,8 @@ def _rules() -> _Rules:
         verbs=re.compile(rf"\b(?:{words})\b", re.IGNORECASE),
         # (as a trie: one path tried per word start instead of a hundred alternatives)
         verbs_low=re.compile(rf"\b(?:{_alternation(data['result_verbs'])})\b", re.ASCII) if all(
+            re.fullmatch(r"[a-z]+", w) for w in data["result_verbs"]) else None,
+        verb_words=frozenset(w.encode() for w in data["result_verbs"]) if all(
             re.fullmatch(r"[a-z]+", w) for w in data["result_verbs"]) else None,
         baseline_cue=re.compile(data["baseline_cue"], re.IGNORECASE),
         baseline_prefixes=_literal_prefixes(data["baseline_cue"], re.IGNORECASE),
@@ -632,15 +635,25 @@ def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:
     return False
 
 
-def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[_Span]:
-    """Well-known metric tokens of ``sent`` (at ``offset`` in its text) that no ``taken`` mention covers."""
+def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention],
+                      lowered: tuple[bytes, list[bytes]] | None = None) -> list[_Span]:
+    """Well-known metric tokens of ``sent`` (at ``offset`` in its text) that no ``taken`` mention covers;
+    ``lowered``: its :func:`_sentence_words` when the caller has them."""
     words = None
-    if sent.isascii():  # (the prefilters are for ASCII text)
-        low_bytes = sent.encode("ascii").translate(_LOWER_WORD_BYTES)
-        words = low_bytes.split()  # (_lower_words of the sentence)
+    if lowered is None and sent.isascii():
+        lowered = _sentence_words(sent)
+    if lowered is not None:  # (the prefilters are for ASCII text)
+        low_bytes, words = lowered
         if _no_free_metric(_rules(), sent, low_bytes, words, offset, taken):
             return []
     return _scanned_metrics(sent, offset, taken, words)
+
+
+def _sentence_words(sent: str) -> tuple[bytes, list[bytes]]:
+    """The ASCII ``sent`` with its letters and digits lower-cased and every other byte a space (same
+    offsets), and its words (:func:`_lower_words`): read by the fallback metrics and the verbs."""
+    low_bytes = sent.encode("ascii").translate(_LOWER_WORD_BYTES)
+    return low_bytes, low_bytes.split()
 
 
 def _scanned_metrics(sent: str, offset: int, taken: Sequence[Mention], words: list[bytes] | None
@@ -916,12 +929,13 @@ class _SentenceMemo:
     starts have a baseline cue before them (in the lead each rule reads), and where the sentence's
     result verbs start (see :func:`_method_for`). Made per sentence, filled when first needed."""
 
-    __slots__ = ("cued", "cued_near", "verb_starts")
+    __slots__ = ("cued", "cued_near", "verb_starts", "lowered")
 
-    def __init__(self) -> None:
+    def __init__(self, lowered: tuple[bytes, list[bytes]] | None = None) -> None:
         self.cued: dict[int, bool] = {}  # method start -> baseline cue in the 60 characters before it
         self.cued_near: dict[int, bool] = {}  # the same in the 40 characters before it
         self.verb_starts: list[int] | None = None
+        self.lowered = lowered  # the sentence's _sentence_words (ASCII text), or None
 
 
 def _method_for(
@@ -1000,8 +1014,38 @@ def _verb_starts(verbs: re.Pattern, low: str, start: int, lo: int, memo: _Senten
     if memo is None or sent_end < lo:
         return [v.start() for v in verbs.finditer(low, start, lo)]
     if memo.verb_starts is None:
-        memo.verb_starts = [v.start() for v in verbs.finditer(low, start, sent_end)]
+        verb_words = _rules().verb_words
+        if memo.lowered is not None and verb_words is not None:
+            memo.verb_starts = _verb_words_at(verb_words, memo.lowered, low, start, sent_end)
+        else:
+            memo.verb_starts = [v.start() for v in verbs.finditer(low, start, sent_end)]
     return memo.verb_starts
+
+
+def _verb_words_at(verb_words: frozenset, lowered: tuple[bytes, list[bytes]], low: str, start: int,
+                   end: int) -> list[int]:
+    """``[v.start() for v in rules.verbs_low.finditer(low, start, end)]`` from the words of the sentence
+    ``low[start:end]`` (``lowered``: its :func:`_sentence_words`; ``low[start - 1]``, if any, is no word
+    character): the verbs are one-word letter runs, so a match is a run of word characters that is a
+    verb, i.e. a word of the sentence that is a verb with no "_" glued to either side (``\\w`` holds "_",
+    the words do not). A set test and a few ``find`` calls instead of a scan."""
+    low_bytes, words = lowered
+    present = verb_words.intersection(words)
+    if not present:
+        return []
+    padded = b" " + low_bytes + b" "  # (a word w of the sentence at i: b" " + w + b" " at i in ``padded``)
+    out = []
+    for v in present:
+        key = b" " + v + b" "
+        i = padded.find(key)
+        while i >= 0:
+            a = start + i
+            b = a + len(v)
+            if (i == 0 or low[a - 1] != "_") and (b >= end or low[b] != "_"):
+                out.append(a)
+            i = padded.find(key, i + 1)
+    out.sort()
+    return out
 
 
 def _is_word_char(c: str) -> bool:
@@ -1147,26 +1191,30 @@ def _field_results(
             numbers = find_numbers(sent, ss, has_word)  # (offsets into the text)
             if not numbers:
                 continue
-            fallback = _fallback_metrics(sent, ss, in_sent)
+            lowered = _sentence_words(sent) if low is not None else None
+            fallback = _fallback_metrics(sent, ss, in_sent, lowered)
         else:
             if low is not None and not _FREE_NUMBER_RE.search(sent):
                 continue  # (no number can be read: see _FREE_NUMBER_RE)
-            fallback = _fallback_metrics(sent, ss, in_sent)
+            lowered = _sentence_words(sent) if low is not None else None
+            fallback = _fallback_metrics(sent, ss, in_sent, lowered)
             if not fallback:
                 continue
             numbers = find_numbers(sent, ss, has_word)
             if not numbers:
                 continue
-        _sentence_results(text, field, ss, se, sent, in_sent, fallback, numbers, proposed, low, seen, out)
+        _sentence_results(text, field, ss, se, sent, in_sent, fallback, numbers, proposed, low, seen, out, lowered)
     return out
 
 
 def _sentence_results(
     text: str, field: str, ss: int, se: int, sent: str, in_sent: list[Mention], fallback: list[_Span],
     numbers: list[Number], proposed: _Span | None, low: str | None, seen: set[tuple], out: list[Result],
+    lowered: tuple[bytes, list[bytes]] | None = None,
 ) -> None:
     """Append to ``out`` the results of the sentence ``text[ss:se]`` (``sent``) holding ``numbers``, the
-    mentions ``in_sent`` and the ``fallback`` metrics; ``seen`` holds the claims already read."""
+    mentions ``in_sent`` and the ``fallback`` metrics; ``seen`` holds the claims already read;
+    ``lowered``: the sentence's :func:`_sentence_words` (ASCII text)."""
     spans = [
         _new_span(_Span, (m.start, m.end, m.type, m.canonical or m.text, m.key or _key(m.canonical or m.text),
                           m.role))
@@ -1199,7 +1247,7 @@ def _sentence_results(
     if "[" in sent:
         blocked += [(c.start() + ss, c.end() + ss) for c in _CITATION_RE.finditer(sent)]
     prev: tuple[Number, _Span, str] | None = None  # last number with a metric, for lists
-    memo = _SentenceMemo()
+    memo = _SentenceMemo(lowered)
     claims: list[tuple[Number, _Span, _Span | None]] = []  # results read so far in this sentence
     for num in numbers:
         if _is_skipped(text, num, ss, blocked):

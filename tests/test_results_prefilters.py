@@ -202,3 +202,22 @@ def test_cued_found_is_search_found():
     for text in _texts(3000, seed=29, pieces=_CASE_PIECES + _PIECES):
         for cued in (rules.dataset_blockers, rules.negative_subject, rules.proposed_cue):
             assert cued.found(text) == (cued.regex.search(text) is not None), text
+
+
+def test_verbs_from_the_words_are_the_scanned_verbs():
+    from extract.results import _sentence_words, _verb_words_at
+
+    rules = _rules()
+    assert rules.verb_words is not None and rules.verbs_low is not None
+    pieces = ["achieves", "achieve", "is", "are", "has", "_", "x", "9", " ", ", ", "(", "obtains_", "_sets", "set",
+              "setting", "Reaches", "IS", "improves", "improvement", "outperformed", "-", "\n", "reach", "beat5"]
+    rnd = random.Random(31)
+    for text in _texts(3000, seed=37, pieces=pieces):
+        low = text.lower()
+        for _ in range(3):
+            start = rnd.randint(0, len(low))
+            if start and (low[start - 1].isalnum() or low[start - 1] == "_"):
+                continue  # (the sentences it is used for start after a non-word character)
+            end = rnd.randint(start, len(low))
+            got = _verb_words_at(rules.verb_words, _sentence_words(text[start:end]), low, start, end)
+            assert got == [v.start() for v in rules.verbs_low.finditer(low, start, end)], (text, start, end)

@@ -31,6 +31,7 @@ from importlib import resources
 from operator import itemgetter
 from typing import NamedTuple
 
+from extract.asciire import ascii_twin
 from extract.numbers import Number, find_numbers
 from extract.records import Mention, Result, new_result
 
@@ -323,7 +324,8 @@ class _Cued:
         self.literals = _branch_literals(pattern, re.IGNORECASE)
         # (for lower-cased ASCII text: an ASCII pattern without upper case letters finds there, case-
         # sensitively, what it finds in the text ignoring case)
-        self.low_regex = re.compile(pattern) if pattern.isascii() and pattern == pattern.lower() else None
+        self.low_regex = (ascii_twin(pattern) or re.compile(pattern)) if pattern.isascii() \
+            and pattern == pattern.lower() else None
 
     def search(self, text: str) -> re.Match | None:
         lits = self.literals
@@ -421,7 +423,8 @@ def _rules() -> _Rules:
             re.fullmatch(r"[a-z]+", w) for w in data["result_verbs"]) else None,
         baseline_cue=re.compile(data["baseline_cue"], re.IGNORECASE),
         baseline_prefixes=_literal_prefixes(data["baseline_cue"], re.IGNORECASE),
-        baseline_low=re.compile(data["baseline_cue"]) if _lower_slice_free(data["baseline_cue"]) else None,
+        baseline_low=(ascii_twin(data["baseline_cue"]) or re.compile(data["baseline_cue"]))
+        if _lower_slice_free(data["baseline_cue"]) else None,
         proposed_cue=_Cued(data["proposed_cue"]),
         negative_subject=_Cued(data["negative_subject"]),
         dataset_blockers=_Cued(data["dataset_blockers"]),
@@ -449,7 +452,7 @@ def _with_metric_prefilter(rules: _Rules) -> _Rules:
 
 _TOKEN_RE = re.compile(r"zz[a-z]+zz|[A-Za-z][\w'-]*|\d+(?:\.\d+)?|\S")
 # the same tokens in ASCII text (``\w`` and ``\d`` spelled out: ``re`` tests the Unicode classes per character)
-_TOKEN_ASCII_RE = re.compile(r"zz[a-z]+zz|[A-Za-z][A-Za-z0-9_'-]*|[0-9]+(?:\.[0-9]+)?|\S")
+_TOKEN_ASCII_RE = ascii_twin(r"zz[a-z]+zz|[A-Za-z][A-Za-z0-9_'-]*|[0-9]+(?:\.[0-9]+)?|\S")
 _FROM_TO_RE = re.compile(r"\bfrom\s+[+-]?[\d.,]+\s*(?:\\?%|x|×)?\s+to\s*$", re.IGNORECASE)
 _CITATION_RE = re.compile(r"\[[\d,\s\u2013-]+\]")
 _COMPARATIVE_AFTER_RE = re.compile(
@@ -495,7 +498,7 @@ def _folded(rx: re.Pattern) -> re.Pattern:
     character), it finds there what ``rx`` finds in the text (its pattern is ASCII without upper case)."""
     if not (rx.pattern.isascii() and rx.pattern == rx.pattern.lower()):
         raise ValueError(f"not a lower-case ASCII pattern: {rx.pattern}")
-    return re.compile(rx.pattern)
+    return ascii_twin(rx.pattern) or re.compile(rx.pattern)  # (and with ASCII classes: see extract.asciire)
 
 
 _SCOPE_LEAD_LOW_RE = _folded(_SCOPE_LEAD_RE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from importlib import resources
 
 import extract.numbers as numbers
@@ -221,3 +222,23 @@ def test_verbs_from_the_words_are_the_scanned_verbs():
             end = rnd.randint(start, len(low))
             got = _verb_words_at(rules.verb_words, _sentence_words(text[start:end]), low, start, end)
             assert got == [v.start() for v in rules.verbs_low.finditer(low, start, end)], (text, start, end)
+
+
+def test_ascii_twins_match_what_the_unicode_regexes_match_in_ascii_text():
+    from extract import results
+    from extract.asciire import ascii_twin
+
+    rules = _rules()
+    patterns = [rules.dataset_blockers.regex.pattern, rules.negative_subject.regex.pattern,
+                rules.proposed_cue.regex.pattern, rules.baseline_cue.pattern, results._LIST_GAP_RE.pattern,
+                results._SCOPE_LEAD_RE.pattern, results._BY_AFTER_VERB_RE.pattern, results._ABOUT_ELSE_RE.pattern,
+                r"zz[a-z]+zz|[A-Za-z][A-Za-z0-9_'-]*|[0-9]+(?:\.[0-9]+)?|\S", r"[\s-]+x", r"[^\s]+", r"[]\s]+",
+                r"\S\s\w+\b\d"]
+    pieces = _CASE_PIECES + ["\x1c", "\x1d", "\x1f", "\x0b", "\t", "]", "[", "-", "9", "x", "_", "a b"]
+    for pattern in patterns:
+        plain, twin = re.compile(pattern), ascii_twin(pattern)
+        assert twin is not None and twin.flags & re.ASCII, pattern
+        for text in _texts(1500, seed=41, pieces=pieces):
+            low = text.lower()
+            assert [m.span() for m in plain.finditer(low)] == [m.span() for m in twin.finditer(low)], (pattern, low)
+    assert ascii_twin(r"[\S]") is None and ascii_twin("a", re.IGNORECASE) is None

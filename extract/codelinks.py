@@ -47,6 +47,7 @@ _BARE_RE = re.compile(
 _STOP = set("<>\"{}|^`[]$")
 _LATEX_ESCAPES = set("_%#&~")
 _TRAIL = ".,;:!?'\"*"
+_INF = float("inf")
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _HOST_RE = re.compile(r"(?i)^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(?::\d+)?$")
 _HREF_RE = re.compile(r"\\href\s*\{\s*([^{}]*)\}\s*\{")
@@ -82,10 +83,12 @@ def _scan_end(text: str, pos: int) -> int:
             break
         if c.isspace():
             # "github. com/owner/repo": one space inside the host
-            if c == " " and _BROKEN_HOST_RE.search(text, max(pos, i - 7), i) and _BROKEN_TAIL_RE.match(text, i + 1):
+            # (both regexes end their match at i: on "github." and on "/", the characters looked at first)
+            if c == " " and text[i - 1] == "." and _BROKEN_HOST_RE.search(text, max(pos, i - 7), i) \
+                    and _BROKEN_TAIL_RE.match(text, i + 1):
                 i += 1
                 continue
-            if c == " " and _OWNER_ONLY_RE.search(text, pos, i):
+            if c == " " and text[i - 1] == "/" and _OWNER_ONLY_RE.search(text, pos, i):
                 m = _REPO_TOKEN_RE.match(text, i + 1)
                 if m and re.search(r"[A-Z0-9_-]", m.group(0).rstrip(".")):
                     i += 1
@@ -150,7 +153,6 @@ _SPACES_RE = re.compile(r"\s+")
 _URL_SCHEME_RE = re.compile(r"(?i)^(https?)://")
 _QUERY_RE = re.compile(r"[?#]")
 _PATH_SEP_RE = re.compile(r"[/?#]")
-_DEDUPE_PREFIX_RE = re.compile(r"^https?://(www\.)?")
 
 
 def _unescape(raw: str) -> str:
@@ -195,6 +197,12 @@ def _classify(host: str, path: str) -> tuple[str, str | None, str | None]:
 
 def _normalise(raw: str) -> tuple[str, str, str, str | None, str | None] | None:
     """(url, host, kind, owner, repo) for a raw URL span, or ``None`` when it is not a URL."""
+    plain = _normalise_plain(raw)
+    return plain if plain is not None else _normalise_general(raw)
+
+
+def _normalise_general(raw: str) -> tuple[str, str, str, str | None, str | None] | None:
+    """:func:`_normalise` for any raw URL span."""
     scheme, host, rest = _split(_unescape(raw))
     host_l = host.lower()
     if not _HOST_RE.match(host_l):
@@ -212,107 +220,154 @@ def _normalise(raw: str) -> tuple[str, str, str, str | None, str | None] | None:
     return f"{scheme or 'https'}://{host_l}{path}", host_l, kind, owner, repo
 
 
-# Every match of _SCHEME_RE or _BARE_RE holds one of these (case-insensitively).
-_URL_HINTS = ("http", "www.", "github.", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "hf.co",
-              "anonymous.4open.science")
+# host as written, lower-cased -> the host of the link, for the code hosts (with or without "www.")
+_PLAIN_CODE_HOSTS = {h: h for h in _CODE_HOSTS} | {"www." + h: h for h in _CODE_HOSTS}
+
+
+def _normalise_plain(raw: str) -> tuple[str, str, str, str | None, str | None] | None:
+    """:func:`_normalise_general` of the common case, a plain code-host URL (``https://github.com/a/b``),
+    by string operations alone; ``None`` for any other span (the caller then takes the general path).
+
+    Plain: printable ASCII without a space, a backslash (LaTeX escape), a query or a fragment, and the
+    host (after an optional ``http://``/``https://``) one of :data:`_CODE_HOSTS`, perhaps after ``www.``.
+    Then nothing needs unescaping, the path ends at no ``?``/``#``, the host is valid and the link is
+    always ``https://<host>``.
+    """
+    if not (raw.isascii() and raw.isprintable()) or " " in raw or "\\" in raw or "?" in raw or "#" in raw:
+        return None
+    head = raw[:8].lower()
+    i = 8 if head == "https://" else 7 if head.startswith("http://") else 0
+    j = raw.find("/", i)
+    if j < 0:
+        j = len(raw)
+    host = _PLAIN_CODE_HOSTS.get(raw[i:j].lower())
+    if host is None:
+        return None
+    path = raw[j:]
+    path = path[:-4] if path.endswith(".git") else path.rstrip("/")  # (as the general path: not both)
+    segs = [s for s in path.split("/") if s]
+    owner = segs[0] if segs else None
+    repo = segs[1].removesuffix(".git") if len(segs) > 1 else None
+    return f"https://{host}{path}", host, "code", owner, repo or None
+
+
+# The same regexes for lower-cased ASCII text (case-insensitive matching is slow in ``re``).
+_SCHEME_LOW_RE = re.compile(r"http(?<!\whttp)s?:\s?//\s?(?=[a-z0-9])")
+_BARE_LOW_RE = re.compile(_BARE_RE.pattern.replace("(?i)", "", 1))
+# Every _BARE_RE match holds one of these words followed by a dot ("www.", "github.", "hf.", ...). The
+# regex matches that dot: it starts with a literal, so ``re`` skips to each "." in fast C code and only
+# there looks back for the word, first for its last letter (one scan of the text in place of a
+# ``str.find`` per host name); the word is the match's one group that took part.
+_HOST_WORDS = ("www", "github", "gitlab", "bitbucket", "codeberg", "huggingface", "hf", "anonymous")
+_HOST_DOT_RE = re.compile(
+    r"\.(?<=[" + "".join(sorted({w[-1] for w in _HOST_WORDS})) + r"]\.)(?:"
+    + "|".join(rf"(?<=({w})\.)" for w in _HOST_WORDS) + ")")
+# What a _BARE_RE match is made of before the dot of its host word: ASCII letters (lower-cased text),
+# digits, "." and "-"; and the other characters its look-behind refuses before a match.
+_HOST_RUN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-")
+_NOT_BEFORE = frozenset("_@/:\\")
 
 
 def _may_hold_url(text: str, low: str | None = None) -> bool:
     """Cheap necessary condition for a URL start in ``text`` (most abstracts have none).
 
-    A scheme URL and a code-host URL hold a ``/`` and one of :data:`_URL_HINTS` (case-insensitively);
-    the other bare forms (``x.github.io``, ``www.x.org``) hold ``github.`` or ``www.``.
-
-    Non-ASCII text is always scanned: the ``(?i)`` regexes fold some non-ASCII letters to ASCII ones.
-    ``low``: ``text.lower()`` when the caller has it.
+    A scheme URL holds ``http`` and a bare one a host word and its dot (:data:`_HOST_DOT_RE`),
+    case-insensitively. Non-ASCII text is always scanned: the ``(?i)`` regexes fold some non-ASCII
+    letters to ASCII ones. ``low``: ``text.lower()`` when the caller has it.
     """
     if not text.isascii():
         return True
     if low is None:
         low = text.lower()
-    if "/" in text:
-        return any(h in low for h in _URL_HINTS)
-    # (without a "/": two hints to look for instead of nine)
-    return "github." in low or "www." in low
+    return "http" in low or _HOST_DOT_RE.search(low) is not None
 
 
-# The same regexes for lower-cased ASCII text (case-insensitive matching is slow in ``re``); the
-# scheme regex starts with its literal ("\bhttp" as "http" + look-behind) so that it is searched fast.
-_SCHEME_LOW_RE = re.compile(r"http(?<!\whttp)s?:\s?//\s?(?=[a-z0-9])")
-_BARE_LOW_RE = re.compile(_BARE_RE.pattern.replace("(?i)", "", 1))
-# Every _BARE_RE match holds one of these, and white space only right after "github."
-_BARE_HINTS = ("github.", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co", "hf.co",
-               "anonymous.4open.science", "www.")
-_ASCII_SPACES = " \t\n\r\f\v\x1c\x1d\x1e\x1f"  # what \s matches in ASCII text
+def _url_bodies(text: str, low: str | None = None) -> dict[int, int]:
+    """Where URLs start, and where the body after the scheme starts: ``{start: body}``.
 
-
-def _chunk_start(low: str, i: int, spaces: str = _ASCII_SPACES) -> int:
-    """Start of the run of non-space characters holding ``low[i]``; ``spaces``: the white-space characters
-    to look for (those of :data:`_ASCII_SPACES` that ``low`` holds at all)."""
-    return max((low.rfind(c, 0, i) for c in spaces), default=-1) + 1
-
-
-def _chunk_end(low: str, i: int, spaces: str = _ASCII_SPACES) -> int:
-    """End of the run of non-space characters holding ``low[i]`` (``len(low)`` at the end)."""
-    n = len(low)
-    if i >= n:
-        return n
-    return min((j for j in (low.find(c, i) for c in spaces) if j >= 0), default=n)
-
-
-def _url_starts(text: str, low: str | None = None) -> set[int]:
-    """Where URLs start: the matches of :data:`_SCHEME_RE` and :data:`_BARE_RE` in ``text``.
-
-    For ASCII text the bare-host regex runs only on the runs of non-space characters around the
-    host names it needs (a match never holds white space, except one character after ``github.``),
-    on the lower-cased text; the result is the same as a scan of the whole text. ``low``: ``text.lower()``
-    when the caller has it.
+    The starts are those of the matches of :data:`_SCHEME_RE` and :data:`_BARE_RE` in ``text``; the body
+    is the end of the scheme match there (``start`` for a bare host). For ASCII text found by
+    :func:`_scheme_bodies` and :func:`_bare_starts` on the lower-cased text (the same positions, found
+    faster). ``low``: ``text.lower()`` when the caller has it.
     """
     if not text.isascii():
-        return {m.start() for m in _SCHEME_RE.finditer(text)} | {m.start() for m in _BARE_RE.finditer(text)}
+        return _url_bodies_general(text)
     if low is None:
         low = text.lower()
-    starts = _scheme_starts(low)
-    windows = []
-    spaces = None
-    for hint in _BARE_HINTS:
-        i = low.find(hint)
-        while i >= 0:
-            if spaces is None:  # (most texts hold only " " and perhaps "\n": no need to look for the others)
-                spaces = "".join(c for c in _ASCII_SPACES if c in low)
-            windows.append((_chunk_start(low, i, spaces), _chunk_end(low, i + len(hint) + 1, spaces)))
-            i = low.find(hint, i + 1)
-    windows.sort()
-    merged: list[list[int]] = []
-    for a, b in windows:
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    for a, b in merged:
-        starts.update(m.start() for m in _BARE_LOW_RE.finditer(low, a, b))
-    return starts
+    bodies = _scheme_bodies(low)
+    for p in _bare_starts(low):
+        bodies.setdefault(p, p)
+    return bodies
 
 
-def _scheme_starts(low: str) -> set[int]:
-    """The starts of the :data:`_SCHEME_LOW_RE` matches in the lower-cased ASCII text ``low``.
+def _url_bodies_general(text: str) -> dict[int, int]:
+    """:func:`_url_bodies` of any text, by the two regexes themselves."""
+    bodies = {m.start(): m.end() for m in _SCHEME_RE.finditer(text)}
+    for m in _BARE_RE.finditer(text):
+        bodies.setdefault(m.start(), m.start())
+    return bodies
 
-    Each match starts with ``http``: the regex is tried only where ``str.find`` (far faster than the
-    regex engine's own scan for its prefix) finds one. No match holds a second ``http``, so the matches
-    do not hide each other and the set is the one ``finditer`` gives.
+
+def _scheme_bodies(low: str) -> dict[int, int]:
+    """``{start: end}`` of the :data:`_SCHEME_LOW_RE` matches in the lower-cased ASCII text ``low``.
+
+    Each match holds one ``:``, right after its ``http`` or ``https``: the regex is tried only there,
+    at each ``:`` that ``str.find`` finds (a one-character search is far faster than the regex engine's
+    own scan for its prefix, and abstracts hold few colons). No match holds a second ``http``, so the
+    matches do not hide each other and they are the ones ``finditer`` gives.
     """
-    out = set()
+    out = {}
     match = _SCHEME_LOW_RE.match
-    i = low.find("http")
+    i = low.find(":")
     while i >= 0:
-        if match(low, i) is not None:
-            out.add(i)
-        i = low.find("http", i + 4)
+        if i >= 4 and low[i - 1] in "sp":
+            start = i - 5 if i >= 5 and low.startswith("https", i - 5, i) else i - 4
+            if low.startswith("http", start, start + 4):
+                m = match(low, start)
+                if m is not None:
+                    out[start] = m.end()
+        i = low.find(":", i + 1)
+    return out
+
+
+def _bare_starts(low: str) -> list[int]:
+    """The starts of the :data:`_BARE_LOW_RE` matches in the lower-cased ASCII text ``low``, in order.
+
+    Every match holds a host word's dot (:data:`_HOST_DOT_RE`) and, before it, only characters of
+    :data:`_HOST_RUN`; its look-behind refuses those characters before the start. So a match can only
+    start where the run of :data:`_HOST_RUN` characters that ends at such a dot starts, and only when the
+    character before is not one of :data:`_NOT_BEFORE` either: the regex is tried there alone. As with
+    ``finditer``, a start inside the previous match is passed over (matches do not overlap).
+    """
+    out: list[int] = []
+    end = -1  # end of the previous match
+    tried = -1  # the last start tried (the dots of one run share it)
+    match = _BARE_LOW_RE.match
+    for d in _HOST_DOT_RE.finditer(low):
+        if d.start() < end:
+            continue
+        p = d.start(d.lastindex)  # (the host word's start: the run goes back at least that far)
+        while p and low[p - 1] in _HOST_RUN:
+            p -= 1
+        if p == tried or p < end or (p and low[p - 1] in _NOT_BEFORE):
+            continue
+        tried = p
+        m = match(low, p)
+        if m is not None:
+            out.append(p)
+            end = m.end()
     return out
 
 
 def _dedupe_key(url: str) -> str:
-    return _DEDUPE_PREFIX_RE.sub("", url.lower()).removesuffix(".git").rstrip("/")
+    """The key two spellings of one link share: lower-cased, without the scheme (a normalised link has
+    one), ``www.``, ``.git`` and trailing slashes."""
+    low = url.lower()
+    if low.startswith("https://"):
+        low = low[8:].removeprefix("www.")
+    elif low.startswith("http://"):
+        low = low[7:].removeprefix("www.")
+    return low.removesuffix(".git").rstrip("/")
 
 
 def find_code_links(
@@ -334,33 +389,40 @@ def find_code_links(
     >>> [(c.url, c.owner, c.repo) for c in find_code_links("Code: github.com/keyu-tian/SparK.")]
     [('https://github.com/keyu-tian/SparK', 'keyu-tian', 'SparK')]
     """
-    if not text or not _may_hold_url(text):
+    if not text:
         return []
     return _code_links_in(text, field, sentences)
 
 
 def _code_links_in(text: str, field: str, sentences: list[tuple[int, int]] | None, low: str | None = None
                    ) -> list[CodeLink]:
-    """:func:`find_code_links` for a text known to hold a URL hint (:func:`_may_hold_url`); ``low``:
-    ``text.lower()`` when the caller has it."""
-    starts = _url_starts(text, low)
-    hidden = _display_regions(text)
+    """:func:`find_code_links` for a non-empty text; ``low``: ``text.lower()`` when the caller has it.
+
+    Cheap on a text without a URL (one scan for ``http``, one for the host words' dots).
+    """
+    bodies = _url_bodies(text, low)
+    if not bodies:
+        return []
     spans: list[tuple[int, int]] = []
-    for start in sorted(starts):
-        if any(s <= start < e for s, e in spans):
+    last_end = -1  # (the spans do not overlap and come in order: a start can only be inside the last one)
+    for start in sorted(bodies):
+        if start < last_end:
             continue  # inside a URL already read (a bare host after a scheme)
-        m = _SCHEME_RE.match(text, start)
-        body = m.end() if m else start
+        body = bodies[start]
         end = _trim(text, start, _scan_end(text, body))
         if end <= body:
             continue
         spans.append((start, end))
-    sents = sorted(sentences or [])
-    sent_starts = [s for s, _ in sents]
+        last_end = end
+    # (link display text: only where there is link markup at all; a one-character test first, as
+    # "]" and "\\" are rare in abstracts and ``in`` finds one character far faster than two)
+    hidden = (_display_regions(text) if ("]" in text and "](" in text) or ("\\" in text and "\\href" in text)
+              else ())
+    sents = None
     seen: set[str] = set()
     links: list[CodeLink] = []
     for start, end in spans:
-        if any(s <= start < e for s, e in hidden):
+        if hidden and any(s <= start < e for s, e in hidden):
             continue
         norm = _normalise(text[start:end])
         if norm is None:
@@ -370,9 +432,11 @@ def _code_links_in(text: str, field: str, sentences: list[tuple[int, int]] | Non
         if key in seen:
             continue
         seen.add(key)
+        if sents is None:
+            sents = sorted(sentences) if sentences else []
         sentence = ""
-        k = bisect_right(sent_starts, start) - 1
-        if k >= 0 and sents[k][0] <= start < sents[k][1]:
+        k = bisect_right(sents, (start, _INF)) - 1  # (the last sentence starting at or before start)
+        if k >= 0 and start < sents[k][1]:
             sentence = text[sents[k][0]:sents[k][1]]
         links.append(new_code_link(url, host, owner, repo, kind, start, end, field, sentence))
     return links

@@ -109,24 +109,45 @@ def _unit_at(text: str, pos: int) -> tuple[str, int]:
 def _word_times(text: str):
     """The matches of :data:`_WORD_TIMES_RE` in ``text`` that may yield a number (as its ``finditer``).
 
-    Only text holding ``times``, ``fold`` or ``twice`` (any case) is scanned: a match without them yields
-    none. Non-ASCII text is always scanned with the case-insensitive regex (Unicode case folding); ASCII
-    text is lower-cased and scanned with the case-sensitive one (same offsets, faster).
+    Non-ASCII text is always scanned with the case-insensitive regex (Unicode case folding); ASCII text
+    is lower-cased and scanned with the case-sensitive one (same offsets, faster), and only around
+    the words a match that yields a number ends with (``times``, ``fold``, ``twice``): none, no scan.
+
+    Such a match ends with one of them (then a word boundary) and starts at most the longest number
+    word (11 characters) and the separators before it; no number word holds one of the words, so
+    the first match starts there at the earliest. A scan from that place (``\\b`` looks at the
+    character before it all the same) up to the character after the last such word finds those
+    matches; what it may miss or add are "double" or "triple" matches, which yield no number.
     """
     if not text.isascii():
         return _WORD_TIMES_RE.finditer(text)
     low = text.lower()
-    if "times" in low or "fold" in low or "twice" in low:
-        return _WORD_TIMES_LOW_RE.finditer(low)
-    return ()
+    first, last = -1, -1
+    for tail in ("times", "fold", "twice"):
+        i = low.find(tail)
+        if i >= 0:
+            if first < 0 or i < first:
+                first = i
+            last = max(last, low.rfind(tail) + len(tail))
+    if first < 0:
+        return ()
+    lo = first
+    while lo > 0 and (low[lo - 1].isspace() or low[lo - 1] == "-"):
+        lo -= 1  # (the separators: ``[\\s-]*``)
+    return _WORD_TIMES_LOW_RE.finditer(low, max(0, lo - _LONGEST_NUMBER_WORD), min(len(low), last + 1))
 
 
-def find_numbers(text: str, offset: int = 0) -> list[Number]:
+_LONGEST_NUMBER_WORD = max(map(len, _WORD_NUMBERS))
+
+
+def find_numbers(text: str, offset: int = 0, has_word: bool | None = None) -> list[Number]:
     """Every stand-alone number in ``text`` with its unit and written sign.
 
     Values carry the sign (``-1.2`` -> ``-1.2``); thousands separators are
     removed; ``K``/``M``/``B``/``T`` are kept as units, not multiplied out.
     ``offset`` is added to the offsets (``text`` is a slice that starts there).
+    ``has_word``: ``False`` when the caller knows that ``text`` holds none of ``times``, ``fold``
+    and ``twice`` (any case): then no number is written in words (see :func:`_word_times`).
 
     >>> [(n.value, n.unit, n.sign) for n in find_numbers("gains +3.5 AP and 1.6x speed, 84.3% on ResNet-50")]
     [(3.5, '', '+'), (1.6, 'x', ''), (84.3, '%', '')]
@@ -154,31 +175,41 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
             before = text[max(0, full_start - 8):full_start]
             if ("±" in before or "+" in before or "\\" in before) and _PM_BEFORE_RE.search(before):
                 continue  # the deviation in 84.3 ± 0.2
-        before = text[max(0, full_start - 6):full_start]
-        if ("-" in before or "\u2013" in before or "\u2014" in before or "~" in before) \
-                and _RANGE_BEFORE_RE.search(before):
-            continue  # second half of a range: 1.7x - 2.7x
-        before = text[max(0, s - 12):s]
+        before = text[max(0, s - 12):s]  # (it holds the 6 characters before ``full_start`` too)
         if ("x" in before or "\u00d7" in before or "X" in before or "*" in before or "times" in before) \
                 and _SIZE_BEFORE_RE.search(before):
             continue  # 7x7, 256 x 256, 256times256
-        if _SIZE_AFTER_RE.match(text, e):
-            continue
+        if "-" in before or "\u2013" in before or "\u2014" in before or "~" in before:
+            before = text[max(0, full_start - 6):full_start]
+            if ("-" in before or "\u2013" in before or "\u2014" in before or "~" in before) \
+                    and _RANGE_BEFORE_RE.search(before):
+                continue  # second half of a range: 1.7x - 2.7x
+        # (each regex below runs only where the character after the number can start a match)
         nxt = text[e] if e < n else ""
-        if nxt == "/" and e + 1 < n and text[e + 1].isdigit():
-            continue  # 0.4/0.19
-        if s >= 2 and text[s - 1] == "/" and text[s - 2].isdigit():
-            continue
-        unit, uend = _unit_at(text, e)
-        if _RANGE_AFTER_RE.match(text, uend):
+        if nxt == "%":  # (the commonest unit: no size, unit regex, ordinal or letter can follow)
+            unit, uend = "%", e + 1
+        else:
+            # the character that tells whether a regex below may match: the next one, or the one after
+            # a white space (None: more white space, they may)
+            c = nxt
+            if c.isspace():
+                c = text[e + 1] if e + 1 < n else ""
+                if c.isspace():
+                    c = None
+            if (c is None or c in _SIZE_AFTER_FIRST) and _SIZE_AFTER_RE.match(text, e):
+                continue
+            if nxt == "/" and e + 1 < n and text[e + 1].isdigit():
+                continue  # 0.4/0.19
+            unit, uend = _unit_at(text, e) if c is None or c in _UNIT_FIRST else ("", e)
+            if not unit and nxt and (nxt.isalpha() or nxt == "_"):
+                continue  # 3D, 95th, x86-like names
+            if nxt in _ORDINAL_FIRST and _ORDINAL_RE.match(text, e):
+                continue
+            # a unit glued to letters that follow ("7Bn", "10kHz") is not ours
+            if uend < n and text[uend - 1].isalpha() and (text[uend].isalnum()):
+                continue
+        if _may_start(text, uend, n, _RANGE_AFTER_FIRST) and _RANGE_AFTER_RE.match(text, uend):
             continue  # first half of a range: 1.0%-2.5%
-        if not unit and nxt and (nxt.isalpha() or nxt == "_"):
-            continue  # 3D, 95th, x86-like names
-        if nxt in _ORDINAL_FIRST and _ORDINAL_RE.match(text, e):
-            continue
-        # a unit glued to letters that follow ("7Bn", "10kHz") is not ours
-        if uend < n and text[uend - 1].isalpha() and (text[uend].isalnum()):
-            continue
         raw = m.group(0)
         try:
             value = float(raw.replace(",", "") if "," in raw else raw)
@@ -187,7 +218,7 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
         if sign == "-":
             value = -value
         out.append(_new_number(Number, (full_start + offset, uend + offset, value, unit, sign)))
-    words = _word_times(text)
+    words = _word_times(text) if has_word is not False else ()
     if words:
         for m in words:
             if m.group("w"):
@@ -203,6 +234,24 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
 
 _new_number = tuple.__new__  # (Number's own __new__ is a Python function around this)
 _ORDINAL_FIRST = ("s", "n", "r", "t")  # every _ORDINAL_RE match starts with one
+# The characters a match of each regex can start with after its leading ``\s*`` (a match at a position
+# starts with one of them or with white space, then one of them or more white space): :func:`find_numbers`
+# tries the regexes only there (see _may_start).
+_SIZE_AFTER_FIRST = frozenset("x×X*$\\t")
+_RANGE_AFTER_FIRST = frozenset("-\u2013\u2014~")
+_UNIT_FIRST = frozenset("\\%\uff05$x×X-ftpkKMBTFGmdhsb")
+
+
+def _may_start(text: str, pos: int, n: int, first: frozenset) -> bool:
+    """Whether a match of a regex ``\\s*[first]...`` may start at ``pos`` of ``text`` (``n`` long): the
+    character there, or after one white space, is in ``first`` (more white space: it may)."""
+    c = text[pos] if pos < n else ""
+    if c in first:
+        return True
+    if not c.isspace():
+        return False
+    c = text[pos + 1] if pos + 1 < n else ""
+    return c in first or c.isspace()
 
 
 def parse_number(text: str) -> tuple[float, str] | None:

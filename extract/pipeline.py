@@ -161,48 +161,59 @@ class Extractor:
     # -- records --------------------------------------------------------------------------
     def _to_extraction(self, doc: Doc) -> Extraction:
         """The :class:`Extraction` of a processed ``Doc``: its mention records (with evidence sentences
-        and aliases), abbreviation pairs, code links and results."""
+        and aliases), abbreviation pairs, code links and results.
+
+        The mentions come in text order, in runs that share their evidence (the title, or one abstract
+        sentence): the evidence is looked up once per run, and each mention only tests that its start
+        is still in the run's range ``[lo, hi)``.
+        """
         st = get_state(doc)
         text = st.text
-        has_title = st.title_end >= 0
-        title_end = st.title_end if has_title else 0
-        a0 = st.abstract_start if has_title else 0
+        title_end = st.title_end
+        if title_end >= 0:
+            a0 = st.abstract_start
+        else:
+            title_end = a0 = 0  # (no title part: every mention is in the abstract)
+        title = text[:title_end]
         cands = st.mentions
         proposed = st.proposed_keys
         surfaces = [text[c.start:c.end] for c in cands]
         aliases_of, abbrevs = self._aliases(cands, surfaces, st.pairs)
         mentions: list[Mention] = []
         append = mentions.append
-        n_title, in_order = 0, True  # (in order: the title's mentions come first)
-        title_ev = None
-        # the evidence (sentence, start, end in the abstract) of the abstract sentence for starts in [lo, hi)
-        ev, ev_s, ev_e, lo, hi = "", 0, 0, 0, 0
+        first_abstract = -1  # index of the first abstract mention (-1: none yet)
+        in_order = True  # (in order: the title's mentions come first)
+        # the evidence of the current run: field, offset of the field in the text, sentence and its span
+        # in the field, for the mention starts in [lo, hi) (none before the first mention)
+        field, off, sentence, s_start, s_end, lo, hi = "", 0, "", 0, 0, 0, 0
         for c, surface in zip(cands, surfaces, strict=True):
             start = c.start
+            if not lo <= start < hi:
+                if start < title_end:
+                    if first_abstract >= 0:
+                        in_order = False
+                    sentence = title.rstrip()
+                    field, off, s_start, s_end, lo, hi = "title", 0, 0, len(sentence), -math.inf, title_end
+                else:
+                    if first_abstract < 0:
+                        first_abstract = len(mentions)
+                    sentence, s_start, s_end, lo, hi = _abstract_evidence(text, start, st.sents, st.sent_starts, a0)
+                    field, off = "abstract", a0
+                    if lo < title_end:
+                        lo = title_end
             key = c.key
-            if start < title_end:  # (title_end is 0 without a title)
-                if n_title != len(mentions):
-                    in_order = False
-                n_title += 1
-                if title_ev is None:
-                    title_ev = text[:title_end].rstrip()
-                field, off, sentence, s_start, s_end = "title", 0, title_ev, 0, len(title_ev)
-            else:
-                if not lo <= start < hi:
-                    ev, ev_s, ev_e, lo, hi = _abstract_evidence(text, start, st.sents, st.sent_starts, a0)
-                field, off, sentence, s_start, s_end = "abstract", a0, ev, ev_s, ev_e
             fam = c.family
-            al = aliases_of.get(key) if aliases_of else None
             append(new_mention(
                 surface, c.type, start - off, c.end - off, field, sentence, s_start, s_end,
                 c.canonical or surface, key, "proposed" if key in proposed else "used",
-                fam, entity_key(fam) if fam else None, () if al is None else al[surface], c.rule,
+                fam, entity_key(fam) if fam else None, aliases_of[key][surface] if key in aliases_of else (),
+                c.rule,
             ))
         if in_order:
+            n_title = first_abstract if first_abstract >= 0 else len(mentions)
             by_field = {"title": mentions[:n_title], "abstract": mentions[n_title:]}
         else:
             by_field = {f: [m for m in mentions if m.field == f] for f in ("title", "abstract")}
-        title = text[:title_end]
         abstract = text[a0:] if a0 <= len(text) else ""
         code_links, results = self._links_and_results(st, title, abstract, a0, mentions, by_field, proposed)
         extra = {"abbreviations": abbrevs, "proposed": sorted(proposed)}
@@ -214,33 +225,43 @@ class Extractor:
         Aliases: ``key -> {surface: the other names seen for the key, sorted}`` for the keys written in
         more than one way (its mentions' surfaces and the two forms of its abbreviation pairs); a
         mention of any other key has none. Counts each pair into :attr:`abbreviations`.
+
+        One dict operation per mention (the first name of its key); the sets of names are made only for
+        the keys that have a second one.
         """
-        forms: dict[str, set[str]] = {}  # key -> its surfaces, for keys with more than one
-        first: dict[str, str] = {}  # key -> its first surface
+        first: dict[str, str] = {}  # key -> its first name
+        forms: dict[str, set[str]] = {}  # key -> its names, for keys with more than one
         for c, surface in zip(cands, surfaces, strict=True):
-            f = first.setdefault(c.key, surface)
+            key = c.key
+            f = first.setdefault(key, surface)
             if f != surface:
-                fs = forms.get(c.key)
+                fs = forms.get(key)
                 if fs is None:
-                    forms[c.key] = {f, surface}
+                    forms[key] = {f, surface}
                 else:
                     fs.add(surface)
         abbrevs = []
         for p in pairs:
-            if not p.key:
+            key = p.key
+            if not key:
                 continue
-            fs = forms.get(p.key)
+            fs = forms.get(key)
             if fs is None:
-                f = first.get(p.key)
-                fs = forms[p.key] = {f} if f is not None else set()
-            fs.update((p.short, p.long))
-            abbrevs.append({"short": p.short, "long": p.long, "key": p.key, "type": p.type})
-            self._abbrev[entity_key(p.short)][p.key] += 1
+                f = first.get(key)
+                fs = forms[key] = {f} if f is not None else set()
+            fs.add(p.short)
+            fs.add(p.long)
+            abbrevs.append({"short": p.short, "long": p.long, "key": key, "type": p.type})
+            self._abbrev[entity_key(p.short)][key] += 1
         aliases = {}
         for key, fs in forms.items():
             if len(fs) > 1:
                 ordered = sorted(fs)
-                aliases[key] = {f: tuple(g for g in ordered if g != f) for f in fs}
+                if len(ordered) == 2:
+                    a, b = ordered
+                    aliases[key] = {a: (b,), b: (a,)}
+                else:
+                    aliases[key] = {f: tuple(g for g in ordered if g != f) for f in ordered}
         return aliases, abbrevs
 
     def _field_sentences(self, st, a0: int, length: int) -> list[tuple[int, int]]:
@@ -295,9 +316,10 @@ def _abstract_evidence(text: str, start: int, sents, sent_starts, a0: int) -> tu
         ss, se, lo, hi = a0, len(text), -math.inf, math.inf
     else:
         si = bisect_right(sent_starts, start) - 1  # (as sentence_index)
-        if si < 0:
-            si = 0
-        lo = sent_starts[si] if si > 0 else -math.inf
+        if si > 0:
+            lo = sent_starts[si]
+        else:
+            si, lo = 0, -math.inf
         hi = sent_starts[si + 1] if si + 1 < len(sent_starts) else math.inf
         ss, se = sents[si]
         if ss < a0:

@@ -31,6 +31,7 @@ from importlib import resources
 from operator import itemgetter
 from typing import NamedTuple
 
+from extract.asciire import ascii_twin
 from extract.numbers import Number, find_numbers
 from extract.records import Mention, Result, new_result
 
@@ -209,16 +210,22 @@ class _Rules:
     improvement_words: frozenset
     verbs: re.Pattern
     verbs_low: re.Pattern | None  # ``verbs`` for lower-cased ASCII text (case-sensitive: faster), all one-word
+    verb_words: frozenset | None  # the verbs (bytes) when ``verbs_low`` is there (see _verb_words_at)
     baseline_cue: re.Pattern
     baseline_prefixes: tuple[str, ...] | None  # every ``baseline_cue`` match starts with one (lower case)
+    baseline_low: re.Pattern | None  # ``baseline_cue`` for lower-cased ASCII text (see _baseline_cue_in)
     proposed_cue: _Cued
     negative_subject: _Cued
     dataset_blockers: _Cued
     ignore: frozenset
     # the words one of which every match of either metric scanner holds, and the characters that
-    # let a regex alternative match anyway (see _no_fallback_metric); None: no such prefilter
+    # let a regex alternative match anyway (see _no_free_metric); None: no such prefilter
     metric_firsts: frozenset | None = None
     metric_chars: str = ""
+    # first word -> the word sets of the forms it starts (both scanners), when every match of either
+    # starts at such a word (see _no_free_metric); None: no such prefilter
+    metric_needs: dict[bytes, list[frozenset[bytes]]] | None = None
+    metric_solo: frozenset = frozenset()  # the first words that are a whole form
 
 
 def _alternation(forms: list[str]) -> str:
@@ -307,13 +314,18 @@ def _branch_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
 class _Cued:
     """A case-insensitive regex whose ``search`` first looks for its :func:`_branch_literals` in ASCII
     text: a substring test rules out most texts far faster than the regex tries its alternatives at
-    every position. ``search`` is the regex's own (``None`` when the literals rule a match out)."""
+    every position. ``search`` is the regex's own (``None`` when the literals rule a match out);
+    :meth:`found` answers whether it finds one, faster."""
 
-    __slots__ = ("regex", "literals")
+    __slots__ = ("regex", "literals", "low_regex")
 
     def __init__(self, pattern: str) -> None:
         self.regex = re.compile(pattern, re.IGNORECASE)
         self.literals = _branch_literals(pattern, re.IGNORECASE)
+        # (for lower-cased ASCII text: an ASCII pattern without upper case letters finds there, case-
+        # sensitively, what it finds in the text ignoring case)
+        self.low_regex = (ascii_twin(pattern) or re.compile(pattern)) if pattern.isascii() \
+            and pattern == pattern.lower() else None
 
     def search(self, text: str) -> re.Match | None:
         lits = self.literals
@@ -325,6 +337,17 @@ class _Cued:
             else:
                 return None
         return self.regex.search(text)
+
+    def found(self, text: str) -> bool:
+        """``self.search(text) is not None``: in ASCII text, the literals first, then the regex for
+        lower-cased text (when there is one: case-sensitive, it skips ahead to the literals)."""
+        lits = self.literals
+        if lits is None or not text.isascii():
+            return self.regex.search(text) is not None
+        low = text.lower()
+        if not any(map(low.__contains__, lits)):
+            return False
+        return (self.low_regex or self.regex).search(low if self.low_regex else text) is not None
 
 
 def _baseline_cue(rules: _Rules, lead: str) -> bool:
@@ -346,6 +369,28 @@ def _baseline_cue(rules: _Rules, lead: str) -> bool:
                 i = low.find(p, i + 1)
         return False
     return rules.baseline_cue.search(lead) is not None
+
+
+def _baseline_cue_in(rules: _Rules, text: str, low: str | None, start: int, end: int) -> bool:
+    """``_baseline_cue(rules, text[start:end])``; ``low``: ``text.lower()`` when ``text`` is ASCII.
+
+    The cue regex has no look-behind, word boundary or ``^`` (see :func:`_lower_slice_free`), so a match
+    at ``i`` in the slice is a ``match(text, start + i, end)``; on ASCII text, a case-sensitive one
+    in ``low``. One ``search`` of ``low`` between the bounds then answers, without a slice.
+    """
+    rx = rules.baseline_low
+    if low is not None and rx is not None:
+        return rx.search(low, start, end) is not None
+    return _baseline_cue(rules, text[start:end])
+
+
+def _lower_slice_free(pattern: str) -> bool:
+    """Whether ``pattern`` (used with ``re.IGNORECASE`` on ASCII text) matches a slice ``text[a:b]`` where a
+    case-sensitive ``match(text.lower(), ..., b)`` of it does: an ASCII pattern without upper-case letters
+    (no ``\\S``, ``\\W``, ``\\B``, ...; no non-ASCII letter that folds to an ASCII one), and nothing
+    that looks before the match start (no look-behind, ``\\b``, ``^``)."""
+    return pattern.isascii() and pattern == pattern.lower() and "(?<" not in pattern and "^" not in pattern \
+        and "\\b" not in pattern and "\\A" not in pattern
 
 
 @lru_cache(maxsize=1)
@@ -374,8 +419,12 @@ def _rules() -> _Rules:
         # (as a trie: one path tried per word start instead of a hundred alternatives)
         verbs_low=re.compile(rf"\b(?:{_alternation(data['result_verbs'])})\b", re.ASCII) if all(
             re.fullmatch(r"[a-z]+", w) for w in data["result_verbs"]) else None,
+        verb_words=frozenset(w.encode() for w in data["result_verbs"]) if all(
+            re.fullmatch(r"[a-z]+", w) for w in data["result_verbs"]) else None,
         baseline_cue=re.compile(data["baseline_cue"], re.IGNORECASE),
         baseline_prefixes=_literal_prefixes(data["baseline_cue"], re.IGNORECASE),
+        baseline_low=(ascii_twin(data["baseline_cue"]) or re.compile(data["baseline_cue"]))
+        if _lower_slice_free(data["baseline_cue"]) else None,
         proposed_cue=_Cued(data["proposed_cue"]),
         negative_subject=_Cued(data["negative_subject"]),
         dataset_blockers=_Cued(data["dataset_blockers"]),
@@ -385,17 +434,25 @@ def _rules() -> _Rules:
 
 
 def _with_metric_prefilter(rules: _Rules) -> _Rules:
-    """``rules`` with the prefilter of both metric scanners at once (see :func:`_no_fallback_metric`)."""
+    """``rules`` with the prefilter of both metric scanners at once (see :func:`_no_free_metric`)."""
     scanners = [sc for sc in (rules.metric_cs, rules.metric_ci) if sc is not None]
     if any(sc.needs is None or sc.regex_chars is None for sc in scanners):
         return rules
+    needs: dict[bytes, list[frozenset[bytes]]] | None = {}
+    for sc in scanners:
+        if not sc.anchored:
+            needs = None
+            break
+        for w, sets in sc.needs.items():
+            needs.setdefault(w, []).extend(sets)
     return replace(rules, metric_firsts=frozenset().union(*(sc.firsts for sc in scanners)),
-                   metric_chars="".join(sc.regex_chars for sc in scanners))
+                   metric_chars="".join(sc.regex_chars for sc in scanners), metric_needs=needs,
+                   metric_solo=frozenset(w for w, sets in (needs or {}).items() if frozenset([w]) in sets))
 
 
 _TOKEN_RE = re.compile(r"zz[a-z]+zz|[A-Za-z][\w'-]*|\d+(?:\.\d+)?|\S")
 # the same tokens in ASCII text (``\w`` and ``\d`` spelled out: ``re`` tests the Unicode classes per character)
-_TOKEN_ASCII_RE = re.compile(r"zz[a-z]+zz|[A-Za-z][A-Za-z0-9_'-]*|[0-9]+(?:\.[0-9]+)?|\S")
+_TOKEN_ASCII_RE = ascii_twin(r"zz[a-z]+zz|[A-Za-z][A-Za-z0-9_'-]*|[0-9]+(?:\.[0-9]+)?|\S")
 _FROM_TO_RE = re.compile(r"\bfrom\s+[+-]?[\d.,]+\s*(?:\\?%|x|×)?\s+to\s*$", re.IGNORECASE)
 _CITATION_RE = re.compile(r"\[[\d,\s\u2013-]+\]")
 _COMPARATIVE_AFTER_RE = re.compile(
@@ -412,6 +469,8 @@ _OWN_VALUE_AFTER_RE = re.compile(r"\s*(?:=|:|of\s|is\s|was\s|\()\s*\$?[+-]?\d")
 _IMPROVEMENT_NOUN_AFTER_RE = re.compile(r"\s*(?:improvements?|gains?|increases?|boosts?|reductions?|drops?)\b", re.I)
 _IMPROVEMENT_NOUNS = {"improvement", "improvements", "gain", "gains", "increase", "boost", "reduction", "decrease",
                       "margin", "drop"}
+# one of them as a substring (of lower-cased text): what a token among _IMPROVEMENT_NOUNS needs
+_IMPROVEMENT_NOUN_RE = re.compile("|".join(sorted(_IMPROVEMENT_NOUNS)))
 _YEAR_MIN, _YEAR_MAX = 1950, 2100
 _SKIP_UNITS = {"K", "M", "B", "T", "d", "h", "GB", "MB", "TB", "KB", "FLOPs", "GFLOPs", "TFLOPs", "MACs", "GMACs"}
 
@@ -432,6 +491,23 @@ _WHERE = r"(?:(?:on|in|for|with)\s+(?:the\s+|a\s+|an\s+)?(?:zzdatasetzz|[a-z][\w
 _LIST_GAP_RE = re.compile(
     rf"\s*(?:{_WHERE}\s*(?:\([^()]*\))?\s*)?(?:,|;)?\s*(?:and\s+)?(?:{_WHERE}\s*,?\s*)?(?:by\s+)?", re.IGNORECASE)
 _ANY_DIGIT_RE = re.compile(r"\d")
+
+
+def _folded(rx: re.Pattern) -> re.Pattern:
+    """The case-insensitive ``rx`` for lower-cased ASCII text: case-sensitive (faster: no case folding per
+    character), it finds there what ``rx`` finds in the text (its pattern is ASCII without upper case)."""
+    if not (rx.pattern.isascii() and rx.pattern == rx.pattern.lower()):
+        raise ValueError(f"not a lower-case ASCII pattern: {rx.pattern}")
+    return ascii_twin(rx.pattern) or re.compile(rx.pattern)  # (and with ASCII classes: see extract.asciire)
+
+
+_SCOPE_LEAD_LOW_RE = _folded(_SCOPE_LEAD_RE)
+_TRAINED_ON_LOW_RE = _folded(_TRAINED_ON_RE)
+_COMPARATIVE_AFTER_LOW_RE = _folded(_COMPARATIVE_AFTER_RE)
+_IMPROVEMENT_NOUN_AFTER_LOW_RE = _folded(_IMPROVEMENT_NOUN_AFTER_RE)
+_ABOUT_ELSE_LOW_RE = _folded(_ABOUT_ELSE_RE)
+_BY_AFTER_VERB_LOW_RE = _folded(_BY_AFTER_VERB_RE)
+_LIST_GAP_LOW_RE = _folded(_LIST_GAP_RE)
 
 
 def _may_hold_number_word(text: str) -> bool:
@@ -463,12 +539,15 @@ def _may_hold_number(sent: str) -> bool:
 _DIGITS_AS_ZERO = bytes(ord("0") if 48 <= i <= 57 else i for i in range(256))
 
 
-def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | None = None
-                      ) -> Iterator[tuple[int, int, str]]:
+def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | None = None,
+                      words: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int, str]]:
     """``(start, end, text[start:end])`` of the ``sentences`` (in sorted order) that pass :func:`_may_hold_number`.
 
-    ``low``: ``text.lower()`` for ASCII text. For ASCII text the number-word test runs only when the whole
-    text holds one of the words (most abstracts hold none): a sentence of it can hold one only then.
+    ``low``: ``text.lower()`` for ASCII text. There a sentence holds a digit where the first digit of the
+    text at or after its start (all digits made "0", same offsets: one ``find`` per sentence with a
+    digit, not per sentence) lies before its end, and a number word where one of the lower-cased text's
+    number words lies between its bounds (found once for the text: most hold none; ``words``: the
+    :func:`_number_words` of ``low`` when the caller has them).
     """
     if not text.isascii():
         for ss, se in sorted(sentences):
@@ -476,21 +555,43 @@ def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | No
             if _may_hold_number(sent):
                 yield ss, se, sent
         return
-    words = None
     digits = text.encode("ascii").translate(_DIGITS_AS_ZERO)  # (same offsets: one byte per character)
     find = digits.find
+    if words is None:
+        words = _number_words(low if low is not None else text.lower())
+    n = len(text)
+    i = -1  # the first digit at or after the start of the sentence (known while ``i >= ss``)
     for ss, se in sorted(sentences):
-        if find(b"0", ss, se) >= 0:  # (_has_digit of the sentence: one memchr instead of ten)
+        if i < ss:
+            i = find(b"0", ss)
+            if i < 0:
+                if not words:
+                    return  # (no digit and no number word in the rest of the text)
+                i = n
+        if i < se:
             yield ss, se, text[ss:se]
             continue
-        if words is None:
-            if low is None:
-                low = text.lower()
-            words = "twice" in low or "times" in low or "fold" in low
-        if words:
-            sent = text[ss:se]
-            if _may_hold_number_word(sent):
-                yield ss, se, sent
+        if words and _holds_word(words, ss, se):
+            yield ss, se, text[ss:se]
+
+
+def _holds_word(words: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether one of the spans ``words`` lies inside ``[start, end)``."""
+    for a, b in words:
+        if start <= a and b <= end:
+            return True
+    return False
+
+
+def _number_words(low: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every ``twice``, ``times`` and ``fold`` in the lower-cased ASCII ``low``."""
+    out = []
+    for w in ("twice", "times", "fold"):
+        i = low.find(w)
+        while i >= 0:
+            out.append((i, i + len(w)))
+            i = low.find(w, i + 1)
+    return out
 
 
 _DIGIT_THEN_X_RE = re.compile(r"\d\s*[x×X]")
@@ -521,6 +622,14 @@ def _may_rate_or_ratio(sent: str) -> bool:
     return "x" in low and _DIGIT_THEN_X_ASCII_RE.search(sent) is not None
 
 
+def _may_rate_or_ratio_ascii(sent: str, has_word: bool) -> bool:
+    """:func:`_may_rate_or_ratio` of the ASCII ``sent``; ``has_word``: whether it holds ``times``, ``fold`` or
+    ``twice`` (any case), known from the words of its text (see :func:`_number_words`)."""
+    if has_word or "fps" in sent or "FPS" in sent or "\\times" in sent:
+        return True
+    return ("x" in sent or "X" in sent) and _DIGIT_THEN_X_ASCII_RE.search(sent) is not None
+
+
 def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:
     """Whether one of ``mentions`` overlaps ``[start, end)``."""
     for m in mentions:
@@ -529,13 +638,33 @@ def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:
     return False
 
 
-def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[_Span]:
-    """Well-known metric tokens of ``sent`` (at ``offset`` in its text) that no ``taken`` mention covers."""
+def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention],
+                      lowered: tuple[bytes, list[bytes]] | None = None) -> list[_Span]:
+    """Well-known metric tokens of ``sent`` (at ``offset`` in its text) that no ``taken`` mention covers;
+    ``lowered``: its :func:`_sentence_words` when the caller has them."""
+    words = None
+    if lowered is None and sent.isascii():
+        lowered = _sentence_words(sent)
+    if lowered is not None:  # (the prefilters are for ASCII text)
+        low_bytes, words = lowered
+        if _no_free_metric(_rules(), sent, low_bytes, words, offset, taken):
+            return []
+    return _scanned_metrics(sent, offset, taken, words)
+
+
+def _sentence_words(sent: str) -> tuple[bytes, list[bytes]]:
+    """The ASCII ``sent`` with its letters and digits lower-cased and every other byte a space (same
+    offsets), and its words (:func:`_lower_words`): read by the fallback metrics and the verbs."""
+    low_bytes = sent.encode("ascii").translate(_LOWER_WORD_BYTES)
+    return low_bytes, low_bytes.split()
+
+
+def _scanned_metrics(sent: str, offset: int, taken: Sequence[Mention], words: list[bytes] | None
+                     ) -> list[_Span]:
+    """:func:`_fallback_metrics` by the metric scanners (``words``: the :func:`_lower_words` of the
+    ASCII ``sent``, or ``None``: plain scans)."""
     rules = _rules()
     found: list[_Span] = []
-    words = _lower_words(sent) if sent.isascii() else None  # (the prefilter is for ASCII text)
-    if words is not None and _no_fallback_metric(rules, sent, words):
-        return found
     for rx in (rules.metric_cs, rules.metric_ci):
         if rx is None:
             continue
@@ -561,33 +690,97 @@ def _fallback_metrics(sent: str, offset: int, taken: Sequence[Mention]) -> list[
     return out
 
 
-def _no_fallback_metric(rules: _Rules, sent: str, words: list[bytes]) -> bool:
-    """``True`` when neither metric scanner can match in ``sent`` (``words``: its :func:`_lower_words`):
-    it holds no word that starts a metric form and no character a regex alternative needs.
+def _no_free_metric(rules: _Rules, sent: str, low_bytes: bytes, words: list[bytes], offset: int,
+                    taken: Sequence[Mention]) -> bool:
+    """``True`` when every match of the metric scanners in the ASCII sentence ``sent`` (at ``offset`` in
+    its text) overlaps one of the ``taken`` mentions, so that :func:`_fallback_metrics` keeps none;
+    ``low_bytes``: ``sent`` with its letters and digits lower-cased and every other byte a space,
+    ``words``: its words (:func:`_lower_words`).
 
-    One set test for both scanners' :meth:`_MetricScanner.may_match` (most sentences with a number hold
-    no metric token: the fallback metrics are looked for in nearly every one of them).
+    Every match of a form starts at a word of the sentence that is the form's first word, holds that
+    whole word, and needs all the form's words in the sentence (see
+    :meth:`_MetricScanner.anchored_spans`); a regex alternative needs its required character. So
+    where no such word lies outside the mentions (most sentences with a number hold no metric word,
+    or only metric words that are mentions already), no match is kept: a set test and a few
+    ``find`` calls instead of the scans.
     """
     firsts = rules.metric_firsts
-    if firsts is None or not firsts.isdisjoint(words):
+    if firsts is None:
         return False
     for c in rules.metric_chars:
         if c in sent:
             return False
+    present = firsts.intersection(words)
+    if not present:
+        return True
+    needs = rules.metric_needs
+    if needs is None:
+        return False
+    have = None
+    padded = b" " + low_bytes + b" "  # (a word w of the sentence at i: b" " + w + b" " at i in ``padded``)
+    for w in present:
+        if w not in rules.metric_solo:  # (a one-word form needs no other word)
+            if have is None:
+                have = set(words)
+            for need in needs[w]:
+                if need <= have:
+                    break
+            else:
+                continue
+        key = b" " + w + b" "
+        i = padded.find(key)
+        while i >= 0:
+            start = i + offset
+            end = start + len(w)
+            for m in taken:
+                if m.start < end and start < m.end:
+                    break
+            else:
+                return False  # (a free first word: the scans decide)
+            i = padded.find(key, i + 1)
     return True
 
 
 def _tokens(gap: str) -> list[str]:
+    """The lower-cased tokens of ``gap`` that are not ignored (LaTeX commands, braces, ``$``)."""
     ignore = _rules().ignore
-    rx = _TOKEN_ASCII_RE if gap.isascii() else _TOKEN_RE
-    return [t for t in map(str.lower, rx.findall(gap)) if t not in ignore]
+    if gap.isascii():
+        low = gap.lower()
+        # (without "zz" in it, the tokens of the lower-cased gap are the lower-cased tokens: only the
+        # placeholder alternative tells case apart)
+        toks = _TOKEN_ASCII_RE.findall(low) if "zz" not in low else map(str.lower, _TOKEN_ASCII_RE.findall(gap))
+    else:
+        toks = map(str.lower, _TOKEN_RE.findall(gap))
+    return [t for t in toks if t not in ignore]
 
 
-def _masked(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
-    """``text[start:end]`` with dataset and method spans inside it replaced by placeholders."""
+def _tokens_within(gap: str, allowed: frozenset | None, limit: int) -> list[str] | None:
+    """:func:`_tokens` of ``gap`` when there are at most ``limit`` of them and each is ``allowed`` or a
+    placeholder (``zzdatasetzz``, ``zzmethodzz``), else ``None`` (``allowed`` ``None``: any token is):
+    read one token at a time, so that most gaps, which fail at their first tokens, are not read whole."""
+    ignore = _rules().ignore
+    toks: list[str] = []
+    for m in (_TOKEN_ASCII_RE if gap.isascii() else _TOKEN_RE).finditer(gap):
+        t = m.group().lower()
+        if t in ignore:
+            continue
+        if len(toks) == limit or (allowed is not None and t not in allowed and t not in _PLACEHOLDERS):
+            return None
+        toks.append(t)
+    return toks
+
+
+_PLACEHOLDERS = ("zzdatasetzz", "zzmethodzz")
+
+
+def _masked(text: str, start: int, end: int, others: Sequence[_Span]) -> str:
+    """``text[start:end]`` with the dataset and method spans ``others`` (in text order) inside it replaced
+    by placeholders."""
     parts, pos = [], start
-    for sp in sorted(spans, key=_START):
-        if sp.type not in ("dataset", "method") or sp.start < start or sp.end > end:
+    for sp in others:
+        if sp.start < start or sp.end > end:
+            if sp.start >= end:
+                break  # (and so do the rest)
             continue
         parts.append(text[pos:sp.start])
         parts.append(f" zz{sp.type}zz ")
@@ -603,56 +796,62 @@ def _following_metric(text: str, num: Number, metrics: list[_Span], others: list
     """The metric written after ``num`` (``84.3% top-1 accuracy``), whether the gap is tight, and the gap's
     :func:`_tokens`."""
     rules = _rules()
-    for sp in metrics:
-        if sp.start < num.end:
-            continue
-        gap = text[num.end:sp.start]
-        if len(gap) > 40 or any(num.end <= o.start < sp.start for o in others):
-            return None
-        if _OWN_VALUE_AFTER_RE.match(text, sp.end):
-            return None  # "1.00 (RMSE = 0.67)": the metric has its own value
-        toks = _tokens(gap)
-        if not toks:
-            return sp, True, toks
-        unknown = [t for t in toks if t not in rules.follow_words]
-        if len(toks) > 5:
-            return None
-        if not unknown:
-            return sp, all(t in ("%", "points", "pts", "pp", "absolute", "relative") for t in toks), toks
-        # one modifier is allowed after a comparative: "1.6x higher training throughput"
-        if len(unknown) == 1 and unknown[0].isalpha() and any(
-            t in ("higher", "lower", "better", "more", "less", "faster") for t in toks
-        ):
-            return sp, False, toks
+    i = bisect_left(metrics, num.end, key=_START)  # (the first metric after the number decides)
+    if i == len(metrics):
         return None
+    sp = metrics[i]
+    if sp.start - num.end > 40:
+        return None
+    for o in others:
+        if num.end <= o.start < sp.start:
+            return None
+    if _OWN_VALUE_AFTER_RE.match(text, sp.end):
+        return None  # "1.00 (RMSE = 0.67)": the metric has its own value
+    gap = text[num.end:sp.start]
+    toks = [] if not gap or gap.isspace() else _tokens(gap)  # (white space holds no token)
+    if not toks:
+        return sp, True, toks
+    if len(toks) > 5:
+        return None
+    unknown = [t for t in toks if t not in rules.follow_words]
+    if not unknown:
+        return sp, all(t in ("%", "points", "pts", "pp", "absolute", "relative") for t in toks), toks
+    # one modifier is allowed after a comparative: "1.6x higher training throughput"
+    if len(unknown) == 1 and unknown[0].isalpha() and any(
+        t in ("higher", "lower", "better", "more", "less", "faster") for t in toks
+    ):
+        return sp, False, toks
     return None
 
 
-def _preceding_metric(text: str, num: Number, metrics: list[_Span], spans: list[_Span]
+def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list[_Span], low: str | None = None
                       ) -> tuple[_Span, list[str]] | None:
-    """The metric written before ``num`` (``AUC of 0.955``) and the :func:`_tokens` of the masked gap."""
+    """The metric written before ``num`` (``AUC of 0.955``) and the :func:`_tokens` of the gap masked
+    (``others``: the sentence's dataset and method spans, in text order; ``low``: ``text.lower()`` when
+    ``text`` is ASCII)."""
     rules = _rules()
-    if _ABOUT_ELSE_RE.match(text, num.end, num.end + 20):
+    if (_ABOUT_ELSE_RE.match(text, num.end, num.end + 20) if low is None
+            else _ABOUT_ELSE_LOW_RE.match(low, num.end, num.end + 20)):
         return None  # "40% fewer parameters", "99% of the ...": about something else
     for sp in reversed(metrics):  # (the last one before the number)
         if sp.end <= num.start:
             break
     else:
         return None
-    gap = _masked(text, sp.end, num.start, spans)
+    gap = _masked(text, sp.end, num.start, others)
     if not gap.isascii() or "from" in gap.lower():  # (every _FROM_TO_RE match holds it)
         gap = _FROM_TO_RE.sub(" to ", gap)
     if len(gap) > 80:
         return None
-    toks = _tokens(gap)
-    if len(toks) > 7:
+    toks = _tokens_within(gap, rules.precede_words, 7)
+    if toks is None:
         return None
-    if all(t in rules.precede_words or t in ("zzdatasetzz", "zzmethodzz") for t in toks):
-        return sp, toks
-    return None
+    return sp, toks
 
 
-def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple[int, int]]) -> bool:
+def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple]) -> bool:
+    """Whether ``num`` is no claim: a count or size, a year, inside a span of ``blocked`` (tuples that
+    start with a start and an end: spans, citations), or the start of a "from X to Y"."""
     unit = num.unit
     if unit in _SKIP_UNITS:
         return True
@@ -660,11 +859,14 @@ def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple[int
     if unit in ("", "s") and float(num.value).is_integer() and _YEAR_MIN <= num.value <= _YEAR_MAX \
             and text.find(".", start, end) < 0:
         return True
-    core = _NUMBER_CORE_RE.match(text, start, end)
-    core_end = core.end() if core else end
-    for a, b in blocked:
-        if a < core_end and start < b:
-            return True
+    core_end = -1  # (the end of the number without its unit: read when a blocked span reaches the number)
+    for sp in blocked:
+        if sp[0] < end and start < sp[1]:
+            if core_end < 0:
+                core = _NUMBER_CORE_RE.match(text, start, end)
+                core_end = core.end() if core else end
+            if sp[0] < core_end:
+                return True
     # "from 80.1% to 84.3%": the first value is the starting point, not a claim
     return _TO_NUMBER_RE.match(text, end, end + 12) is not None and bool(
         _FROM_BEFORE_RE.search(text[max(sent_start, start - 6):start])
@@ -686,14 +888,14 @@ def _dataset_for(
     # between: "perplexity on PG-19 from 11.8 to 10.2", "mIoU on ADE20K of 50.2"
     if precedes and metric.end <= num.start and not any(metric.end <= c.start < num.start for c in claimed):
         inside = [d for d in datasets if metric.end <= d.start and d.end <= num.start]
-        if inside and not rules.dataset_blockers.search(text[inside[-1].end:num.start]):
+        if inside and not rules.dataset_blockers.found(text[inside[-1].end:num.start]):
             return inside[-1]
     # after: "... 84.3% top-1 accuracy on ImageNet-1K"
     for d in datasets:
         if d.start < hi:
             continue
         gap = text[hi:d.start]
-        if len(gap) <= 60 and not rules.dataset_blockers.search(gap):
+        if len(gap) <= 60 and not rules.dataset_blockers.found(gap):
             return d
         break
     # before: "On ImageNet-1K, our model achieves 84.3% ..."
@@ -705,13 +907,14 @@ def _dataset_for(
     if d is not None:
         lead = text[max(sent_start, d.start - 30):d.start]
         gap = text[d.end:lo]
-        if (
-            _SCOPE_LEAD_RE.search(lead)
-            and not _TRAINED_ON_RE.search(lead)
-            and (not rules.dataset_blockers.search(gap) or _fronted(text, d, sent_start))
-            and len(gap) <= 160
-            and ";" not in gap
-        ):
+        if len(gap) > 160 or ";" in gap:
+            return None
+        if lead.isascii():
+            lead = lead.lower()
+            scoped = _SCOPE_LEAD_LOW_RE.search(lead) and not _TRAINED_ON_LOW_RE.search(lead)
+        else:
+            scoped = _SCOPE_LEAD_RE.search(lead) and not _TRAINED_ON_RE.search(lead)
+        if scoped and (not rules.dataset_blockers.found(gap) or _fronted(text, d, sent_start)):
             return d
     return None
 
@@ -724,48 +927,67 @@ def _fronted(text: str, d: _Span, sent_start: int) -> bool:
     )
 
 
+class _SentenceMemo:
+    """What the method and baseline rules of one sentence look up for more than one number: which method
+    starts have a baseline cue before them (in the lead each rule reads), and where the sentence's
+    result verbs start (see :func:`_method_for`). Made per sentence, filled when first needed."""
+
+    __slots__ = ("cued", "cued_near", "verb_starts", "lowered")
+
+    def __init__(self, lowered: tuple[bytes, list[bytes]] | None = None) -> None:
+        self.cued: dict[int, bool] = {}  # method start -> baseline cue in the 60 characters before it
+        self.cued_near: dict[int, bool] = {}  # the same in the 40 characters before it
+        self.verb_starts: list[int] | None = None
+        self.lowered = lowered  # the sentence's _sentence_words (ASCII text), or None
+
+
 def _method_for(
     text: str, num: Number, metric: _Span, methods: list[_Span], sent_start: int, proposed: _Span | None,
-    baseline: _Span | None, low: str | None = None, cued: dict[int, bool] | None = None,
+    baseline: _Span | None, low: str | None = None, memo: _SentenceMemo | None = None, sent_end: int = -1,
 ) -> _Span | None:
     """The method a number belongs to: the subject of a result verb, else the proposed method.
 
     ``low`` is ``text.lower()`` when ``text`` is ASCII (the verbs are then searched case-sensitively in it);
-    ``cued`` memoises, per sentence, which method starts have a baseline cue just before them.
+    ``memo`` (with ``sent_end``, the end of the sentence) keeps what other numbers of the sentence reuse.
     """
     rules = _rules()
     lo = num.start
+    cued = memo.cued_near if memo is not None else None
     if low is not None and rules.verbs_low is not None:
         verbs, vtext = rules.verbs_low, low
-        # One scan of the sentence head answers every question below (made when first needed): its
-        # one-word verbs never overlap, and neither end of the head makes a word boundary that the
-        # text does not have (the head starts after a non-word character; a number never follows a
-        # letter). The original searches scan text slices and ranges instead.
-        head_verbs: list[tuple[int, int]] | None = None
+        # One scan of the sentence answers every question below (made when first needed): its one-word
+        # verbs never overlap, and no word runs across either end of the head (it starts after a
+        # non-word character; the character before a number is not a letter, digit or "_", nor is the
+        # number's first one a word character after a "_"), so the verbs of the head are the verbs
+        # of the sentence that start before the number. The original searches scan slices instead.
         one_scan = sent_start == 0 or not _is_word_char(low[sent_start - 1])
+        if one_scan:
+            head_verbs = _verb_starts(verbs, low, sent_start, lo, memo, sent_end)
+            n_head = bisect_left(head_verbs, lo)
     else:
         verbs, vtext, one_scan = rules.verbs, text, False
     for m in reversed([m for m in methods if m.end <= lo]):
         if baseline is not None and m.key == baseline.key:
             continue
-        cue = cued.get(m.start) if cued is not None else None
-        if cue is None:
-            cue = _baseline_cue(rules, text[max(sent_start, m.start - 40):m.start])
-            if cued is not None:
-                cued[m.start] = cue
-        if cue:
-            continue
         if one_scan:
-            if head_verbs is None:
-                head_verbs = [v.span() for v in verbs.finditer(vtext, sent_start, lo)]
-            v_start = next((a for a, _ in head_verbs if a >= m.end), -1)
+            i = bisect_left(head_verbs, m.end, 0, n_head)
+            v_start = head_verbs[i] if i < n_head else -1
         else:
             v = verbs.search(vtext, m.end, lo)
             v_start = v.start() if v is not None else -1
         if v_start < 0:
             continue
+        cue = cued.get(m.start) if cued is not None else None
+        if cue is None:
+            cue = _baseline_cue_in(rules, text, low, max(sent_start, m.start - 40), m.start)
+            if cued is not None:
+                cued[m.start] = cue
+        if cue:
+            continue
         between = text[m.end:v_start]
-        if len(_tokens(between)) <= 3 and not _CLAUSE_PUNCT_RE.search(between):
+        # (a token holds a character: a gap of at most 3 has at most 3 tokens)
+        if (len(between) <= 3 or _tokens_within(between, None, 3) is not None) \
+                and not _CLAUSE_PUNCT_RE.search(between):
             if proposed is not None and (m.key == proposed.key or m.role == "proposed"):
                 return proposed
             return m
@@ -773,21 +995,60 @@ def _method_for(
         return None
     head = text[sent_start:lo]
     if one_scan:
-        if head_verbs is None:
-            head_verbs = [v.span() for v in verbs.finditer(vtext, sent_start, lo)]
-        v_start = head_verbs[-1][0] - sent_start if head_verbs else -1
+        v_start = head_verbs[n_head - 1] - sent_start if n_head else -1
     else:
         v_start = -1
         for v in verbs.finditer(vtext[sent_start:lo]):
             v_start = v.start()
     if v_start >= 0:
         window = head[max(0, v_start - 40):v_start]
-        if rules.negative_subject.search(window.split(",")[-1]):
+        if rules.negative_subject.found(window.split(",")[-1]):
             return None
         return proposed
-    if rules.proposed_cue.search(head) or (proposed.name and proposed.name in head):
+    if rules.proposed_cue.found(head) or (proposed.name and proposed.name in head):
         return proposed
     return None
+
+
+def _verb_starts(verbs: re.Pattern, low: str, start: int, lo: int, memo: _SentenceMemo | None,
+                 sent_end: int) -> list[int]:
+    """Where the result ``verbs`` start in ``low[start:lo]`` (or, with a ``memo``, in the whole sentence
+    ``low[start:sent_end]``: the caller reads those before ``lo``)."""
+    if memo is None or sent_end < lo:
+        return [v.start() for v in verbs.finditer(low, start, lo)]
+    if memo.verb_starts is None:
+        verb_words = _rules().verb_words
+        if memo.lowered is not None and verb_words is not None:
+            memo.verb_starts = _verb_words_at(verb_words, memo.lowered, low, start, sent_end)
+        else:
+            memo.verb_starts = [v.start() for v in verbs.finditer(low, start, sent_end)]
+    return memo.verb_starts
+
+
+def _verb_words_at(verb_words: frozenset, lowered: tuple[bytes, list[bytes]], low: str, start: int,
+                   end: int) -> list[int]:
+    """``[v.start() for v in rules.verbs_low.finditer(low, start, end)]`` from the words of the sentence
+    ``low[start:end]`` (``lowered``: its :func:`_sentence_words`; ``low[start - 1]``, if any, is no word
+    character): the verbs are one-word letter runs, so a match is a run of word characters that is a
+    verb, i.e. a word of the sentence that is a verb with no "_" glued to either side (``\\w`` holds "_",
+    the words do not). A set test and a few ``find`` calls instead of a scan."""
+    low_bytes, words = lowered
+    present = verb_words.intersection(words)
+    if not present:
+        return []
+    padded = b" " + low_bytes + b" "  # (a word w of the sentence at i: b" " + w + b" " at i in ``padded``)
+    out = []
+    for v in present:
+        key = b" " + v + b" "
+        i = padded.find(key)
+        while i >= 0:
+            a = start + i
+            b = a + len(v)
+            if (i == 0 or low[a - 1] != "_") and (b >= end or low[b] != "_"):
+                out.append(a)
+            i = padded.find(key, i + 1)
+    out.sort()
+    return out
 
 
 def _is_word_char(c: str) -> bool:
@@ -796,29 +1057,33 @@ def _is_word_char(c: str) -> bool:
 
 
 def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int, sent_end: int,
-                  cued: dict[int, bool] | None = None) -> _Span | None:
-    """The baseline method a number is compared with; ``cued`` memoises, per sentence, which method
-    starts have a baseline cue before them."""
+                  cued: dict[int, bool] | None = None, low: str | None = None) -> _Span | None:
+    """The baseline method a number is compared with: the closest method (within 120 characters, in the
+    same clause) with a baseline cue before it; ``cued`` memoises, per sentence, which method starts
+    have a cue; ``low``: ``text.lower()`` when ``text`` is ASCII."""
     rules = _rules()
     best, best_dist = None, 10**9
     for m in methods:
+        dist = num.start - m.end if m.end <= num.start else m.start - num.end
+        if dist >= best_dist or dist > 120:
+            continue  # (it cannot be the one: no cue needed)
         cue = cued.get(m.start) if cued is not None else None
         if cue is None:
-            cue = _baseline_cue(rules, text[max(sent_start, m.start - 60):m.start])
+            cue = _baseline_cue_in(rules, text, low, max(sent_start, m.start - 60), m.start)
             if cued is not None:
                 cued[m.start] = cue
         if not cue:
             continue
-        dist = num.start - m.end if m.end <= num.start else m.start - num.end
         between = text[m.end:num.start] if m.end <= num.start else text[num.end:m.start]
         if _OTHER_CLAUSE_RE.search(between):
             continue  # another clause: "84.3% accuracy, while being 4.7x faster than X"
-        if dist < best_dist and dist <= 120:
-            best, best_dist = m, dist
+        best, best_dist = m, dist
     return best
 
 
-def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str]) -> str:
+def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str], low: str | None = None) -> str:
+    """Whether the claim of ``num`` is "absolute", an "improvement" or a "ratio" (``low``: ``text.lower()``
+    when ``text`` is ASCII)."""
     rules = _rules()
     if num.unit == "x":
         return "ratio"
@@ -829,14 +1094,21 @@ def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str]) -> str:
         return "absolute"  # "improves accuracy from 80.1% to 84.3%"
     if gap_tokens and gap_tokens[-1] == "to" and gap_tokens[-2:-1] != ["up"]:
         return "absolute"  # "rises to 68.4%", "lowers the error to 2.1%"
-    if _COMPARATIVE_AFTER_RE.match(text, num.end):
+    if (_COMPARATIVE_AFTER_RE.match(text, num.end) if low is None
+            else _COMPARATIVE_AFTER_LOW_RE.match(low, num.end)):
         return "improvement"  # "9.5 points higher than X"
     if any(t in rules.improvement_words for t in gap_tokens):
         return "improvement"
-    if metric.start >= num.end and _IMPROVEMENT_NOUN_AFTER_RE.match(text, metric.end):
+    if metric.start >= num.end and (_IMPROVEMENT_NOUN_AFTER_RE.match(text, metric.end) if low is None
+                                    else _IMPROVEMENT_NOUN_AFTER_LOW_RE.match(low, metric.end)):
         return "improvement"  # "0.02 Acc@1 improvement"
-    if _IMPROVEMENT_NOUNS & set(_tokens(text[max(0, num.start - 30):num.start])[-4:]):
+    # (the tokens below are lower-cased words of the lead: each rule needs its word in it)
+    lead = text[max(0, num.start - 30):num.start]
+    low_lead = lead.lower()
+    if _IMPROVEMENT_NOUN_RE.search(low_lead) and _IMPROVEMENT_NOUNS & set(_tokens(lead)[-4:]):
         return "improvement"  # "an average increase of 8.65 points"
+    if "by" not in low_lead:
+        return "absolute"
     lead = _tokens(text[max(0, num.start - 12):num.start])
     if lead and lead[-1] == "by" or lead[-2:] == ["by", "up"] or lead[-3:] == ["by", "up", "to"]:
         return "improvement"
@@ -884,7 +1156,12 @@ def _field_results(
     ``low``: ``text.lower()`` when the caller has it (used for ASCII text only)."""
     proposed: _Span | None = None
     if proposed_key or proposed_name:
-        named = next((m for m in ms if proposed_key and m.key == proposed_key), None)
+        named = None
+        if proposed_key:
+            for m in ms:
+                if m.key == proposed_key:
+                    named = m
+                    break
         name = proposed_name or (named.canonical if named else proposed_key)
         proposed = _new_span(_Span, (-1, -1, "method", name or "", proposed_key or _key(name or ""), "proposed"))
     out: list[Result] = []
@@ -895,7 +1172,8 @@ def _field_results(
         low = text.lower()  # (the verbs are then searched case-sensitively in it)
     starts = [m.start for m in ms]
     by_start = starts == sorted(starts)  # (then the mentions of a sentence are a slice of ``ms``)
-    for ss, se, sent in _number_sentences(text, sentences, low):  # (most sentences hold no number: no result)
+    words = _number_words(low) if low is not None else None  # (times, fold, twice: in few texts)
+    for ss, se, sent in _number_sentences(text, sentences, low, words):  # (most sentences hold no number)
         if by_start:
             lo = bisect_left(starts, ss)
             in_sent = [m for m in ms[lo:bisect_left(starts, se, lo)] if m.end <= se and m.start < m.end]
@@ -910,49 +1188,69 @@ def _field_results(
         # a sentence needs a number and a metric (a mention, a fallback metric token, or the unit of a
         # "30 fps" / "2x faster" that makes its own); the scan for fallback metrics comes last when
         # the others cannot settle it
-        if has_metric or _may_rate_or_ratio(sent):
-            numbers = find_numbers(sent, ss)  # (offsets into the text)
+        # (for ASCII text, whether the sentence holds times/fold/twice: known from the text's words)
+        has_word = None if words is None else bool(words) and _holds_word(words, ss, se)
+        if has_metric or (_may_rate_or_ratio(sent) if has_word is None else _may_rate_or_ratio_ascii(sent, has_word)):
+            numbers = find_numbers(sent, ss, has_word)  # (offsets into the text)
             if not numbers:
                 continue
-            fallback = _fallback_metrics(sent, ss, in_sent)
+            lowered = _sentence_words(sent) if low is not None else None
+            fallback = _fallback_metrics(sent, ss, in_sent, lowered)
         else:
             if low is not None and not _FREE_NUMBER_RE.search(sent):
                 continue  # (no number can be read: see _FREE_NUMBER_RE)
-            fallback = _fallback_metrics(sent, ss, in_sent)
+            lowered = _sentence_words(sent) if low is not None else None
+            fallback = _fallback_metrics(sent, ss, in_sent, lowered)
             if not fallback:
                 continue
-            numbers = find_numbers(sent, ss)
+            numbers = find_numbers(sent, ss, has_word)
             if not numbers:
                 continue
-        _sentence_results(text, field, ss, se, sent, in_sent, fallback, numbers, proposed, low, seen, out)
+        _sentence_results(text, field, ss, se, sent, in_sent, fallback, numbers, proposed, low, seen, out, lowered)
     return out
 
 
 def _sentence_results(
     text: str, field: str, ss: int, se: int, sent: str, in_sent: list[Mention], fallback: list[_Span],
     numbers: list[Number], proposed: _Span | None, low: str | None, seen: set[tuple], out: list[Result],
+    lowered: tuple[bytes, list[bytes]] | None = None,
 ) -> None:
     """Append to ``out`` the results of the sentence ``text[ss:se]`` (``sent``) holding ``numbers``, the
-    mentions ``in_sent`` and the ``fallback`` metrics; ``seen`` holds the claims already read."""
+    mentions ``in_sent`` and the ``fallback`` metrics; ``seen`` holds the claims already read;
+    ``lowered``: the sentence's :func:`_sentence_words` (ASCII text)."""
     spans = [
         _new_span(_Span, (m.start, m.end, m.type, m.canonical or m.text, m.key or _key(m.canonical or m.text),
                           m.role))
         for m in in_sent
     ]
     spans.sort(key=_START)  # (stable: the order of the mentions; every use below wants text order)
-    metrics = sorted([s for s in spans if s.type == "metric"] + fallback, key=_START)
+    # (one pass sorts the spans by type, each list in text order)
+    metrics: list[_Span] = []
+    datasets: list[_Span] = []
+    methods: list[_Span] = []
+    others: list[_Span] = []  # the datasets and methods
+    blocked: list[tuple] = []  # spans no number is read inside: every mention but the metrics (added below)
+    for sp in spans:
+        typ = sp[2]
+        if typ == "metric":
+            metrics.append(sp)
+            continue
+        blocked.append(sp)
+        if typ == "dataset":
+            datasets.append(sp)
+            others.append(sp)
+        elif typ == "method":
+            methods.append(sp)
+            others.append(sp)
+    if fallback:
+        metrics = sorted(metrics + fallback, key=_START)
     if not metrics and not any(n.unit in ("fps", "x") for n in numbers):
         return  # no metric for any number to belong to (only "30 fps" and "2x faster" make their own)
-    datasets = [s for s in spans if s.type == "dataset"]
-    methods = [s for s in spans if s.type == "method"]
-    others = [sp for sp in spans if sp.type in ("dataset", "method")]
-    blocked = [(m.start, m.end) for m in in_sent if m.type != "metric"]
-    blocked += [(sp.start, sp.end) for sp in metrics]
+    blocked += metrics
     if "[" in sent:
         blocked += [(c.start() + ss, c.end() + ss) for c in _CITATION_RE.finditer(sent)]
     prev: tuple[Number, _Span, str] | None = None  # last number with a metric, for lists
-    cued: dict[int, bool] = {}  # method start -> baseline cue before it (see _baseline_for)
-    cued_near: dict[int, bool] = {}  # the same, in the shorter lead _method_for reads
+    memo = _SentenceMemo(lowered)
     claims: list[tuple[Number, _Span, _Span | None]] = []  # results read so far in this sentence
     for num in numbers:
         if _is_skipped(text, num, ss, blocked):
@@ -965,7 +1263,7 @@ def _sentence_results(
         if follow and follow[1]:
             metric, _, gap_tokens = follow
         else:
-            precede = _preceding_metric(text, num, metrics, spans)
+            precede = _preceding_metric(text, num, metrics, others, low)
             if precede:
                 metric, gap_tokens = precede
                 from_precede = True
@@ -976,15 +1274,18 @@ def _sentence_results(
             # list continuation: "4.6% on A, 5.8% on B, and 13.4% on C"
             pnum, pmetric, pkind = prev
             lo = max(pnum.end, pmetric.end) if pmetric.start >= pnum.end else pnum.end
-            gap = _masked(text, lo, num.start, spans)
-            if _LIST_GAP_RE.fullmatch(gap) and num.unit == pnum.unit:
+            gap = _masked(text, lo, num.start, others)
+            if num.unit == pnum.unit and (_LIST_GAP_LOW_RE.fullmatch(gap.lower()) if low is not None
+                                          else _LIST_GAP_RE.fullmatch(gap)):
                 metric, kind = pmetric, pkind
                 listed = True
         inherited = False
         inherited_dataset: _Span | None = None
         if metric is None and claims and num.unit != "x" and (
-            _BY_AFTER_VERB_RE.search(text[max(ss, num.start - 90):num.start])
-            or _COMPARATIVE_AFTER_RE.match(text, num.end)
+            (_BY_AFTER_VERB_RE.search(text[max(ss, num.start - 90):num.start]) if low is None
+             else _BY_AFTER_VERB_LOW_RE.search(low[max(ss, num.start - 90):num.start]))
+            or (_COMPARATIVE_AFTER_RE.match(text, num.end) if low is None
+                else _COMPARATIVE_AFTER_LOW_RE.match(low, num.end))
         ):
             # "..., outperforming GCN by 2.4%", "..., a 12% relative reduction over X"
             metric, kind = claims[-1][1], "improvement"
@@ -999,7 +1300,7 @@ def _sentence_results(
             else:
                 continue
         if kind is None:
-            kind = _kind(text, num, metric, gap_tokens)
+            kind = _kind(text, num, metric, gap_tokens, low)
         prev = (num, metric, kind)
         if inherited:
             dataset = inherited_dataset
@@ -1007,8 +1308,8 @@ def _sentence_results(
             anchor = _new_span(_Span, (num.start, num.end, "metric", "", "", "used")) if listed else metric
             dataset = _dataset_for(text, num, anchor, datasets, ss, [c[0] for c in claims], from_precede)
         claims.append((num, metric, dataset))
-        baseline = _baseline_for(text, num, methods, ss, se, cued)
-        method = _method_for(text, num, metric, methods, ss, proposed, baseline, low, cued_near)
+        baseline = _baseline_for(text, num, methods, ss, se, memo.cued, low)
+        method = _method_for(text, num, metric, methods, ss, proposed, baseline, low, memo, se)
         if baseline is not None and method is not None and baseline.key == method.key:
             baseline = None
         value = abs(num.value) if kind == "absolute" else num.value

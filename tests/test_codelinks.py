@@ -194,10 +194,14 @@ def test_sentence_and_field():
     "",
 ])
 def test_url_starts_match_the_regexes(text):
-    from extract.codelinks import _BARE_RE, _SCHEME_RE, _url_starts
+    from extract.codelinks import _BARE_RE, _SCHEME_RE, _url_bodies
 
     expected = {m.start() for m in _SCHEME_RE.finditer(text)} | {m.start() for m in _BARE_RE.finditer(text)}
-    assert _url_starts(text) == expected
+    bodies = _url_bodies(text)
+    assert set(bodies) == expected
+    for start, body in bodies.items():  # the body starts after the scheme, if there is one
+        m = _SCHEME_RE.match(text, start)
+        assert body == (m.end() if m else start)
 
 
 def test_url_hint_check_is_case_insensitive():

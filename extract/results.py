@@ -956,10 +956,10 @@ def _method_for(
     if low is not None and rules.verbs_low is not None:
         verbs, vtext = rules.verbs_low, low
         # One scan of the sentence answers every question below (made when first needed): its one-word
-        # verbs never overlap, and no word runs across either end of the head (it starts after a
-        # non-word character; the character before a number is not a letter, digit or "_", nor is the
-        # number's first one a word character after a "_"), so the verbs of the head are the verbs
-        # of the sentence that start before the number. The original searches scan slices instead.
+        # verbs never overlap, and no word runs across either end of the head (the sentence starts
+        # after a non-word character; a number starts with a sign or after a non-word character, see
+        # find_numbers), so the verbs of the head are the sentence's verbs that start before the
+        # number. The original searches scan slices instead.
         one_scan = sent_start == 0 or not _is_word_char(low[sent_start - 1])
         if one_scan:
             head_verbs = _verb_starts(verbs, low, sent_start, lo, memo, sent_end)

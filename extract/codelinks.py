@@ -47,7 +47,6 @@ _BARE_RE = re.compile(
 _STOP = set("<>\"{}|^`[]$")
 _LATEX_ESCAPES = set("_%#&~")
 _TRAIL = ".,;:!?'\"*"
-_INF = float("inf")
 _CLOSERS = {")": "(", "]": "[", "}": "{", ">": "<"}
 _HOST_RE = re.compile(r"(?i)^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(?::\d+)?$")
 _HREF_RE = re.compile(r"\\href\s*\{\s*([^{}]*)\}\s*\{")
@@ -398,7 +397,7 @@ def _code_links_in(text: str, field: str, sentences: list[tuple[int, int]] | Non
                    ) -> list[CodeLink]:
     """:func:`find_code_links` for a non-empty text; ``low``: ``text.lower()`` when the caller has it.
 
-    Cheap on a text without a URL (one scan for ``http``, one for the host words' dots).
+    Cheap on a text without a URL (one scan for ``:``, one for the host words' dots).
     """
     bodies = _url_bodies(text, low)
     if not bodies:
@@ -418,7 +417,7 @@ def _code_links_in(text: str, field: str, sentences: list[tuple[int, int]] | Non
     # "]" and "\\" are rare in abstracts and ``in`` finds one character far faster than two)
     hidden = (_display_regions(text) if ("]" in text and "](" in text) or ("\\" in text and "\\href" in text)
               else ())
-    sents = None
+    sents = sent_starts = None
     seen: set[str] = set()
     links: list[CodeLink] = []
     for start, end in spans:
@@ -432,11 +431,12 @@ def _code_links_in(text: str, field: str, sentences: list[tuple[int, int]] | Non
         if key in seen:
             continue
         seen.add(key)
-        if sents is None:
-            sents = sorted(sentences) if sentences else []
+        if sents is None:  # (at the first link: most texts have none)
+            sents = sorted(sentences or [])
+            sent_starts = [s for s, _ in sents]
         sentence = ""
-        k = bisect_right(sents, (start, _INF)) - 1  # (the last sentence starting at or before start)
-        if k >= 0 and start < sents[k][1]:
+        k = bisect_right(sent_starts, start) - 1
+        if k >= 0 and sents[k][0] <= start < sents[k][1]:
             sentence = text[sents[k][0]:sents[k][1]]
         links.append(new_code_link(url, host, owner, repo, kind, start, end, field, sentence))
     return links

@@ -279,13 +279,14 @@ class Extractor:
         if find_links is None and find_res is None:
             return links, results
         proposed_key = _MISSING
+        bundled_links = find_links is _find_code_links
+        bundled_res = find_res is _find_results
         for field, text in (("title", title), ("abstract", abstract)):
             if not text:
                 continue
             low = text.lower() if text.isascii() else None  # (one lower-cased copy for both finders)
-            bundled_links = find_links is _find_code_links
             want_links = find_links is not None and (not bundled_links or _may_hold_url(text, low))
-            want_res = find_res is not None and (find_res is not _find_results or _may_hold_number(text))
+            want_res = find_res is not None and (not bundled_res or _may_hold_number(text))
             if not (want_links or want_res):
                 continue
             sents = [(0, len(text))] if field == "title" else self._field_sentences(st, a0, len(text))
@@ -296,7 +297,7 @@ class Extractor:
                 if proposed_key is _MISSING:
                     proposed_key = next((m.key for m in mentions if m.key in proposed and m.type == "method"),
                                         None) if proposed else None
-                if find_res is _find_results:  # (the bundled finder without its own per-field filter)
+                if bundled_res:  # (the bundled finder without its own per-field filter)
                     results.extend(_field_results(text, field, sents, by_field[field], proposed_key, None, low))
                 else:
                     results.extend(find_res(text, field, sents, by_field[field], proposed_key))

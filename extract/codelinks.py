@@ -270,15 +270,16 @@ _NOT_BEFORE = frozenset("_@/:\\")
 def _may_hold_url(text: str, low: str | None = None) -> bool:
     """Cheap necessary condition for a URL start in ``text`` (most abstracts have none).
 
-    A scheme URL holds ``http`` and a bare one a host word and its dot (:data:`_HOST_DOT_RE`),
-    case-insensitively. Non-ASCII text is always scanned: the ``(?i)`` regexes fold some non-ASCII
-    letters to ASCII ones. ``low``: ``text.lower()`` when the caller has it.
+    A scheme URL holds ``:`` and ``http`` (the one-character test first: about half the abstracts hold
+    no ``:``), a bare one a host word and its dot (:data:`_HOST_DOT_RE`), case-insensitively. Non-ASCII
+    text is always scanned: the ``(?i)`` regexes fold some non-ASCII letters to ASCII ones. ``low``:
+    ``text.lower()`` when the caller has it.
     """
     if not text.isascii():
         return True
     if low is None:
         low = text.lower()
-    return "http" in low or _HOST_DOT_RE.search(low) is not None
+    return (":" in low and "http" in low) or _HOST_DOT_RE.search(low) is not None
 
 
 def _url_bodies(text: str, low: str | None = None) -> dict[int, int]:

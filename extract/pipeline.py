@@ -260,8 +260,8 @@ class Extractor:
                 if len(ordered) == 2:
                     a, b = ordered
                     aliases[key] = {a: (b,), b: (a,)}
-                else:
-                    aliases[key] = {f: tuple(g for g in ordered if g != f) for f in ordered}
+                else:  # (the names are distinct: the others of the i-th are those before and after it)
+                    aliases[key] = {f: (*ordered[:i], *ordered[i + 1:]) for i, f in enumerate(ordered)}
         return aliases, abbrevs
 
     def _field_sentences(self, st, a0: int, length: int) -> list[tuple[int, int]]:

@@ -594,8 +594,7 @@ def _number_words(low: str) -> list[tuple[int, int]]:
     return out
 
 
-_DIGIT_THEN_X_RE = re.compile(r"\d\s*[x×X]")
-_DIGIT_THEN_X_ASCII_RE = re.compile(r"[0-9]\s*[xX]")  # (the same in ASCII text, faster)
+_DIGIT_THEN_X_ASCII_RE = re.compile(r"[0-9]\s*[xX]")  # (a digit, then an x unit; in ASCII text)
 # In ASCII text, where every number find_numbers reads starts: a digit or dot not glued to a name (after
 # a letter, digit or one of "_@./#^\\'"), nor after a dash or plus sign that is itself glued to one
 # ("ResNet-50", "GPT-4", "C++11": find_numbers skips those). Without one (and without a number word, which
@@ -613,13 +612,8 @@ def _may_rate_or_ratio(sent: str) -> bool:
     """
     if not sent.isascii():
         return True
-    if "fps" in sent or "FPS" in sent or "\\times" in sent:
-        return True
     low = sent.lower()
-    if "times" in low or "fold" in low or "twice" in low:
-        return True
-    # (in ASCII text the "x" is an x or X: without one, no regex scan)
-    return "x" in low and _DIGIT_THEN_X_ASCII_RE.search(sent) is not None
+    return _may_rate_or_ratio_ascii(sent, "times" in low or "fold" in low or "twice" in low)
 
 
 def _may_rate_or_ratio_ascii(sent: str, has_word: bool) -> bool:
@@ -627,6 +621,7 @@ def _may_rate_or_ratio_ascii(sent: str, has_word: bool) -> bool:
     ``twice`` (any case), known from the words of its text (see :func:`_number_words`)."""
     if has_word or "fps" in sent or "FPS" in sent or "\\times" in sent:
         return True
+    # (in ASCII text the "x" is an x or X: without one, no regex scan)
     return ("x" in sent or "X" in sent) and _DIGIT_THEN_X_ASCII_RE.search(sent) is not None
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import itertools
-import json
-import random
 import re
-from importlib import resources
+
+from result_texts import METRIC_FORMS, random_texts
 
 from extract.numbers import _CORE_ASCII_RE, _CORE_RE, find_numbers
 from extract.results import (
@@ -19,24 +18,10 @@ from extract.results import (
     _rules,
 )
 
-_DATA = json.loads(resources.files("extract").joinpath("patterns/result_rules.json").read_text("utf-8"))
-_FORMS = [f for forms in _DATA["metrics"].values() for f in forms if not f.startswith("re:")]
-_PIECES = ["accuracy", "Top-1", "top-1 accuracy", "mAP", "AP", "box AP", "Recall@10", "@", "x", "X", "84.3%", "50",
-           "-", "+", ".", ",", ";", " ", " ", "(", ")", "ResNet-50", "GPT-4", "C++11", "v1.2", "3D", "than", "over the",
-           "compared to", "Outperforms", "while", "pre-train", "fine-tuned", "we", "Our", "baselines", "vs.",
-           "respectively", "and", "on", "Fréchet", "ſ", "\u212a", "\x1c", "\n"]
-
-
-def _texts(n: int = 4000, seed: int = 11):
-    rnd = random.Random(seed)
-    pieces = _PIECES + _FORMS
-    for _ in range(n):
-        yield "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 10)))
-
 
 def test_anchored_metric_spans_are_the_scanned_ones():
     rules = _rules()
-    for text in itertools.chain(_texts(), _FORMS):
+    for text in itertools.chain(random_texts(4000, seed=11, max_pieces=10), METRIC_FORMS):
         if not text.isascii():
             continue
         words = _lower_words(text)
@@ -49,7 +34,7 @@ def test_anchored_metric_spans_are_the_scanned_ones():
 
 def test_baseline_cue_and_cued_regexes_agree_with_a_plain_search():
     rules = _rules()
-    for text in _texts(3000, seed=5):
+    for text in random_texts(3000, seed=5, max_pieces=10):
         assert _baseline_cue(rules, text) == (rules.baseline_cue.search(text) is not None), text
         for cued in (rules.dataset_blockers, rules.negative_subject, rules.proposed_cue):
             assert (cued.search(text) is not None) == (cued.regex.search(text) is not None), text
@@ -64,7 +49,7 @@ def test_branch_literals():
 
 
 def test_ascii_forms_of_the_regexes_find_the_same_in_ascii_text():
-    for text in _texts(3000, seed=3):
+    for text in random_texts(3000, seed=3, max_pieces=10):
         if not text.isascii():
             continue
         assert [m.span() for m in _CORE_ASCII_RE.finditer(text)] == [m.span() for m in _CORE_RE.finditer(text)]
@@ -72,7 +57,7 @@ def test_ascii_forms_of_the_regexes_find_the_same_in_ascii_text():
 
 
 def test_free_number_test_never_rules_out_a_number():
-    for text in _texts(3000, seed=9):
+    for text in random_texts(3000, seed=9, max_pieces=10):
         if text.isascii() and not _FREE_NUMBER_RE.search(text):
             low = text.lower()
             if not ("twice" in low or "times" in low or "fold" in low):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import random
 import re
-from importlib import resources
+
+from result_texts import PIECES, random_texts
 
 import extract.numbers as numbers
 from extract.numbers import find_numbers
@@ -19,21 +19,6 @@ from extract.results import (
     _scanned_metrics,
     _tokens,
 )
-
-_DATA = json.loads(resources.files("extract").joinpath("patterns/result_rules.json").read_text("utf-8"))
-_FORMS = [f for forms in _DATA["metrics"].values() for f in forms if not f.startswith("re:")]
-_PIECES = ["accuracy", "Top-1", "top-1 accuracy", "mAP", "AP", "box AP", "Recall@10", "@", "x", "X", "84.3%", "50",
-           "-", "+", ".", ",", ";", " ", " ", "(", ")", "ResNet-50", "GPT-4", "v1.2", "3D", "than", "over the",
-           "compared to", "Outperforms", "while", "we", "Our", "baselines", "vs.", "mean", "error", "training",
-           "task", "word", "end", "speed", "inference", "and", "on", "Fréchet", "ſ", "\u212a", "é", "\n", "zz", "ZZ",
-           "zzdatasetzz", "ZZmethodZZ-x", "$", "\\textbf{", "}", "1.6x", "2 x 3", "±0.2", "10-20%", "times", "twice"]
-
-
-def _texts(n: int, seed: int, pieces: list[str] | None = None):
-    rnd = random.Random(seed)
-    pieces = pieces or _PIECES + _FORMS
-    for _ in range(n):
-        yield "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
 
 
 def _mentions(text: str, offset: int, rnd: random.Random) -> list[Mention]:
@@ -51,7 +36,7 @@ def _mentions(text: str, offset: int, rnd: random.Random) -> list[Mention]:
 
 def test_fallback_metrics_prefilter_keeps_every_metric_the_scans_keep():
     rnd = random.Random(3)
-    for text in _texts(6000, seed=21):
+    for text in random_texts(6000, seed=21):
         offset = rnd.choice([0, 7])
         taken = _mentions(text, offset, rnd)
         assert _fallback_metrics(text, offset, taken) == _scanned_metrics(text, offset, taken, None), (text, taken)
@@ -70,7 +55,7 @@ def test_baseline_cue_in_is_the_cue_of_the_slice():
     rules = _rules()
     assert rules.baseline_low is not None  # (the bundled cue has no look-behind, boundary or upper case)
     rnd = random.Random(5)
-    for text in _texts(4000, seed=8):
+    for text in random_texts(4000, seed=8):
         low = text.lower() if text.isascii() else None
         for _ in range(3):
             a = rnd.randint(0, len(text))
@@ -80,7 +65,7 @@ def test_baseline_cue_in_is_the_cue_of_the_slice():
 
 def test_tokens_are_the_lower_cased_plain_tokens():
     ignore = _rules().ignore
-    for text in _texts(4000, seed=13):
+    for text in random_texts(4000, seed=13):
         plain = [t for t in (t.lower() for t in _TOKEN_RE.findall(text)) if t not in ignore]
         assert _tokens(text) == plain, text
     assert _tokens("ZZfooZZ-bar zzdatasetzz") == ["zzfoozz-bar", "zzdatasetzz"]
@@ -138,7 +123,7 @@ _NUMBER_PIECES = ["84.3", "%", " %", "\\%", "％", " percent", "x", "×", " X", 
 
 
 def test_find_numbers_is_the_plain_reading():
-    for text in _texts(20000, seed=17, pieces=_NUMBER_PIECES):
+    for text in random_texts(20000, seed=17, pieces=_NUMBER_PIECES):
         got = [tuple(x) for x in find_numbers(text) if not text[x.start].isalpha()]  # (not "two times", "twice")
         assert got == _plain_find_numbers(text), text
 
@@ -164,7 +149,7 @@ def test_first_characters_of_the_regexes_after_a_number():
 def test_word_times_scans_around_the_tail_words():
     texts = ["two times", "a hundred times", "hundred - - times", "double it, then twice", "three-fold and ten fold",
              "it is triple; four  times faster", "timesfold twice twelve times", "one hundred times, fifty-fold"]
-    for text in list(_texts(3000, seed=4, pieces=["two", "a hundred", " ", "-", "times", "fold", "twice", "double",
+    for text in list(random_texts(3000, seed=4, pieces=["two", "a hundred", " ", "-", "times", "fold", "twice", "double",
                                                   "x", "TEN", "Fold", "one", "hundred", "\n"])) + texts:
         plain = [m.span() for m in numbers._WORD_TIMES_RE.finditer(text)
                  if m.group("w") or m.group("twice").lower() == "twice"]
@@ -188,7 +173,7 @@ def test_folded_regexes_find_in_lower_cased_ascii_text_what_the_case_insensitive
              (results._ABOUT_ELSE_RE, results._ABOUT_ELSE_LOW_RE),
              (results._BY_AFTER_VERB_RE, results._BY_AFTER_VERB_LOW_RE),
              (results._LIST_GAP_RE, results._LIST_GAP_LOW_RE)]
-    for text in _texts(3000, seed=23, pieces=_CASE_PIECES):
+    for text in random_texts(3000, seed=23, pieces=_CASE_PIECES):
         low = text.lower()
         for rx, low_rx in pairs:
             assert [m.span() for m in rx.finditer(text)] == [m.span() for m in low_rx.finditer(low)], (rx, text)
@@ -200,7 +185,7 @@ def test_folded_regexes_find_in_lower_cased_ascii_text_what_the_case_insensitive
 
 def test_cued_found_is_search_found():
     rules = _rules()
-    for text in _texts(3000, seed=29, pieces=_CASE_PIECES + _PIECES):
+    for text in random_texts(3000, seed=29, pieces=_CASE_PIECES + PIECES):
         for cued in (rules.dataset_blockers, rules.negative_subject, rules.proposed_cue):
             assert cued.found(text) == (cued.regex.search(text) is not None), text
 
@@ -213,7 +198,7 @@ def test_verbs_from_the_words_are_the_scanned_verbs():
     pieces = ["achieves", "achieve", "is", "are", "has", "_", "x", "9", " ", ", ", "(", "obtains_", "_sets", "set",
               "setting", "Reaches", "IS", "improves", "improvement", "outperformed", "-", "\n", "reach", "beat5"]
     rnd = random.Random(31)
-    for text in _texts(3000, seed=37, pieces=pieces):
+    for text in random_texts(3000, seed=37, pieces=pieces):
         low = text.lower()
         for _ in range(3):
             start = rnd.randint(0, len(low))
@@ -238,7 +223,7 @@ def test_ascii_twins_match_what_the_unicode_regexes_match_in_ascii_text():
     for pattern in patterns:
         plain, twin = re.compile(pattern), ascii_twin(pattern)
         assert twin is not None and twin.flags & re.ASCII, pattern
-        for text in _texts(1500, seed=41, pieces=pieces):
+        for text in random_texts(1500, seed=41, pieces=pieces):
             low = text.lower()
             assert [m.span() for m in plain.finditer(low)] == [m.span() for m in twin.finditer(low)], (pattern, low)
     assert ascii_twin(r"[\S]") is None and ascii_twin("a", re.IGNORECASE) is None

@@ -52,16 +52,20 @@ def customize_tokenizer(nlp: Language, rules: Rules) -> None:
     tok = nlp.tokenizer
     if isinstance(tok, LitkgTokenizer):
         tok = tok.full
+    special_cases = tok.rules
     if rules.drop_single_letter_abbreviations:
-        tok.rules = {k: v for k, v in tok.rules.items() if not _SINGLE_INITIAL.match(k)}
-    for a in rules.no_split_abbreviations:
-        tok.add_special_case(a, [{ORTH: a}])
+        special_cases = {k: v for k, v in special_cases.items() if not _SINGLE_INITIAL.match(k)}
+    # (setting a rule reloads every special case: no special cases while the rules are set, then one load)
+    tok.rules = {}
     # "ConvNeXt-T." / "Swin-B.": a period after a single capital ends the sentence
     suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=[A-Z])\."]
     tok.suffix_search = compile_suffix_regex(suffixes).search
     um = _url_match()
     if tok.url_match is not None and um is not None:
         tok.url_match = um
+    tok.rules = special_cases
+    for a in rules.no_split_abbreviations:
+        tok.add_special_case(a, [{ORTH: a}])
     tok.max_cache_size = TOKENIZER_CACHE_SIZE
     nlp.tokenizer = LitkgTokenizer(tok)
 

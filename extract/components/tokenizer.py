@@ -35,10 +35,11 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
-from spacy.attrs import ORTH
+from spacy.attrs import LOWER, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 
 def _orths(tokens: list[dict]) -> list[str]:
@@ -161,3 +162,88 @@ class LitkgTokenizer:
         """Tokenize a stream of texts (as ``Tokenizer.pipe``)."""
         for text in texts:
             yield self(text)
+
+
+def detached_copy(tok) -> Tokenizer:
+    """A tokenizer with the settings of ``tok`` (special cases, affix rules) on a vocab of its own.
+
+    For text whose words ``tok``'s vocab need not keep (gazetteer patterns): a lexeme of that vocab costs
+    ~20 us to make (it computes every lexical attribute and flag), one of the copy's only its ``LOWER``
+    (with ``tok``'s function). Ids are hashes of the strings, so the ``ORTH`` and ``LOWER`` ids of the
+    copy's tokens are the ones ``tok``'s tokens of the same text have. ``tok``: a spaCy ``Tokenizer``
+    or a :class:`LitkgTokenizer` (whose settings are its reference tokenizer's).
+    """
+    lower = tok.vocab.lex_attr_getters.get(LOWER)
+    return Tokenizer(Vocab(lex_attr_getters={LOWER: lower} if lower is not None else {}), rules=tok.rules,
+                     prefix_search=tok.prefix_search, suffix_search=tok.suffix_search,
+                     infix_finditer=tok.infix_finditer, token_match=tok.token_match, url_match=tok.url_match,
+                     faster_heuristics=tok.faster_heuristics)
+
+
+# Joins phrases into one text for phrase_tokens (a private-use character: in no special case, checked).
+_PHRASE_SEPARATOR = "\ue000"
+# Phrases per call: once a call meets a special case, spaCy caches none of its later chunks (see the
+# module doc), so a call is kept short; a phrase's words are then mostly tokenized once.
+_PHRASES_PER_CALL = 100
+
+TokenIds = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def phrase_tokens(tok, phrases: Iterable[str]) -> dict[str, TokenIds]:
+    """``phrase -> (ORTH ids, LOWER ids)`` of the tokens ``tok`` makes of the phrase alone, for many phrases.
+
+    Made by a :func:`detached_copy` of ``tok`` (``tok``'s vocab and cache are left alone), from few calls:
+    phrases are tokenized a few thousand at a time, joined by a separator token, and the tokens are cut
+    back at the separators. That gives each phrase its own tokens because spaCy tokenizes each
+    white-space-delimited chunk by itself (affix rules, special cases, token and URL matches, cache),
+    and its last pass (special cases that the affix rules cut apart, found by a matcher) cannot match
+    across the separator: no special case holds the separator character, so no pattern token is the
+    separator (see :func:`_joinable`). A phrase with other white space than single spaces between
+    words, or holding the separator, is tokenized alone.
+    """
+    copy = detached_copy(tok)
+    copy.max_cache_size = max(copy.max_cache_size, tok.max_cache_size)
+    out: dict[str, TokenIds] = {}
+    batch: list[str] = []
+    sep_ok = _separator_is_safe(copy, _PHRASE_SEPARATOR)
+    for p in dict.fromkeys(phrases):
+        if sep_ok and _joinable(p):
+            batch.append(p)
+        else:
+            out[p] = _ids(copy(p))
+    for i in range(0, len(batch), _PHRASES_PER_CALL):
+        part = batch[i:i + _PHRASES_PER_CALL]
+        joined = _joined_tokens(copy, part)
+        out.update(joined if joined is not None else ((p, _ids(copy(p))) for p in part))
+    return out
+
+
+def _joinable(phrase: str) -> bool:
+    """Whether ``phrase`` tokenizes in a joined text as alone: words separated by single spaces, no
+    white space around them (so its chunks are its words), and no separator character."""
+    return bool(phrase) and " ".join(phrase.split()) == phrase and _PHRASE_SEPARATOR not in phrase
+
+
+def _separator_is_safe(tok: Tokenizer, sep: str) -> bool:
+    """Whether ``sep`` is one token of ``tok`` that is no token of any special case."""
+    return not any(sep in key for key in tok.rules) and [t.text for t in tok(sep)] == [sep]
+
+
+def _ids(doc: Doc) -> TokenIds:
+    arr = doc.to_array([ORTH, LOWER])
+    return tuple(arr[:, 0].tolist()), tuple(arr[:, 1].tolist())
+
+
+def _joined_tokens(tok: Tokenizer, phrases: list[str]) -> dict[str, TokenIds] | None:
+    """:func:`phrase_tokens` of ``phrases`` (all :func:`_joinable`) from one call of ``tok`` (``None``: the
+    separators were not cut off as tokens of their own, which the checks of phrase_tokens rule out)."""
+    doc = tok(f" {_PHRASE_SEPARATOR} ".join(phrases))
+    arr = doc.to_array([ORTH, LOWER])
+    orths, lowers = arr[:, 0].tolist(), arr[:, 1].tolist()
+    sep = tok.vocab.strings[_PHRASE_SEPARATOR]
+    cuts = [k for k, o in enumerate(orths) if o == sep]
+    if len(cuts) != len(phrases) - 1:  # pragma: no cover
+        return None
+    bounds = [-1, *cuts, len(orths)]
+    return {p: (tuple(orths[a + 1:b]), tuple(lowers[a + 1:b]))
+            for p, a, b in zip(phrases, bounds[:-1], bounds[1:], strict=True)}

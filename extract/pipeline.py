@@ -30,11 +30,13 @@ frequent long-form key per short-form key).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import spacy
@@ -82,6 +84,23 @@ def pipeline_version(patterns_dir: Path | None = None, aliases: AliasRules | Non
     return f"{EXTRACTOR_VERSION}-{h.hexdigest()[:10]}"
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block (as it was after it).
+
+    Building the pipeline makes tens of thousands of container objects that live as long as it does
+    (patterns, labels, rule tables) and hardly any cyclic garbage; meanwhile the collector runs a few
+    hundred times, walking the young objects, and twice the whole heap (~0.1 s of the build in all).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Extractor:
     """Extracts methods, datasets, metrics, tasks, code links and results from papers.
 
@@ -95,6 +114,11 @@ class Extractor:
     """
 
     def __init__(self, patterns_dir: Path | None = None, aliases: AliasRules | None = None) -> None:
+        with _collector_paused():
+            self._build(patterns_dir, aliases)
+
+    def _build(self, patterns_dir: Path | None, aliases: AliasRules | None) -> None:
+        """Load the rules and gazetteer files and build the spaCy pipeline (see :class:`Extractor`)."""
         self.patterns_dir = Path(patterns_dir) if patterns_dir is not None else DEFAULT_PATTERNS_DIR
         self.aliases = aliases if aliases is not None else AliasRules()
         self.rules_path = rules_path = _rules_path(self.patterns_dir)

@@ -83,7 +83,7 @@ def test_phrase_tokens_are_the_tokens_of_each_phrase_alone(nlp):
     # tokenized alone: other white space, the separator itself, nothing
     phrases += ["two  spaces", " lead", "trail ", "tab\tsep", "new\nline", _PHRASE_SEPARATOR,
                 f"a{_PHRASE_SEPARATOR}b", "", " "]
-    got = phrase_tokens(nlp.tokenizer, phrases)
+    got = phrase_tokens(detached_copy(nlp.tokenizer), phrases)
     assert set(got) == set(phrases)
     for p in phrases:
         assert got[p] == _alone(nlp, p), p
@@ -99,9 +99,9 @@ def test_joined_phrases_are_cut_back_at_the_separators(nlp):
     assert got == {p: _alone(nlp, p) for p in phrases}
 
 
-def test_phrase_tokens_leave_the_tokenizer_vocab_alone(nlp):
+def test_a_detached_copy_leaves_the_pipeline_vocab_alone(nlp):
     word = "Zzyzx-Qwerty-Uiop-9"
-    phrase_tokens(nlp.tokenizer, [word, word.lower()])
+    phrase_tokens(detached_copy(nlp.tokenizer), [word, word.lower()])
     assert word.lower() not in nlp.vocab.strings
 
 

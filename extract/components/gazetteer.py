@@ -51,7 +51,7 @@ from extract.components.state import (
     pipe_in_batches,
     token_table,
 )
-from extract.components.tokenizer import phrase_tokens
+from extract.components.tokenizer import detached_copy, phrase_tokens
 from extract.errors import IngestError
 from extract.records import ENTITY_TYPES
 
@@ -219,7 +219,7 @@ class GazetteerMatcher:
         self.nlp = nlp
         self.entries: list[Entry] = []
         self.by_key: dict[str, Entry] = {}
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.lower = _new_matcher()
         # match id -> (ORTH id tuples of its exact-case forms or None, _MIXED / _TUNED bits, the arguments
         # of a candidate after its start and end): a match becomes a candidate by one lookup
         self._labels: dict[int, tuple[frozenset | None, int, tuple]] = {}
@@ -229,7 +229,7 @@ class GazetteerMatcher:
                    entries: Iterable[Entry] = ()) -> None:
         """Build the matcher from ``entries`` (see :func:`read_entries`)."""
         nlp = nlp or self.nlp
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.lower = _new_matcher()
         self._labels = {}
         self.entries = []
         self.by_key = {}
@@ -245,7 +245,7 @@ class GazetteerMatcher:
         _reset_lexeme_index(nlp.vocab)
         groups = [(i, e, exact, ambiguous, sorted(forms))
                   for i, e in enumerate(self.entries) for (exact, ambiguous), forms in _form_groups(e).items()]
-        tokens = phrase_tokens(nlp.tokenizer, (f for *_, forms in groups for f in forms))
+        tokens = phrase_tokens(detached_copy(nlp.tokenizer), (f for *_, forms in groups for f in forms))
         seen: set[tuple[bool, tuple[int, ...]]] = set()
         for i, e, exact, ambiguous, forms in groups:
             # exact-case forms are matched on LOWER too, under their own label, and kept where the
@@ -340,6 +340,16 @@ def _form_groups(e: Entry) -> dict[tuple[bool, bool], set[str]]:
             forms |= {f.lower() for f in forms}
         groups.setdefault((exact, ambiguous), set()).update(forms)
     return groups
+
+
+def _new_matcher() -> PhraseMatcher:
+    """An empty matcher on ``LOWER`` with a vocab of its own, which only holds the labels.
+
+    Patterns and matches are ``LOWER`` ids, hashes of strings that are the same in every vocab; a label
+    in the pipeline's vocab would be a lexeme that costs ~15 us to make (every lexical attribute and
+    flag), 0.1 s for the bundled gazetteer.
+    """
+    return PhraseMatcher(Vocab(), attr="LOWER")
 
 
 def _reset_lexeme_index(vocab: Vocab) -> None:

@@ -165,7 +165,7 @@ class LitkgTokenizer:
 
 
 def detached_copy(tok) -> Tokenizer:
-    """A tokenizer with the settings of ``tok`` (special cases, affix rules) on a vocab of its own.
+    """A tokenizer with the settings of ``tok`` (special cases, affix rules, cache size) on a vocab of its own.
 
     For text whose words ``tok``'s vocab need not keep (gazetteer patterns): a lexeme of that vocab costs
     ~20 us to make (it computes every lexical attribute and flag), one of the copy's only its ``LOWER``
@@ -174,10 +174,12 @@ def detached_copy(tok) -> Tokenizer:
     or a :class:`LitkgTokenizer` (whose settings are its reference tokenizer's).
     """
     lower = tok.vocab.lex_attr_getters.get(LOWER)
-    return Tokenizer(Vocab(lex_attr_getters={LOWER: lower} if lower is not None else {}), rules=tok.rules,
+    copy = Tokenizer(Vocab(lex_attr_getters={LOWER: lower} if lower is not None else {}), rules=tok.rules,
                      prefix_search=tok.prefix_search, suffix_search=tok.suffix_search,
                      infix_finditer=tok.infix_finditer, token_match=tok.token_match, url_match=tok.url_match,
                      faster_heuristics=tok.faster_heuristics)
+    copy.max_cache_size = tok.max_cache_size
+    return copy
 
 
 # Joins phrases into one text for phrase_tokens (a private-use character: in no special case, checked).
@@ -189,32 +191,30 @@ _PHRASES_PER_CALL = 100
 TokenIds = tuple[tuple[int, ...], tuple[int, ...]]
 
 
-def phrase_tokens(tok, phrases: Iterable[str]) -> dict[str, TokenIds]:
+def phrase_tokens(tok: Tokenizer, phrases: Iterable[str]) -> dict[str, TokenIds]:
     """``phrase -> (ORTH ids, LOWER ids)`` of the tokens ``tok`` makes of the phrase alone, for many phrases.
 
-    Made by a :func:`detached_copy` of ``tok`` (``tok``'s vocab and cache are left alone), from few calls:
-    phrases are tokenized a few thousand at a time, joined by a separator token, and the tokens are cut
-    back at the separators. That gives each phrase its own tokens because spaCy tokenizes each
-    white-space-delimited chunk by itself (affix rules, special cases, token and URL matches, cache),
-    and its last pass (special cases that the affix rules cut apart, found by a matcher) cannot match
-    across the separator: no special case holds the separator character, so no pattern token is the
-    separator (see :func:`_joinable`). A phrase with other white space than single spaces between
-    words, or holding the separator, is tokenized alone.
+    From few calls of ``tok`` (a spaCy ``Tokenizer``; a :func:`detached_copy` keeps the phrases' words
+    out of the pipeline's vocab and cache): phrases are tokenized a hundred at a time, joined by a
+    separator token, and the tokens are cut back at the separators. That gives each phrase its own
+    tokens because spaCy tokenizes each white-space-delimited chunk by itself (affix rules, special
+    cases, token and URL matches, cache), and its last pass (special cases that the affix rules cut
+    apart, found by a matcher) cannot match across the separator: no special case holds the separator
+    character, so no pattern token is the separator (see :func:`_separator_is_safe`). A phrase with
+    other white space than single spaces between words, or holding the separator, is tokenized alone.
     """
-    copy = detached_copy(tok)
-    copy.max_cache_size = max(copy.max_cache_size, tok.max_cache_size)
     out: dict[str, TokenIds] = {}
     batch: list[str] = []
-    sep_ok = _separator_is_safe(copy, _PHRASE_SEPARATOR)
+    sep_ok = _separator_is_safe(tok, _PHRASE_SEPARATOR)
     for p in dict.fromkeys(phrases):
         if sep_ok and _joinable(p):
             batch.append(p)
         else:
-            out[p] = _ids(copy(p))
+            out[p] = _ids(tok(p))
     for i in range(0, len(batch), _PHRASES_PER_CALL):
         part = batch[i:i + _PHRASES_PER_CALL]
-        joined = _joined_tokens(copy, part)
-        out.update(joined if joined is not None else ((p, _ids(copy(p))) for p in part))
+        joined = _joined_tokens(tok, part)
+        out.update(joined if joined is not None else ((p, _ids(tok(p))) for p in part))
     return out
 
 

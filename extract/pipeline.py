@@ -44,9 +44,10 @@ from spacy.tokens import Doc
 
 from extract.aliases import AliasRules
 from extract.canonical import entity_key
-from extract.components import COMPONENTS, customize_tokenizer
+from extract.components import COMPONENTS
 from extract.components.gazetteer import Entry, read_entries
 from extract.components.rules import DEFAULT_PATTERNS_DIR, RULES_FILE, Rules
+from extract.components.sentences import tokenizer_config
 from extract.components.state import STATE_KEY, TITLE_END_KEY, DocState, get_state
 from extract.records import Extraction, Mention, new_extraction, new_mention
 
@@ -125,8 +126,8 @@ class Extractor:
         self.rules = Rules.load(rules_path)
         entries = read_entries(self.patterns_dir)
         entries += [Entry(a.name, a.type, a.aliases, source="aliases") for a in self.aliases.aliases]
-        self.nlp = spacy.blank("en")
-        customize_tokenizer(self.nlp, self.rules)
+        # (with litkg's tokenizer from the start, as customize_tokenizer would make it)
+        self.nlp = spacy.blank("en", config=tokenizer_config(self.rules))
         for name in COMPONENTS:
             self.nlp.add_pipe(name)
         gaz = self.nlp.get_pipe("litkg_gazetteer")

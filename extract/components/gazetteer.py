@@ -62,7 +62,10 @@ _HYPHEN_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])-(?=[0-9])|(?<=[0-9])-(?=[A-Za-
 
 def _is_mixed_case(name: str) -> bool:
     """A word with capitals after its first letter and lower-case letters (``QuALITY``, ``MultiPL-E``)."""
-    return any(any(c.isupper() for c in w[1:]) and any(c.islower() for c in w) for w in re.split(r"[\s\-]", name))
+    return any(any(map(str.isupper, w[1:])) and any(map(str.islower, w)) for w in _WORD_BREAK.split(name))
+
+
+_WORD_BREAK = re.compile(r"[\s\-]")
 _PLURAL_TYPES = ("method", "task", "metric")
 # "-Chat", "-Instruct", "-it" after a model name: the tuned release of that model, one entity of its family
 _TUNED_VARIANT = re.compile(r"-(?:Chat|Instruct|Base|it|IT|SFT|RLHF|DPO|Preview|Pro|Flash|Ultra|Turbo|mini|Mini|Lite)(?![\w\-])")

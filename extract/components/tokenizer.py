@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
+import numpy as np
 from spacy.attrs import LOWER, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
@@ -239,11 +240,10 @@ def _joined_tokens(tok: Tokenizer, phrases: list[str]) -> dict[str, TokenIds] | 
     separators were not cut off as tokens of their own, which the checks of phrase_tokens rule out)."""
     doc = tok(f" {_PHRASE_SEPARATOR} ".join(phrases))
     arr = doc.to_array([ORTH, LOWER])
-    orths, lowers = arr[:, 0].tolist(), arr[:, 1].tolist()
-    sep = tok.vocab.strings[_PHRASE_SEPARATOR]
-    cuts = [k for k, o in enumerate(orths) if o == sep]
+    cuts = np.flatnonzero(arr[:, 0] == tok.vocab.strings[_PHRASE_SEPARATOR]).tolist()
     if len(cuts) != len(phrases) - 1:  # pragma: no cover
         return None
-    bounds = [-1, *cuts, len(orths)]
-    return {p: (tuple(orths[a + 1:b]), tuple(lowers[a + 1:b]))
-            for p, a, b in zip(phrases, bounds[:-1], bounds[1:], strict=True)}
+    orths, lowers = tuple(arr[:, 0].tolist()), tuple(arr[:, 1].tolist())
+    starts = [0, *(c + 1 for c in cuts)]
+    ends = [*cuts, len(orths)]
+    return {p: (orths[a:b], lowers[a:b]) for p, a, b in zip(phrases, starts, ends, strict=True)}

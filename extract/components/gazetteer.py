@@ -230,7 +230,12 @@ class GazetteerMatcher:
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None,
                    entries: Iterable[Entry] = ()) -> None:
-        """Build the matcher from ``entries`` (see :func:`read_entries`)."""
+        """Build the matcher from ``entries`` (see :func:`read_entries`).
+
+        Every spelling of every entry (:func:`_form_groups`) is tokenized first, all in a few calls
+        (:func:`~extract.components.tokenizer.phrase_tokens`); then each entry's spellings become
+        patterns under its labels, in order, unless an earlier one has the same tokens.
+        """
         nlp = nlp or self.nlp
         self.lower = _new_matcher()
         self._labels = {}
@@ -249,6 +254,8 @@ class GazetteerMatcher:
         groups = [(i, e, exact, ambiguous, sorted(forms))
                   for i, e in enumerate(self.entries) for (exact, ambiguous), forms in _form_groups(e).items()]
         tokens = phrase_tokens(detached_copy(nlp.tokenizer), (f for *_, forms in groups for f in forms))
+        # (exact-case spellings with the same tokens, or case-folded ones with the same lower-case tokens:
+        # the ids of the token texts)
         seen: set[tuple[bool, tuple[int, ...]]] = set()
         for i, e, exact, ambiguous, forms in groups:
             # exact-case forms are matched on LOWER too, under their own label, and kept where the

@@ -18,9 +18,12 @@ with support from the context (see :mod:`extract.components.normalise`); its
 longer aliases are matched like any other. ``"generic"`` entries (``deep
 learning``) are weak: a longer, more specific phrase wins over them.
 
-Pattern docs are tokenized by a *separate* tokenizer instance (same rules):
-building them with ``nlp.make_doc`` would fill the main tokenizer's cache
-with pattern text (see ``shared/notes/performance.md``).
+Pattern text is tokenized by a *detached copy* of the tokenizer (same rules,
+a vocab of its own; see :func:`~extract.components.tokenizer.phrase_tokens`):
+building the patterns with ``nlp.make_doc`` would fill the main tokenizer's
+cache with pattern text (see ``shared/notes/performance.md``) and the vocab
+with ~40,000 lexemes that take longer to make than the rest of the matcher.
+The matcher gets each pattern as the ``LOWER`` ids of its tokens.
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from extract.canonical import entity_key, family_of
 from extract.components.state import (
@@ -48,6 +51,7 @@ from extract.components.state import (
     pipe_in_batches,
     token_table,
 )
+from extract.components.tokenizer import detached_copy, phrase_tokens
 from extract.errors import IngestError
 from extract.records import ENTITY_TYPES
 
@@ -58,7 +62,10 @@ _HYPHEN_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])-(?=[0-9])|(?<=[0-9])-(?=[A-Za-
 
 def _is_mixed_case(name: str) -> bool:
     """A word with capitals after its first letter and lower-case letters (``QuALITY``, ``MultiPL-E``)."""
-    return any(any(c.isupper() for c in w[1:]) and any(c.islower() for c in w) for w in re.split(r"[\s\-]", name))
+    return any(any(map(str.isupper, w[1:])) and any(map(str.islower, w)) for w in _WORD_BREAK.split(name))
+
+
+_WORD_BREAK = re.compile(r"[\s\-]")
 _PLURAL_TYPES = ("method", "task", "metric")
 # "-Chat", "-Instruct", "-it" after a model name: the tuned release of that model, one entity of its family
 _TUNED_VARIANT = re.compile(r"-(?:Chat|Instruct|Base|it|IT|SFT|RLHF|DPO|Preview|Pro|Flash|Ultra|Turbo|mini|Mini|Lite)(?![\w\-])")
@@ -215,7 +222,7 @@ class GazetteerMatcher:
         self.nlp = nlp
         self.entries: list[Entry] = []
         self.by_key: dict[str, Entry] = {}
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.lower = _new_matcher()
         # match id -> (ORTH id tuples of its exact-case forms or None, _MIXED / _TUNED bits, the arguments
         # of a candidate after its start and end): a match becomes a candidate by one lookup
         self._labels: dict[int, tuple[frozenset | None, int, tuple]] = {}
@@ -223,9 +230,14 @@ class GazetteerMatcher:
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None,
                    entries: Iterable[Entry] = ()) -> None:
-        """Build the matcher from ``entries`` (see :func:`read_entries`)."""
+        """Build the matcher from ``entries`` (see :func:`read_entries`).
+
+        Every spelling of every entry (:func:`_form_groups`) is tokenized first, all in a few calls
+        (:func:`~extract.components.tokenizer.phrase_tokens`); then each entry's spellings become
+        patterns under its labels, in order, unless an earlier one has the same tokens.
+        """
         nlp = nlp or self.nlp
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.lower = _new_matcher()
         self._labels = {}
         self.entries = []
         self.by_key = {}
@@ -238,44 +250,37 @@ class GazetteerMatcher:
                 continue
             self.entries.append(e)
             self.by_key.setdefault(e.key, e)
-        # A separate tokenizer (same settings) keeps pattern text out of the main tokenizer's cache.
-        tok = Tokenizer(nlp.vocab)
-        tok.from_bytes(nlp.tokenizer.to_bytes())
-        seen: dict[tuple[bool, tuple[str, ...]], Entry] = {}
-        for i, e in enumerate(self.entries):
-            exact_forms = set(e.exact_aliases)
-            groups: dict[tuple[bool, bool], set[str]] = {}
-            for n in (e.name,) + e.aliases:
-                exact = e.exact_case or n in exact_forms
-                ambiguous = e.ambiguous and (n == e.name or n in exact_forms or len(n.split()) == 1)
-                exact = exact or ambiguous
-                forms = name_variants(n, e.type)
-                if not exact:
-                    forms |= {f.lower() for f in forms}
-                groups.setdefault((exact, ambiguous), set()).update(forms)
-            for (exact, ambiguous), forms in groups.items():
-                # exact-case forms are matched on LOWER too, under their own label, and kept where the
-                # ORTH ids of the matched tokens are those of one of the forms (see __call__)
+        _reset_lexeme_index(nlp.vocab)
+        groups = [(i, e, exact, ambiguous, sorted(forms))
+                  for i, e in enumerate(self.entries) for (exact, ambiguous), forms in _form_groups(e).items()]
+        tokens = phrase_tokens(detached_copy(nlp.tokenizer), (f for *_, forms in groups for f in forms))
+        # (exact-case spellings with the same tokens, or case-folded ones with the same lower-case tokens:
+        # the ids of the token texts)
+        seen: set[tuple[bool, tuple[int, ...]]] = set()
+        for i, e, exact, ambiguous, forms in groups:
+            # exact-case forms are matched on LOWER too, under their own label, and kept where the
+            # ORTH ids of the matched tokens are those of one of the forms (see __call__)
+            orths, lowers = [], []
+            for f in forms:
+                o, low = tokens[f]
+                sig = (exact, o if exact else low)
+                if not o or sig in seen:
+                    continue  # the first entry wins a shared spelling
+                seen.add(sig)
+                orths.append(o)
+                lowers.append(low)
+            if lowers:
                 label = f"litkg_gaz_{i}{'_amb' if ambiguous else ''}{'_exact' if exact else ''}"
-                docs = []
-                for d in tok.pipe(sorted(forms)):
-                    if not len(d):
-                        continue
-                    sig = (exact, tuple(t.text if exact else t.lower_ for t in d))
-                    if sig in seen:
-                        continue  # the first entry wins a shared spelling
-                    seen[sig] = e
-                    docs.append(Doc(nlp.vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d]))
-                if docs:
-                    self.lower.add(label, docs)
-                    self._labels[nlp.vocab.strings.add(label)] = self._label(e, docs, exact, ambiguous)
-                    self.n_patterns += len(docs)
+                self.lower.add(label, lowers)  # (a pattern as its LOWER ids: PhraseMatcher takes those for a Doc)
+                self._labels[nlp.vocab.strings.add(label)] = self._label(e, orths, exact, ambiguous)
+                self.n_patterns += len(lowers)
 
     @staticmethod
-    def _label(e: Entry, docs: list[Doc], exact: bool, ambiguous: bool) -> tuple[frozenset | None, int, tuple]:
-        """What the matches of one label (``docs``: its forms) become (see ``GazetteerMatcher._labels``)."""
+    def _label(e: Entry, orths: list[tuple[int, ...]], exact: bool,
+               ambiguous: bool) -> tuple[frozenset | None, int, tuple]:
+        """What the matches of one label (``orths``: the ORTH ids of its forms) become (see ``GazetteerMatcher._labels``)."""
         rule, prio, strength = _RULES[ambiguous, e.generic]
-        forms = frozenset(tuple(t.orth for t in d) for d in docs) if exact else None
+        forms = frozenset(orths) if exact else None
         # (exact-case forms are never case-folded matches: the mixed-case guard is for the others)
         guard = (_MIXED if e.mixed_case and not exact else 0) | (_TUNED if e.type == "method" else 0)
         return forms, guard, (e.type, rule, prio, strength, e.key, e.name, e.family, False, e)
@@ -329,6 +334,46 @@ class GazetteerMatcher:
             if c is not None:
                 cands.append(c)
         return doc
+
+
+def _form_groups(e: Entry) -> dict[tuple[bool, bool], set[str]]:
+    """The spellings of ``e`` to match, by ``(exact, ambiguous)``: exact-case forms (the entry's case or its
+    exact aliases, and the names an ambiguous entry keeps only with support) and case-folded ones."""
+    exact_forms = set(e.exact_aliases)
+    groups: dict[tuple[bool, bool], set[str]] = {}
+    for n in (e.name,) + e.aliases:
+        exact = e.exact_case or n in exact_forms
+        ambiguous = e.ambiguous and (n == e.name or n in exact_forms or len(n.split()) == 1)
+        exact = exact or ambiguous
+        forms = name_variants(n, e.type)
+        if not exact:
+            forms |= {f.lower() for f in forms}
+        groups.setdefault((exact, ambiguous), set()).update(forms)
+    return groups
+
+
+def _new_matcher() -> PhraseMatcher:
+    """An empty matcher on ``LOWER`` with a vocab of its own, which only holds the labels.
+
+    Patterns and matches are ``LOWER`` ids, hashes of strings that are the same in every vocab; a label
+    in the pipeline's vocab would be a lexeme that costs ~15 us to make (every lexical attribute and
+    flag), 0.1 s for the bundled gazetteer.
+    """
+    return PhraseMatcher(Vocab(), attr="LOWER")
+
+
+def _reset_lexeme_index(vocab: Vocab) -> None:
+    """Empty ``vocab``'s index of lexemes (they are made again when next needed), as building the matcher
+    always has.
+
+    (The pattern tokenizer used to be a copy made by ``Tokenizer.from_bytes(nlp.tokenizer.to_bytes())``,
+    which reloads the vocab too, and ``Vocab.from_bytes`` empties the index. Kept so that the pipeline
+    stays exactly as it was: the lexemes already held by the tokenizer's special cases then do not get
+    the flags of components initialized later (the context's anchor flag is not set on the emoticons
+    ``8D`` / ``xD`` in a document that the reference tokenizer tokenizes).)
+    """
+    keep = ("vectors", "lookups")
+    vocab.from_bytes(vocab.to_bytes(exclude=keep), exclude=keep)
 
 
 def _checked_cand(text: str, start: int, end: int, guard: int, args: tuple) -> Cand | None:

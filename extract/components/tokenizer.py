@@ -27,6 +27,10 @@ evaluation files, 5,000 arXiv abstracts, the synthetic corpus and the bundled
 seeds, every document got exactly spaCy's tokens; 120 of them (1%) went to
 ``full``. ``NORM`` values that special cases set (``'s``, ``e.g.``) are not set
 on the fast path: litkg reads ``ORTH``, ``LOWER`` and offsets only.
+
+For the gazetteer's ~40,000 spellings, :func:`phrase_tokens` gives spaCy's own
+tokens of each phrase (a :func:`detached_copy` of the tokenizer, so the
+pipeline's vocab and cache stay as they were), from a few hundred calls.
 """
 
 from __future__ import annotations
@@ -35,10 +39,12 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
-from spacy.attrs import ORTH
+import numpy as np
+from spacy.attrs import LOWER, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 
 def _orths(tokens: list[dict]) -> list[str]:
@@ -161,3 +167,87 @@ class LitkgTokenizer:
         """Tokenize a stream of texts (as ``Tokenizer.pipe``)."""
         for text in texts:
             yield self(text)
+
+
+def detached_copy(tok) -> Tokenizer:
+    """A tokenizer with the settings of ``tok`` (special cases, affix rules, cache size) on a vocab of its own.
+
+    For text whose words ``tok``'s vocab need not keep (gazetteer patterns): a lexeme of that vocab costs
+    ~20 us to make (it computes every lexical attribute and flag), one of the copy's only its ``LOWER``
+    (with ``tok``'s function). Ids are hashes of the strings, so the ``ORTH`` and ``LOWER`` ids of the
+    copy's tokens are the ones ``tok``'s tokens of the same text have. ``tok``: a spaCy ``Tokenizer``
+    or a :class:`LitkgTokenizer` (whose settings are its reference tokenizer's).
+    """
+    lower = tok.vocab.lex_attr_getters.get(LOWER)
+    copy = Tokenizer(Vocab(lex_attr_getters={LOWER: lower} if lower is not None else {}), rules=tok.rules,
+                     prefix_search=tok.prefix_search, suffix_search=tok.suffix_search,
+                     infix_finditer=tok.infix_finditer, token_match=tok.token_match, url_match=tok.url_match,
+                     faster_heuristics=tok.faster_heuristics)
+    copy.max_cache_size = tok.max_cache_size
+    return copy
+
+
+# Joins phrases into one text for phrase_tokens (a private-use character: in no special case, checked).
+_PHRASE_SEPARATOR = "\ue000"
+# Phrases per call: once a call meets a special case, spaCy caches none of its later chunks (see the
+# module doc), so a call is kept short; a phrase's words are then mostly tokenized once.
+_PHRASES_PER_CALL = 100
+
+TokenIds = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def phrase_tokens(tok: Tokenizer, phrases: Iterable[str]) -> dict[str, TokenIds]:
+    """``phrase -> (ORTH ids, LOWER ids)`` of the tokens ``tok`` makes of the phrase alone, for many phrases.
+
+    From few calls of ``tok`` (a spaCy ``Tokenizer``; a :func:`detached_copy` keeps the phrases' words
+    out of the pipeline's vocab and cache): phrases are tokenized a hundred at a time, joined by a
+    separator token, and the tokens are cut back at the separators. That gives each phrase its own
+    tokens because spaCy tokenizes each white-space-delimited chunk by itself (affix rules, special
+    cases, token and URL matches, cache), and its last pass (special cases that the affix rules cut
+    apart, found by a matcher) cannot match across the separator: no special case holds the separator
+    character, so no pattern token is the separator (see :func:`_separator_is_safe`). A phrase with
+    other white space than single spaces between words, or holding the separator, is tokenized alone.
+    """
+    out: dict[str, TokenIds] = {}
+    batch: list[str] = []
+    sep_ok = _separator_is_safe(tok, _PHRASE_SEPARATOR)
+    for p in dict.fromkeys(phrases):
+        if sep_ok and _joinable(p):
+            batch.append(p)
+        else:
+            out[p] = _ids(tok(p))
+    for i in range(0, len(batch), _PHRASES_PER_CALL):
+        part = batch[i:i + _PHRASES_PER_CALL]
+        joined = _joined_tokens(tok, part)
+        out.update(joined if joined is not None else ((p, _ids(tok(p))) for p in part))
+    return out
+
+
+def _joinable(phrase: str) -> bool:
+    """Whether ``phrase`` tokenizes in a joined text as alone: words separated by single spaces, no
+    white space around them (so its chunks are its words), and no separator character."""
+    return bool(phrase) and " ".join(phrase.split()) == phrase and _PHRASE_SEPARATOR not in phrase
+
+
+def _separator_is_safe(tok: Tokenizer, sep: str) -> bool:
+    """Whether ``sep`` is one token of ``tok`` that is no token of any special case."""
+    return not any(sep in key for key in tok.rules) and [t.text for t in tok(sep)] == [sep]
+
+
+def _ids(doc: Doc) -> TokenIds:
+    arr = doc.to_array([ORTH, LOWER])
+    return tuple(arr[:, 0].tolist()), tuple(arr[:, 1].tolist())
+
+
+def _joined_tokens(tok: Tokenizer, phrases: list[str]) -> dict[str, TokenIds] | None:
+    """:func:`phrase_tokens` of ``phrases`` (all :func:`_joinable`) from one call of ``tok`` (``None``: the
+    separators were not cut off as tokens of their own, which the checks of phrase_tokens rule out)."""
+    doc = tok(f" {_PHRASE_SEPARATOR} ".join(phrases))
+    arr = doc.to_array([ORTH, LOWER])
+    cuts = np.flatnonzero(arr[:, 0] == tok.vocab.strings[_PHRASE_SEPARATOR]).tolist()
+    if len(cuts) != len(phrases) - 1:  # pragma: no cover
+        return None
+    orths, lowers = tuple(arr[:, 0].tolist()), tuple(arr[:, 1].tolist())
+    starts = [0, *(c + 1 for c in cuts)]
+    ends = [*cuts, len(orths)]
+    return {p: (orths[a:b], lowers[a:b]) for p, a, b in zip(phrases, starts, ends, strict=True)}

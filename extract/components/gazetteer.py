@@ -250,7 +250,6 @@ class GazetteerMatcher:
                 continue
             self.entries.append(e)
             self.by_key.setdefault(e.key, e)
-        _reset_lexeme_index(nlp.vocab)
         groups = [(i, e, exact, ambiguous, sorted(forms))
                   for i, e in enumerate(self.entries) for (exact, ambiguous), forms in _form_groups(e).items()]
         tokens = phrase_tokens(detached_copy(nlp.tokenizer), (f for *_, forms in groups for f in forms))
@@ -360,20 +359,6 @@ def _new_matcher() -> PhraseMatcher:
     flag), 0.1 s for the bundled gazetteer.
     """
     return PhraseMatcher(Vocab(), attr="LOWER")
-
-
-def _reset_lexeme_index(vocab: Vocab) -> None:
-    """Empty ``vocab``'s index of lexemes (they are made again when next needed), as building the matcher
-    always has.
-
-    (The pattern tokenizer used to be a copy made by ``Tokenizer.from_bytes(nlp.tokenizer.to_bytes())``,
-    which reloads the vocab too, and ``Vocab.from_bytes`` empties the index. Kept so that the pipeline
-    stays exactly as it was: the lexemes already held by the tokenizer's special cases then do not get
-    the flags of components initialized later (the context's anchor flag is not set on the emoticons
-    ``8D`` / ``xD`` in a document that the reference tokenizer tokenizes).)
-    """
-    keep = ("vectors", "lookups")
-    vocab.from_bytes(vocab.to_bytes(exclude=keep), exclude=keep)
 
 
 def _checked_cand(text: str, start: int, end: int, guard: int, args: tuple) -> Cand | None:

@@ -81,7 +81,7 @@ def test_settings_are_those_of_the_configured_tokenizer(nlp):
     assert tok.max_cache_size >= 1_000_000
     assert "al." in tok.rules and "e.g." in tok.rules
     copy = Tokenizer(nlp.vocab)
-    copy.from_bytes(tok.to_bytes())  # (the gazetteer copies the tokenizer this way)
+    copy.from_bytes(tok.to_bytes())  # (serialised, it is the configured tokenizer: nlp.to_disk and pickling rely on this)
     assert [t.text for t in copy("et al. and Fig. 2")] == ["et", "al.", "and", "Fig.", "2"]
 
 

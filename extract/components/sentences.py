@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
 from extract.components.rules import Rules
-from extract.components.state import get_state, pipe_in_batches
+from extract.components.state import Memo, get_state, pipe_in_batches
 from extract.components.tokenizer import LitkgTokenizer
 
 TOKENIZER_CACHE_SIZE = 2_000_000
@@ -67,6 +67,12 @@ def customize_tokenizer(nlp: Language, rules: Rules) -> None:
 
 
 _END_CHARS = (".", "!", "?", "\u2026", "\u3002", "\uff01", "\uff1f", "...")
+_END_SET = frozenset(_END_CHARS)
+
+
+def cannot_start_sentence(word: str) -> bool:
+    """Whether a token written ``word`` cannot start a sentence: an end mark, white space or punctuation only."""
+    return word in _END_SET or word.isspace() or (len(word) > 0 and all(not c.isalnum() for c in word))
 
 
 @Language.factory("litkg_sentences")
@@ -77,21 +83,22 @@ class SentenceSegmenter:
     token that is not punctuation starts a sentence); then the title is made one
     sentence, and a line break always ends one.
 
-    Speed: "cannot start a sentence" is a lexeme flag (computed once per distinct
-    word by the vocab); one ``doc.to_array`` per document gives the token offsets,
-    their ``ORTH`` ids (kept in the document state for the later components, as an
-    array: turning all of them into Python ints costs more than the rest of the
-    component) and that flag, and the rule is applied to the runs of flagged tokens only.
+    Speed: one ``doc.to_array`` per document gives the token offsets and their ``ORTH``
+    ids (kept in the document state for the later components, as an array: turning all
+    of them into Python ints costs more than the rest of the component). The end tokens
+    are found by comparing that array with the ids of the end marks present in the text,
+    and only the few tokens after each end token are looked at, through a per-``ORTH``-id
+    memo of :func:`cannot_start_sentence` (reading a lexeme flag for every token with
+    ``to_array`` costs about as much as reading the offsets).
     """
 
     def __init__(self, nlp: Language, name: str = "litkg_sentences") -> None:
         self.name = name
-        ends = frozenset(_END_CHARS)
-        self.end_orths = frozenset(get_string_id(e) for e in ends)
-        # lexeme flag: computed once per distinct word by the vocab, read per doc with one to_array
-        self.f_no_start = nlp.vocab.add_flag(
-            lambda s: s in ends or s.isspace() or (len(s) > 0 and all(not c.isalnum() for c in s)))
-        self._attrs = [IDX, ORTH, self.f_no_start]
+        self.vocab = nlp.vocab
+        # (end mark, its ORTH id as a numpy scalar: compared with the uint64 ORTH array)
+        self._end_ids = tuple((e, np.uint64(get_string_id(e))) for e in _END_CHARS)
+        self._no_start = Memo(self._no_start_uncached)  # ORTH id -> cannot_start_sentence(its text)
+        self._attrs = [IDX, ORTH]
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
         return None
@@ -99,6 +106,46 @@ class SentenceSegmenter:
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
         """``nlp.pipe`` support: the documents in batches (see :func:`~extract.components.state.pipe_in_batches`)."""
         return pipe_in_batches(self, docs, batch_size)
+
+    def _no_start_uncached(self, orth: int) -> bool:
+        return cannot_start_sentence(self.vocab.strings[orth])
+
+    def _end_tokens(self, orths: np.ndarray, text: str) -> list[int]:
+        """Indices of the end tokens (``.``, ``!``, ``?``, ...), ascending: one array comparison per end mark
+        that occurs in ``text`` (a mark that is not in the text is no token's text)."""
+        mask = None
+        for mark, oid in self._end_ids:
+            if mark in text:
+                mask = orths == oid if mask is None else mask | (orths == oid)
+        return [] if mask is None else np.flatnonzero(mask).tolist()
+
+    def rule_starts(self, orths: np.ndarray, text: str) -> list[int]:
+        """Token indices that start a sentence by spaCy's sentencizer rule, ascending (``0`` first).
+
+        A token that can start a sentence starts one when an end token came after the previous token that
+        can start one. So the first token that can start a sentence after an end token starts one, when some
+        token before that end token can start one. ``orths``: the ``ORTH`` ids of the tokens of ``text``.
+        """
+        starts = [0]
+        ends = self._end_tokens(orths, text)
+        if not ends:
+            return starts
+        n = len(orths)
+        no_start = self._no_start
+        first = 0  # the first token that can start a sentence
+        while first < n and no_start[orths.item(first)]:
+            first += 1
+        after = first  # tokens before ``after`` are done
+        for e in ends:
+            if e < after:  # (before the first token that can start one, or in the run of the previous end token)
+                continue
+            j = e + 1
+            while j < n and no_start[orths.item(j)]:
+                j += 1
+            if j < n:
+                starts.append(j)
+            after = j
+        return starts
 
     def __call__(self, doc: Doc) -> Doc:
         st = get_state(doc)
@@ -110,27 +157,7 @@ class SentenceSegmenter:
         idx = arr[:, 0].tolist()
         orths = arr[:, 1]  # (an array: the later components read the ORTH ids of a few tokens only)
         st.tok_idx, st.tok_orth = idx, orths
-        flagged = np.flatnonzero(arr[:, 2])
-        # spaCy's sentencizer rule: a token that can start a sentence starts one when an end token
-        # (".", "!", "?", ...) came after the previous token that can start one. The tokens that
-        # cannot start one come in runs; the token after a run holding an end token starts a sentence
-        # when some token before the run could start one.
-        starts = [0]
-        end_orths = self.end_orths
-        prev = -2
-        run_start = -1
-        has_end = False
-        for i, orth in zip(flagged.tolist(), orths[flagged].tolist(), strict=True):
-            if i != prev + 1:
-                if has_end and run_start > 0 and prev + 1 < n:
-                    starts.append(prev + 1)
-                run_start = i
-                has_end = False
-            if not has_end and orth in end_orths:
-                has_end = True
-            prev = i
-        if has_end and run_start > 0 and prev + 1 < n:
-            starts.append(prev + 1)
+        starts = self.rule_starts(orths, text)
         extra = False
         if st.title_end >= 0:  # the title is one sentence
             first = bisect_left(idx, st.abstract_start)  # first abstract token

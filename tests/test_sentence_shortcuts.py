@@ -1,20 +1,22 @@
-"""The sentence component's shortcut gives what spaCy's sentencizer rule, applied token by token, gives.
+"""The sentence component's shortcuts give what spaCy's sentencizer rule, applied token by token, gives.
 
 :meth:`SentenceSegmenter.rule_starts` finds the end tokens by their ``ORTH`` ids and looks only at the
 tokens after them; here the rule is applied to every token in turn (written out below) and compared on
-hand-picked and on random token sequences.
+hand-picked and on random token sequences. :func:`line_starts` jumps from line break to line break; it is
+compared with the regex it replaces.
 """
 
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 import spacy
 from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc
 
-from extract.components.sentences import _END_CHARS, SentenceSegmenter, cannot_start_sentence
+from extract.components.sentences import _END_CHARS, SentenceSegmenter, cannot_start_sentence, line_starts
 
 _WORDS = list(_END_CHARS) + ['"', "''", ")", "(", "-", "--", "\u2013", ",", ":", ";", "\n", "\n\n", "  ",
                               "We", "a", "BERT", "x2", "3", "e.g.", "al.", "v1.2", ".5", "a.", "?!", "..", "Fig."]
@@ -71,3 +73,15 @@ def test_rule_starts_random(seg):
 def test_cannot_start_sentence():
     assert [cannot_start_sentence(w) for w in (".", "...", "\n", '"', "(", "e.g.", "3", "We", "\u2013", "")] == [
         True, True, True, True, True, False, False, False, True, False]
+
+
+_NEWLINE = re.compile(r"\n\s*(?=\S)")
+_CHARS = list("ab. \n\t\r") + ["\u00a0", "\u2028", "\u3000", "\n\n", "x\n"]
+
+
+def test_line_starts_are_the_regex_matches():
+    rng = random.Random(11)
+    texts = ["", "\n", "a\n", "\nb", "a\n \n b", "a \n\u00a0b\n", "T\n\nA b.\nC"]
+    texts += ["".join(rng.choice(_CHARS) for _ in range(rng.randint(0, 25))) for _ in range(5000)]
+    for text in texts:
+        assert line_starts(text) == [m.end() for m in _NEWLINE.finditer(text)], repr(text)

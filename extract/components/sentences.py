@@ -33,7 +33,6 @@ from extract.components.tokenizer import LitkgTokenizer
 
 TOKENIZER_CACHE_SIZE = 2_000_000
 _SINGLE_INITIAL = re.compile(r"^[A-Za-z]\.$")
-_NEWLINE = re.compile(r"\n\s*(?=\S)")
 
 
 def _url_match():
@@ -73,6 +72,27 @@ _END_SET = frozenset(_END_CHARS)
 def cannot_start_sentence(word: str) -> bool:
     """Whether a token written ``word`` cannot start a sentence: an end mark, white space or punctuation only."""
     return word in _END_SET or word.isspace() or (len(word) > 0 and all(not c.isalnum() for c in word))
+
+
+def line_starts(text: str) -> list[int]:
+    """Char offsets where a line starts after a line break: the first non-space character after each run of
+    white space holding a ``\\n`` (a break followed by white space only starts nothing).
+
+    What ``re.finditer(r"\\n\\s*(?=\\S)", text)`` matches ends there; ``str.find`` jumps from break to break
+    instead of the regex engine stepping through every character.
+    """
+    out = []
+    n = len(text)
+    i = text.find("\n")
+    while i >= 0:
+        j = i + 1
+        while j < n and text[j].isspace():
+            j += 1
+        if j == n:
+            break
+        out.append(j)
+        i = text.find("\n", j)
+    return out
 
 
 @Language.factory("litkg_sentences")
@@ -117,7 +137,7 @@ class SentenceSegmenter:
         for mark, oid in self._end_ids:
             if mark in text:
                 mask = orths == oid if mask is None else mask | (orths == oid)
-        return [] if mask is None else np.flatnonzero(mask).tolist()
+        return [] if mask is None else mask.nonzero()[0].tolist()
 
     def rule_starts(self, orths: np.ndarray, text: str) -> list[int]:
         """Token indices that start a sentence by spaCy's sentencizer rule, ascending (``0`` first).
@@ -166,8 +186,8 @@ class SentenceSegmenter:
                 starts.append(first)
                 extra = True
         if "\n" in text:
-            for m in _NEWLINE.finditer(text):
-                i = bisect_left(idx, m.end())
+            for c in line_starts(text):
+                i = bisect_left(idx, c)
                 if 0 < i < n:
                     starts.append(i)
                     extra = True

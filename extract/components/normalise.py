@@ -53,6 +53,7 @@ from extract.components.state import (
 
 _WORD_RX = re.compile(r"[a-z][a-z\-]*|%")
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = "0123456789"
 _VERSION_AFTER = re.compile(r"[ ](?:(?:19|20)\d{2}|v?\d+\.\d+(?:\.\d+)?)(?![\w\-]|\.\d)")
 _CUE_RULES = ("naming", "proposal", "appositive", "title")
 _AMBIGUOUS = "gazetteer-ambiguous"
@@ -189,6 +190,7 @@ class Normaliser:
         self._head_types = Memo(self._lf_head_type_uncached)  # long form -> type its head word implies
         self._named = Memo(self._name_of)  # (surface, type) -> see _name_of
         self._families = Memo(self._family_of)  # (name, type) -> see _family_of
+        self._display_names = Memo(_display_name)  # the surfaces of one key's mentions -> its display name
 
     def _lf_head_type(self, long: str) -> str | None:
         """The type the head (last) word of a long form implies (``... networks`` -> method), if any."""
@@ -245,7 +247,7 @@ class Normaliser:
             elif t == "metric" and ctx_metrics and (c.key or entity_key(text[c.start:c.end])) in ctx_metrics:
                 # resource measures ("model size", "throughput") are metrics only where a number is reported
                 ss, se = st.sents[sentence_index(st, c.start)] if st.sents else (0, len(text))
-                if not _DIGIT.search(text, ss, se):
+                if not _has_digit(text, ss, se):
                     continue
             surface = text[c.start:c.end]
             if c.key is None:
@@ -273,7 +275,7 @@ class Normaliser:
         for c, surface in unnamed:
             forms = surfaces[c.key]
             if len(forms) > 1:
-                forms = surfaces[c.key] = [_display_name(forms)]
+                forms = surfaces[c.key] = [self._display_names[tuple(forms)]]
             c.canonical = forms[0] or surface
             if c.family is None and c.type in FAMILY_TYPES:
                 c.family = self._families[c.canonical, c.type]
@@ -319,8 +321,22 @@ class Normaliser:
         return True
 
 
-def _display_name(forms: list[str]) -> str:
-    """The display name of a key from the surfaces of its mentions (the surface itself if all agree)."""
+def _has_digit(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a digit (``\\d``).
+
+    In ASCII text (``str.isascii`` reads a flag) the digits are ``0``-``9``: ten ``in`` scans (memchr)
+    cost a fraction of the regex engine testing every character for a Unicode digit.
+    """
+    if text.isascii():
+        return any(map(text[start:end].__contains__, _ASCII_DIGITS))
+    return _DIGIT.search(text, start, end) is not None
+
+
+def _display_name(forms: tuple[str, ...]) -> str:
+    """The display name of a key from the surfaces of its mentions (the surface itself if all agree).
+
+    Memoised per tuple of surfaces in ``Normaliser._display_names``: the same few spellings of a name
+    recur across papers, and :func:`~extract.canonical.canonical_name` ranks them afresh each time."""
     first = forms[0]
     for f in forms:
         if f != first:

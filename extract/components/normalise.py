@@ -29,7 +29,6 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from operator import attrgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -57,7 +56,6 @@ _ASCII_DIGITS = "0123456789"
 _VERSION_AFTER = re.compile(r"[ ](?:(?:19|20)\d{2}|v?\d+\.\d+(?:\.\d+)?)(?![\w\-]|\.\d)")
 _CUE_RULES = ("naming", "proposal", "appositive", "title")
 _AMBIGUOUS = "gazetteer-ambiguous"
-_rule_of = attrgetter("rule")
 
 
 @Language.factory("litkg_normalise")
@@ -94,8 +92,10 @@ class Normaliser:
         cands = st.cands
         if st.pairs:
             self._abbreviations(text, st, cands)
-        if _AMBIGUOUS in map(_rule_of, cands):  # (C-level scan: most documents have none)
-            cands = self._support_ambiguous(text, st, cands)
+        for c in cands:  # (most documents have no ambiguous name)
+            if c.rule == _AMBIGUOUS:
+                cands = self._support_ambiguous(text, st, cands)
+                break
         chosen = resolve_overlaps(cands)
         st.mentions = self._finish(text, st, chosen)
         return doc
@@ -109,8 +109,10 @@ class Normaliser:
         pairs = st.pairs
         # the candidates starting where a form of a pair starts (in document order): the only ones
         # the typing below looks at, apart from the rare "ends where the long form ends" fallback
-        wanted = {p.long_start for p in pairs}
-        wanted.update(p.short_start for p in pairs)
+        wanted = set()
+        for p in pairs:  # (a loop: a comprehension is a function call, and there are one or two pairs)
+            wanted.add(p.long_start)
+            wanted.add(p.short_start)
         at: dict[int, list[Cand]] = {}
         for c in cands:
             if c.start in wanted:
@@ -381,8 +383,14 @@ def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
         if j == i:
             accepted.insert(i, c)
             starts.insert(i, s)
-        elif c.strength == WEAK and (_weak_wins(c, accepted[j]) if i - j == 1
-                                     else all(_weak_wins(c, a) for a in accepted[j:i])):
+        elif c.strength == WEAK:
+            if i - j == 1:
+                a = accepted[j]
+                # (most often ``a`` has the span of ``c``: a twin is never replaced, known without a call)
+                if (a.start == s and a.end == c.end) or not _weak_wins(c, a):
+                    continue
+            elif not all(_weak_wins(c, a) for a in accepted[j:i]):
+                continue
             accepted[j:i] = [c]
             starts[j:i] = [s]
     return accepted

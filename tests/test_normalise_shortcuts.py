@@ -11,7 +11,14 @@ import random
 import re
 
 from extract.canonical import canonical_name
-from extract.components.normalise import Normaliser, _has_digit, _overlap_order, _weak_wins, resolve_overlaps
+from extract.components.normalise import (
+    Normaliser,
+    _has_digit,
+    _overlap_order,
+    _overlap_rank,
+    _weak_wins,
+    resolve_overlaps,
+)
 from extract.components.state import STRONG, WEAK, Cand
 
 _DIGIT = re.compile(r"\d")
@@ -59,16 +66,28 @@ def _resolve_plain(cands: list[Cand]) -> list[Cand]:
 _RULES = ["gazetteer", "gazetteer-generic", "shape", "head-method", "abbreviation", "title", "context-propagated"]
 
 
+def _random_cands(rng: random.Random) -> list[Cand]:
+    cands: list[Cand] = []
+    for _ in range(rng.randint(0, 12)):
+        s = rng.randint(0, 20)
+        e = s + rng.randint(1, 6)
+        if cands and rng.random() < 0.3:  # (twins: another candidate's span)
+            other = rng.choice(cands)
+            s, e = other.start, other.end
+        cands.append(Cand(s, e, rng.choice(["method", "task"]), rng.choice(_RULES), rng.choice([45, 60, 90, 95]),
+                          rng.choice([STRONG, WEAK])))
+    return cands
+
+
+def test_overlap_rank_reversed_is_the_order():
+    rng = random.Random(8)
+    for _ in range(3000):
+        cands = _random_cands(rng)
+        assert sorted(cands, key=_overlap_rank, reverse=True) == sorted(cands, key=_overlap_order)
+
+
 def test_resolve_overlaps_is_the_plain_rule():
     rng = random.Random(9)
     for _ in range(3000):
-        cands = []
-        for _ in range(rng.randint(0, 12)):
-            s = rng.randint(0, 20)
-            e = s + rng.randint(1, 6)
-            if cands and rng.random() < 0.3:  # (twins: another candidate's span)
-                other = rng.choice(cands)
-                s, e = other.start, other.end
-            cands.append(Cand(s, e, rng.choice(["method", "task"]), rng.choice(_RULES), rng.choice([45, 60, 90, 95]),
-                              rng.choice([STRONG, WEAK])))
+        cands = _random_cands(rng)
         assert resolve_overlaps(cands) == _resolve_plain(cands)

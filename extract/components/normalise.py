@@ -251,8 +251,9 @@ class Normaliser:
                 ss, se = st.sents[sentence_index(st, c.start)] if st.sents else (0, len(text))
                 if not _has_digit(text, ss, se):
                     continue
-            surface = text[c.start:c.end]
+            surface = None  # (the text of the mention, sliced when needed: most mentions have a name)
             if c.key is None:
+                surface = text[c.start:c.end]
                 n = named[surface, t]
                 if n[3]:
                     c.key, c.canonical, c.family = n[0], n[1], n[2]
@@ -260,13 +261,18 @@ class Normaliser:
                     c.key = n[0]
             if not c.key:
                 continue
-            if al is not None and not self._apply_alias_rules(al, c, surface):
-                continue
+            if al is not None:
+                if surface is None:
+                    surface = text[c.start:c.end]
+                if not self._apply_alias_rules(al, c, surface):
+                    continue
             out.append(c)
             if c.canonical:
                 if c.family is None and c.type in FAMILY_TYPES:
                     c.family = self._families[c.canonical, c.type]
                 continue
+            if surface is None:
+                surface = text[c.start:c.end]
             unnamed.append((c, surface))
             forms = surfaces.get(c.key)
             if forms is None:

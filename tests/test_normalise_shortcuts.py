@@ -1,8 +1,8 @@
 """The speed shortcuts of the normaliser give what the plain rules give.
 
 Each shortcut is compared with the rule it stands for (written here) on hand-picked and random inputs:
-the digit test of a sentence, the memoised display name of a key, and the overlap resolution (with its
-bisection over the accepted mentions and its shortcut for a weak candidate on the span of a strong one).
+the digit test of a sentence, and the overlap resolution (its descending sort key, its bisection over the
+accepted mentions, and its shortcut for a weak candidate on the span of the mention it meets).
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from __future__ import annotations
 import random
 import re
 
-from extract.canonical import canonical_name
 from extract.components.normalise import (
-    Normaliser,
     _has_digit,
     _overlap_order,
     _overlap_rank,
@@ -35,19 +33,6 @@ def test_has_digit_is_the_regex():
             s = rng.randint(0, len(text))
             e = rng.randint(s, len(text))
             assert _has_digit(text, s, e) == bool(_DIGIT.search(text, s, e)), (text, s, e)
-
-
-def _display_name_plain(forms: list[str]) -> str:
-    return forms[0] if all(f == forms[0] for f in forms) else canonical_name(forms)
-
-
-def test_display_names_memo_is_the_rule():
-    norm = Normaliser(None)  # (the memos only: no rules needed)
-    rng = random.Random(5)
-    words = ["ViT", "ViTs", "vit", "Vision Transformer", "vision transformers", " ViT", "ResNet-50", "resnet-50", ""]
-    for _ in range(3000):
-        forms = [rng.choice(words) for _ in range(rng.randint(1, 5))]
-        assert norm._display_names[tuple(forms)] == _display_name_plain(forms), forms
 
 
 def _resolve_plain(cands: list[Cand]) -> list[Cand]:

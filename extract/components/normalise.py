@@ -192,7 +192,6 @@ class Normaliser:
         self._head_types = Memo(self._lf_head_type_uncached)  # long form -> type its head word implies
         self._named = Memo(self._name_of)  # (surface, type) -> see _name_of
         self._families = Memo(self._family_of)  # (name, type) -> see _family_of
-        self._display_names = Memo(_display_name)  # the surfaces of one key's mentions -> its display name
 
     def _lf_head_type(self, long: str) -> str | None:
         """The type the head (last) word of a long form implies (``... networks`` -> method), if any."""
@@ -283,7 +282,7 @@ class Normaliser:
         for c, surface in unnamed:
             forms = surfaces[c.key]
             if len(forms) > 1:
-                forms = surfaces[c.key] = [self._display_names[tuple(forms)]]
+                forms = surfaces[c.key] = [_display_name(forms)]
             c.canonical = forms[0] or surface
             if c.family is None and c.type in FAMILY_TYPES:
                 c.family = self._families[c.canonical, c.type]
@@ -340,11 +339,8 @@ def _has_digit(text: str, start: int, end: int) -> bool:
     return _DIGIT.search(text, start, end) is not None
 
 
-def _display_name(forms: tuple[str, ...]) -> str:
-    """The display name of a key from the surfaces of its mentions (the surface itself if all agree).
-
-    Memoised per tuple of surfaces in ``Normaliser._display_names``: the same few spellings of a name
-    recur across papers, and :func:`~extract.canonical.canonical_name` ranks them afresh each time."""
+def _display_name(forms: list[str]) -> str:
+    """The display name of a key from the surfaces of its mentions (the surface itself if all agree)."""
     first = forms[0]
     for f in forms:
         if f != first:

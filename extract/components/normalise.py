@@ -29,7 +29,6 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from operator import attrgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -53,10 +52,10 @@ from extract.components.state import (
 
 _WORD_RX = re.compile(r"[a-z][a-z\-]*|%")
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = "0123456789"
 _VERSION_AFTER = re.compile(r"[ ](?:(?:19|20)\d{2}|v?\d+\.\d+(?:\.\d+)?)(?![\w\-]|\.\d)")
 _CUE_RULES = ("naming", "proposal", "appositive", "title")
 _AMBIGUOUS = "gazetteer-ambiguous"
-_rule_of = attrgetter("rule")
 
 
 @Language.factory("litkg_normalise")
@@ -93,8 +92,10 @@ class Normaliser:
         cands = st.cands
         if st.pairs:
             self._abbreviations(text, st, cands)
-        if _AMBIGUOUS in map(_rule_of, cands):  # (C-level scan: most documents have none)
-            cands = self._support_ambiguous(text, st, cands)
+        for c in cands:  # (most documents have no ambiguous name)
+            if c.rule == _AMBIGUOUS:
+                cands = self._support_ambiguous(text, st, cands)
+                break
         chosen = resolve_overlaps(cands)
         st.mentions = self._finish(text, st, chosen)
         return doc
@@ -108,8 +109,10 @@ class Normaliser:
         pairs = st.pairs
         # the candidates starting where a form of a pair starts (in document order): the only ones
         # the typing below looks at, apart from the rare "ends where the long form ends" fallback
-        wanted = {p.long_start for p in pairs}
-        wanted.update(p.short_start for p in pairs)
+        wanted = set()
+        for p in pairs:  # (a loop: a comprehension is a function call, and there are one or two pairs)
+            wanted.add(p.long_start)
+            wanted.add(p.short_start)
         at: dict[int, list[Cand]] = {}
         for c in cands:
             if c.start in wanted:
@@ -245,10 +248,11 @@ class Normaliser:
             elif t == "metric" and ctx_metrics and (c.key or entity_key(text[c.start:c.end])) in ctx_metrics:
                 # resource measures ("model size", "throughput") are metrics only where a number is reported
                 ss, se = st.sents[sentence_index(st, c.start)] if st.sents else (0, len(text))
-                if not _DIGIT.search(text, ss, se):
+                if not _has_digit(text, ss, se):
                     continue
-            surface = text[c.start:c.end]
+            surface = None  # (the text of the mention, sliced when needed: most mentions have a name)
             if c.key is None:
+                surface = text[c.start:c.end]
                 n = named[surface, t]
                 if n[3]:
                     c.key, c.canonical, c.family = n[0], n[1], n[2]
@@ -256,13 +260,18 @@ class Normaliser:
                     c.key = n[0]
             if not c.key:
                 continue
-            if al is not None and not self._apply_alias_rules(al, c, surface):
-                continue
+            if al is not None:
+                if surface is None:
+                    surface = text[c.start:c.end]
+                if not self._apply_alias_rules(al, c, surface):
+                    continue
             out.append(c)
             if c.canonical:
                 if c.family is None and c.type in FAMILY_TYPES:
                     c.family = self._families[c.canonical, c.type]
                 continue
+            if surface is None:
+                surface = text[c.start:c.end]
             unnamed.append((c, surface))
             forms = surfaces.get(c.key)
             if forms is None:
@@ -319,6 +328,17 @@ class Normaliser:
         return True
 
 
+def _has_digit(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a digit (``\\d``).
+
+    In ASCII text (``str.isascii`` reads a flag) the digits are ``0``-``9``: ten ``in`` scans (memchr)
+    cost a fraction of the regex engine testing every character for a Unicode digit.
+    """
+    if text.isascii():
+        return any(map(text[start:end].__contains__, _ASCII_DIGITS))
+    return _DIGIT.search(text, start, end) is not None
+
+
 def _display_name(forms: list[str]) -> str:
     """The display name of a key from the surfaces of its mentions (the surface itself if all agree)."""
     first = forms[0]
@@ -348,15 +368,22 @@ def _weak_wins(c: Cand, a: Cand) -> bool:
 
 
 def _overlap_order(c: Cand) -> tuple[int, int, int, int]:
-    """Strong before weak, then longer first, then higher priority, then by start."""
+    """Strong before weak, then longer first, then higher priority, then by start (the order of
+    :func:`resolve_overlaps`, as an ascending key)."""
     return (-c.strength, c.start - c.end, -c.prio, c.start)
+
+
+def _overlap_rank(c: Cand) -> tuple[int, int, int, int]:
+    """:func:`_overlap_order` negated, for a descending sort (``reverse=True`` keeps ties in their order):
+    one negation per candidate instead of three."""
+    return (c.strength, c.end - c.start, c.prio, -c.start)
 
 
 def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
     """Non-overlapping candidates (see the module docstring, step 3), sorted by start."""
     accepted: list[Cand] = []  # non-overlapping, sorted by start (hence by end too)
     starts: list[int] = []
-    for c in sorted(cands, key=_overlap_order):
+    for c in sorted(cands, key=_overlap_rank, reverse=True):
         s = c.start
         i = bisect_left(starts, c.end)  # accepted[:i] start before c ends
         j = i
@@ -365,8 +392,14 @@ def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
         if j == i:
             accepted.insert(i, c)
             starts.insert(i, s)
-        elif c.strength == WEAK and (_weak_wins(c, accepted[j]) if i - j == 1
-                                     else all(_weak_wins(c, a) for a in accepted[j:i])):
+        elif c.strength == WEAK:
+            if i - j == 1:
+                a = accepted[j]
+                # (most often ``a`` has the span of ``c``: a twin is never replaced, known without a call)
+                if (a.start == s and a.end == c.end) or not _weak_wins(c, a):
+                    continue
+            elif not all(_weak_wins(c, a) for a in accepted[j:i]):
+                continue
             accepted[j:i] = [c]
             starts[j:i] = [s]
     return accepted

@@ -29,12 +29,11 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 from extract.components.rules import Rules
-from extract.components.state import get_state, pipe_in_batches
+from extract.components.state import Memo, get_state, pipe_in_batches
 from extract.components.tokenizer import LitkgTokenizer
 
 TOKENIZER_CACHE_SIZE = 2_000_000
 _SINGLE_INITIAL = re.compile(r"^[A-Za-z]\.$")
-_NEWLINE = re.compile(r"\n\s*(?=\S)")
 
 
 def _url_match():
@@ -111,6 +110,33 @@ def _with_litkg_settings(tok: Tokenizer, nlp: Language, special_cases: dict, no_
 
 
 _END_CHARS = (".", "!", "?", "\u2026", "\u3002", "\uff01", "\uff1f", "...")
+_END_SET = frozenset(_END_CHARS)
+
+
+def cannot_start_sentence(word: str) -> bool:
+    """Whether a token written ``word`` cannot start a sentence: an end mark, white space or punctuation only."""
+    return word in _END_SET or word.isspace() or (len(word) > 0 and all(not c.isalnum() for c in word))
+
+
+def line_starts(text: str) -> list[int]:
+    """Char offsets where a line starts after a line break: the first non-space character after each run of
+    white space holding a ``\\n`` (a break followed by white space only starts nothing).
+
+    What ``re.finditer(r"\\n\\s*(?=\\S)", text)`` matches ends there; ``str.find`` jumps from break to break
+    instead of the regex engine stepping through every character.
+    """
+    out = []
+    n = len(text)
+    i = text.find("\n")
+    while i >= 0:
+        j = i + 1
+        while j < n and text[j].isspace():
+            j += 1
+        if j == n:
+            break
+        out.append(j)
+        i = text.find("\n", j)
+    return out
 
 
 @Language.factory("litkg_sentences")
@@ -121,21 +147,23 @@ class SentenceSegmenter:
     token that is not punctuation starts a sentence); then the title is made one
     sentence, and a line break always ends one.
 
-    Speed: "cannot start a sentence" is a lexeme flag (computed once per distinct
-    word by the vocab); one ``doc.to_array`` per document gives the token offsets,
-    their ``ORTH`` ids (kept in the document state for the later components, as an
-    array: turning all of them into Python ints costs more than the rest of the
-    component) and that flag, and the rule is applied to the runs of flagged tokens only.
+    Speed: one ``doc.to_array`` per document gives the token offsets and their ``ORTH``
+    ids (kept in the document state for the later components, as an array: turning all
+    of them into Python ints costs more than the rest of the component). The end tokens
+    are found by comparing that array with the ids of the end marks present in the text,
+    and only the few tokens after each end token are looked at, through a per-``ORTH``-id
+    memo of :func:`cannot_start_sentence` (reading a lexeme flag for every token with
+    ``to_array`` costs about as much as reading the offsets).
     """
 
     def __init__(self, nlp: Language, name: str = "litkg_sentences") -> None:
         self.name = name
-        ends = frozenset(_END_CHARS)
-        self.end_orths = frozenset(get_string_id(e) for e in ends)
-        # lexeme flag: computed once per distinct word by the vocab, read per doc with one to_array
-        self.f_no_start = nlp.vocab.add_flag(
-            lambda s: s in ends or s.isspace() or (len(s) > 0 and all(not c.isalnum() for c in s)))
-        self._attrs = [IDX, ORTH, self.f_no_start]
+        self.vocab = nlp.vocab
+        # (end mark, its ORTH id as a numpy scalar: compared with the uint64 ORTH array)
+        self._end_ids = tuple((e, np.uint64(get_string_id(e))) for e in _END_CHARS)
+        self._no_start = Memo(self._no_start_uncached)  # ORTH id -> cannot_start_sentence(its text)
+        self._attrs = [IDX, ORTH]
+        self._minus_ones = np.full((4096, 1), -1, dtype=np.int64).view(np.uint64)  # see _sent_start_column
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
         return None
@@ -143,6 +171,55 @@ class SentenceSegmenter:
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
         """``nlp.pipe`` support: the documents in batches (see :func:`~extract.components.state.pipe_in_batches`)."""
         return pipe_in_batches(self, docs, batch_size)
+
+    def _sent_start_column(self, n: int, starts: list[int]) -> np.ndarray:
+        """The ``SENT_START`` column for ``doc.from_array`` of a document of ``n`` tokens: ``1`` at ``starts``, ``-1``
+        elsewhere (as ``uint64``). A copy of a kept column of ``-1`` costs less than ``np.full`` (Python code)."""
+        if len(self._minus_ones) < n:
+            self._minus_ones = np.full((2 * n, 1), -1, dtype=np.int64).view(np.uint64)
+        col = self._minus_ones[:n].copy()
+        col[starts] = 1
+        return col
+
+    def _no_start_uncached(self, orth: int) -> bool:
+        return cannot_start_sentence(self.vocab.strings[orth])
+
+    def _end_tokens(self, orths: np.ndarray, text: str) -> list[int]:
+        """Indices of the end tokens (``.``, ``!``, ``?``, ...), ascending: one array comparison per end mark
+        that occurs in ``text`` (a mark that is not in the text is no token's text)."""
+        mask = None
+        for mark, oid in self._end_ids:
+            if mark in text:
+                mask = orths == oid if mask is None else mask | (orths == oid)
+        return [] if mask is None else mask.nonzero()[0].tolist()
+
+    def rule_starts(self, orths: np.ndarray, text: str) -> list[int]:
+        """Token indices that start a sentence by spaCy's sentencizer rule, ascending (``0`` first).
+
+        A token that can start a sentence starts one when an end token came after the previous token that
+        can start one. So the first token that can start a sentence after an end token starts one, when some
+        token before that end token can start one. ``orths``: the ``ORTH`` ids of the tokens of ``text``.
+        """
+        starts = [0]
+        ends = self._end_tokens(orths, text)
+        if not ends:
+            return starts
+        n = len(orths)
+        no_start = self._no_start
+        first = 0  # the first token that can start a sentence
+        while first < n and no_start[orths.item(first)]:
+            first += 1
+        after = first  # tokens before ``after`` are done
+        for e in ends:
+            if e < after:  # (before the first token that can start one, or in the run of the previous end token)
+                continue
+            j = e + 1
+            while j < n and no_start[orths.item(j)]:
+                j += 1
+            if j < n:
+                starts.append(j)
+            after = j
+        return starts
 
     def __call__(self, doc: Doc) -> Doc:
         st = get_state(doc)
@@ -154,45 +231,23 @@ class SentenceSegmenter:
         idx = arr[:, 0].tolist()
         orths = arr[:, 1]  # (an array: the later components read the ORTH ids of a few tokens only)
         st.tok_idx, st.tok_orth = idx, orths
-        flagged = np.flatnonzero(arr[:, 2])
-        # spaCy's sentencizer rule: a token that can start a sentence starts one when an end token
-        # (".", "!", "?", ...) came after the previous token that can start one. The tokens that
-        # cannot start one come in runs; the token after a run holding an end token starts a sentence
-        # when some token before the run could start one.
-        starts = [0]
-        end_orths = self.end_orths
-        prev = -2
-        run_start = -1
-        has_end = False
-        for i, orth in zip(flagged.tolist(), orths[flagged].tolist(), strict=True):
-            if i != prev + 1:
-                if has_end and run_start > 0 and prev + 1 < n:
-                    starts.append(prev + 1)
-                run_start = i
-                has_end = False
-            if not has_end and orth in end_orths:
-                has_end = True
-            prev = i
-        if has_end and run_start > 0 and prev + 1 < n:
-            starts.append(prev + 1)
+        starts = self.rule_starts(orths, text)
         extra = False
         if st.title_end >= 0:  # the title is one sentence
             first = bisect_left(idx, st.abstract_start)  # first abstract token
-            starts = [i for i in starts if i == 0 or i >= first]
+            del starts[1:bisect_left(starts, first, 1)]  # (ascending: the starts inside the title go)
             if first < n:
                 starts.append(first)
                 extra = True
         if "\n" in text:
-            for m in _NEWLINE.finditer(text):
-                i = bisect_left(idx, m.end())
+            for c in line_starts(text):
+                i = bisect_left(idx, c)
                 if 0 < i < n:
                     starts.append(i)
                     extra = True
         if extra:
             starts = sorted(set(starts))
-        sent_start = np.full(n, -1, dtype=np.int64)
-        sent_start[starts] = 1
-        doc.from_array([SENT_START], sent_start.reshape(-1, 1).view(np.uint64))
+        doc.from_array([SENT_START], self._sent_start_column(n, starts))
         char_starts = [idx[i] for i in starts]
         sents = []
         for k, s in enumerate(char_starts):

@@ -195,7 +195,14 @@ def extract(input, output, aliases):
     extractor = _load_extractor(aliases)
     from extract.extract_io import extract_jsonl
 
-    n = extract_jsonl(input, output, extractor=extractor)
+    # what is alive now (spaCy, the pipeline: ~200K objects made with the collector paused) lives as long
+    # as the command, so no collection needs to walk it (without this, the first collections after the
+    # build walk all of it)
+    gc.freeze()
+    try:
+        n = extract_jsonl(input, output, extractor=extractor)
+    finally:
+        gc.unfreeze()
     click.echo(f"extracted {n} documents", err=True)
     _skip_collection_at_exit()
 

@@ -30,13 +30,11 @@ frequent long-form key per short-form key).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import spacy
@@ -49,6 +47,7 @@ from extract.components.gazetteer import Entry, read_entries
 from extract.components.rules import DEFAULT_PATTERNS_DIR, RULES_FILE, Rules
 from extract.components.sentences import tokenizer_config
 from extract.components.state import STATE_KEY, TITLE_END_KEY, DocState, get_state
+from extract.gc_pause import collector_paused
 from extract.records import Extraction, Mention, new_extraction, new_mention
 
 try:  # (sibling modules: the pipeline skips calling them on fields they cannot find anything in)
@@ -85,23 +84,6 @@ def pipeline_version(patterns_dir: Path | None = None, aliases: AliasRules | Non
     return f"{EXTRACTOR_VERSION}-{h.hexdigest()[:10]}"
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the block (as it was after it).
-
-    Building the pipeline makes tens of thousands of container objects that live as long as it does
-    (patterns, labels, rule tables) and hardly any cyclic garbage; meanwhile the collector runs a few
-    hundred times, walking the young objects, and twice the whole heap (~0.1 s of the build in all).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 class Extractor:
     """Extracts methods, datasets, metrics, tasks, code links and results from papers.
 
@@ -115,7 +97,7 @@ class Extractor:
     """
 
     def __init__(self, patterns_dir: Path | None = None, aliases: AliasRules | None = None) -> None:
-        with _collector_paused():
+        with collector_paused():
             self._build(patterns_dir, aliases)
 
     def _build(self, patterns_dir: Path | None, aliases: AliasRules | None) -> None:

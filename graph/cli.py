@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from extract.errors import LitkgError
+from extract.gc_pause import collector_paused
 from graph.output import emit, output_options
 
 
@@ -208,21 +209,13 @@ def extract(input, output, aliases):
 
 
 def _load_extractor(aliases):
-    """Import the pipeline and build the extractor (with the user's alias rules, if any).
-
-    With the cyclic garbage collector paused (as it was after): importing spaCy and building the
-    pipeline make long-lived objects, not garbage, and each collection meanwhile walks the growing heap.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    """Import the pipeline and build the extractor (with the user's alias rules, if any), with the cyclic
+    garbage collector paused: importing spaCy and building the pipeline make long-lived objects, not garbage."""
+    with collector_paused():
         from extract.aliases import AliasRules
         from extract.pipeline import Extractor
 
         return Extractor(aliases=AliasRules.from_file(aliases) if aliases else None)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _skip_collection_at_exit() -> None:

@@ -47,6 +47,7 @@ from extract.components.gazetteer import Entry, read_entries
 from extract.components.rules import DEFAULT_PATTERNS_DIR, RULES_FILE, Rules
 from extract.components.sentences import tokenizer_config
 from extract.components.state import STATE_KEY, TITLE_END_KEY, DocState, get_state
+from extract.components.token_cache import default_cache_dir
 from extract.gc_pause import collector_paused
 from extract.records import Extraction, Mention, new_extraction, new_mention
 
@@ -94,13 +95,18 @@ class Extractor:
         (default: ``extract/patterns``; the default ``rules.json`` is used when the folder has none).
     aliases
         User alias rules (see :mod:`extract.aliases`).
+    cache_dir
+        Folder of the on-disk cache of the gazetteer's spelling tokens (see
+        :mod:`extract.components.token_cache`): by default the one the environment names
+        (:func:`~extract.components.token_cache.default_cache_dir`), ``None`` for no cache.
     """
 
-    def __init__(self, patterns_dir: Path | None = None, aliases: AliasRules | None = None) -> None:
+    def __init__(self, patterns_dir: Path | None = None, aliases: AliasRules | None = None,
+                 cache_dir: Path | None | object = _MISSING) -> None:
         with collector_paused():
-            self._build(patterns_dir, aliases)
+            self._build(patterns_dir, aliases, default_cache_dir() if cache_dir is _MISSING else cache_dir)
 
-    def _build(self, patterns_dir: Path | None, aliases: AliasRules | None) -> None:
+    def _build(self, patterns_dir: Path | None, aliases: AliasRules | None, cache_dir: Path | None) -> None:
         """Load the rules and gazetteer files and build the spaCy pipeline (see :class:`Extractor`)."""
         self.patterns_dir = Path(patterns_dir) if patterns_dir is not None else DEFAULT_PATTERNS_DIR
         self.aliases = aliases if aliases is not None else AliasRules()
@@ -113,7 +119,7 @@ class Extractor:
         for name in COMPONENTS:
             self.nlp.add_pipe(name)
         gaz = self.nlp.get_pipe("litkg_gazetteer")
-        gaz.initialize(nlp=self.nlp, entries=entries)
+        gaz.initialize(nlp=self.nlp, entries=entries, token_cache=cache_dir)
         gaz_types = {e.key: e.type for e in gaz.entries}
         self.nlp.get_pipe("litkg_context").initialize(nlp=self.nlp, rules=self.rules, gaz_types=gaz_types)
         self.nlp.get_pipe("litkg_normalise").initialize(nlp=self.nlp, rules=self.rules, aliases=self.aliases,

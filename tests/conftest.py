@@ -8,8 +8,10 @@ query, export and app tests run on it independently of extraction quality.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,18 @@ from extract.records import CodeLink, Extraction, Mention, Paper, Result, Source
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared"
+
+
+def pytest_configure(config):
+    # the test run's own cache of the gazetteer's spelling tokens (extract.components.token_cache), filled by
+    # the first pipeline built; never the user's cache. Subprocesses (CLI, app) inherit it.
+    os.environ["LITKG_CACHE_DIR"] = config._litkg_cache = tempfile.mkdtemp(prefix="litkg-test-cache-")
+
+
+def pytest_unconfigure(config):
+    cache = getattr(config, "_litkg_cache", None)
+    if cache:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def _key(text: str) -> str:

@@ -23,7 +23,9 @@ a vocab of its own; see :func:`~extract.components.tokenizer.phrase_tokens`):
 building the patterns with ``nlp.make_doc`` would fill the main tokenizer's
 cache with pattern text (see ``shared/notes/performance.md``) and the vocab
 with ~40,000 lexemes that take longer to make than the rest of the matcher.
-The matcher gets each pattern as the ``LOWER`` ids of its tokens.
+The matcher gets each pattern as the ``LOWER`` ids of its tokens. The tokens
+of the spellings are kept in an on-disk cache between runs (see
+:mod:`extract.components.token_cache`).
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from extract.components.state import (
     pipe_in_batches,
     token_table,
 )
-from extract.components.tokenizer import detached_copy, phrase_tokens
+from extract.components.token_cache import cached_phrase_tokens
 from extract.errors import IngestError
 from extract.records import ENTITY_TYPES
 
@@ -229,12 +231,14 @@ class GazetteerMatcher:
         self.n_patterns = 0
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None,
-                   entries: Iterable[Entry] = ()) -> None:
+                   entries: Iterable[Entry] = (), token_cache: Path | None = None) -> None:
         """Build the matcher from ``entries`` (see :func:`read_entries`).
 
         Every spelling of every entry (:func:`_form_groups`) is tokenized first, all in a few calls
-        (:func:`~extract.components.tokenizer.phrase_tokens`); then each entry's spellings become
-        patterns under its labels, in order, unless an earlier one has the same tokens.
+        (:func:`~extract.components.tokenizer.phrase_tokens`), or read from the cache folder
+        ``token_cache`` (see :mod:`~extract.components.token_cache`; ``None``: no cache); then each
+        entry's spellings become patterns under its labels, in order, unless an earlier one has the
+        same tokens.
         """
         nlp = nlp or self.nlp
         self.lower = _new_matcher()
@@ -252,7 +256,7 @@ class GazetteerMatcher:
             self.by_key.setdefault(e.key, e)
         groups = [(i, e, exact, ambiguous, sorted(forms))
                   for i, e in enumerate(self.entries) for (exact, ambiguous), forms in _form_groups(e).items()]
-        tokens = phrase_tokens(detached_copy(nlp.tokenizer), (f for *_, forms in groups for f in forms))
+        tokens = cached_phrase_tokens(nlp.tokenizer, (f for *_, forms in groups for f in forms), token_cache)
         # (exact-case spellings with the same tokens, or case-folded ones with the same lower-case tokens:
         # the ids of the token texts)
         seen: set[tuple[bool, tuple[int, ...]]] = set()

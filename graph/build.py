@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from extract.errors import IngestError
+from extract.gc_pause import collector_relaxed
 from extract.records import Extraction, Paper
 from graph.db import open_db
 from graph.store import GraphWriter, WriteStats
@@ -163,7 +164,8 @@ def build(
                     if built is None or served >= RECYCLE_DOCS:
                         built, served = None, 0
                         built = make()
-                    results = list(built.pipe(items))
+                    with collector_relaxed():  # (a batch of documents alive at a time: see its docs)
+                        results = list(built.pipe(items))
                     served += len(items)
                 extractions = {p.paper_id: ex for p, ex in zip(todo, results, strict=True)}
             writer.write_batch(plans, extractions, stats)

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from extract.errors import LitkgError
-from extract.gc_pause import collector_paused
+from extract.gc_pause import collector_paused, collector_relaxed
 from graph.output import emit, output_options
 
 
@@ -198,10 +198,11 @@ def extract(input, output, aliases):
 
     # what is alive now (spaCy, the pipeline: ~200K objects made with the collector paused) lives as long
     # as the command, so no collection needs to walk it (without this, the first collections after the
-    # build walk all of it)
+    # build walk all of it); and the young objects are collected rarely (see collector_relaxed)
     gc.freeze()
     try:
-        n = extract_jsonl(input, output, extractor=extractor)
+        with collector_relaxed():
+            n = extract_jsonl(input, output, extractor=extractor)
     finally:
         gc.unfreeze()
     click.echo(f"extracted {n} documents", err=True)

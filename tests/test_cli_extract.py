@@ -1,4 +1,4 @@
-"""``litkg extract``: output, alias rules, and the garbage collector left as it was."""
+"""``litkg extract``: output, alias rules, and the garbage collector relaxed while it extracts, then left as it was."""
 
 from __future__ import annotations
 
@@ -46,6 +46,26 @@ def test_extract_writes_records_and_leaves_the_collector_on(tmp_path, monkeypatc
     # (the objects alive at exit are frozen then, once, not now)
     assert exits.handlers == [gc.freeze]
     assert gc.get_freeze_count() == 0
+
+
+def test_extract_runs_with_the_heap_frozen_and_the_collector_relaxed(tmp_path, monkeypatch):
+    import extract.extract_io
+    from extract.gc_pause import RELAXED_THRESHOLD
+
+    seen = {}
+    real = extract.extract_io.extract_jsonl
+
+    def spy(*a, **k):
+        seen["threshold"], seen["frozen"] = gc.get_threshold(), gc.get_freeze_count()
+        return real(*a, **k)
+
+    monkeypatch.setattr(extract.extract_io, "extract_jsonl", spy)
+    before = gc.get_threshold()
+    recs, _ = _run(tmp_path, monkeypatch)
+    assert [r["id"] for r in recs] == ["p1"]
+    assert seen["threshold"][0] == RELAXED_THRESHOLD and seen["threshold"][1:] == before[1:]
+    assert seen["frozen"] > 10_000  # (spaCy and the pipeline)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
 def test_extract_with_alias_rules(tmp_path, monkeypatch):

@@ -193,15 +193,11 @@ def extract(input, output, aliases):
 
     Writes one line per input: {"id", "entities": [...], "code": [...], "results": [...]}.
     """
-    extractor = _load_extractor(aliases)
+    extractor = _load_extractor(aliases)  # (with the heap frozen: see there)
     from extract.extract_io import extract_jsonl
 
-    # what is alive now (spaCy, the pipeline: ~200K objects made with the collector paused) lives as long
-    # as the command, so no collection needs to walk it (without this, the first collections after the
-    # build walk all of it); and the young objects are collected rarely (see collector_relaxed)
-    gc.freeze()
     try:
-        with collector_relaxed():
+        with collector_relaxed():  # (the young objects are collected rarely: see there)
             n = extract_jsonl(input, output, extractor=extractor)
     finally:
         gc.unfreeze()
@@ -211,12 +207,19 @@ def extract(input, output, aliases):
 
 def _load_extractor(aliases):
     """Import the pipeline and build the extractor (with the user's alias rules, if any), with the cyclic
-    garbage collector paused: importing spaCy and building the pipeline make long-lived objects, not garbage."""
+    garbage collector paused: importing spaCy and building the pipeline make long-lived objects, not garbage.
+
+    What they made (~230K objects) lives as long as the command, so it is frozen (``gc.freeze``) before
+    the collector is on again: else the collector's first run walks all of it (~0.12 s), and later runs
+    again. The caller unfreezes it when done.
+    """
     with collector_paused():
         from extract.aliases import AliasRules
         from extract.pipeline import Extractor
 
-        return Extractor(aliases=AliasRules.from_file(aliases) if aliases else None)
+        extractor = Extractor(aliases=AliasRules.from_file(aliases) if aliases else None)
+        gc.freeze()
+    return extractor
 
 
 def _skip_collection_at_exit() -> None:

@@ -36,7 +36,7 @@ def _read(path: Path) -> Iterator[tuple[object, str, str]]:
         n = 0
         try:
             for n, line in enumerate(f, 1):  # noqa: B007 - n is read after a decode error
-                if not line.strip():
+                if line.isspace() or not line:  # (as ``not line.strip()``, without a copy of the line)
                     continue
                 try:
                     d = json.loads(line)

@@ -621,23 +621,8 @@ def _may_rate_or_ratio_ascii(sent: str, has_word: bool) -> bool:
     ``twice`` (any case), known from the words of its text (see :func:`_number_words`)."""
     if has_word or "fps" in sent or "FPS" in sent or "\\times" in sent:
         return True
-    # (in ASCII text the "x" is an x or X: without one, no scan)
-    return _digit_then_x(sent, "x") or _digit_then_x(sent, "X")
-
-
-def _digit_then_x(sent: str, x: str) -> bool:
-    """Whether ``sent`` holds ``x`` after a digit and optional white space, as ``_DIGIT_THEN_X_ASCII_RE`` finds
-    it (``\\s`` is ``str.isspace``): looked for backwards from each ``x`` (a sentence holds few) instead of a
-    regex scan that tries every character."""
-    i = sent.find(x, 1)  # (an ``x`` at 0 has no digit before it)
-    while i >= 0:
-        j = i - 1
-        while j > 0 and sent[j].isspace():
-            j -= 1
-        if "0" <= sent[j] <= "9":
-            return True
-        i = sent.find(x, i + 1)
-    return False
+    # (in ASCII text the "x" is an x or X: without one, no regex scan)
+    return ("x" in sent or "X" in sent) and _DIGIT_THEN_X_ASCII_RE.search(sent) is not None
 
 
 def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:
@@ -862,9 +847,13 @@ def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list
 def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple]) -> bool:
     """Whether ``num`` is no claim: a count or size, a year, inside a span of ``blocked`` (tuples that
     start with a start and an end: spans, citations), or the start of a "from X to Y"."""
-    if _skipped_alone(text, num):
+    unit = num.unit
+    if unit in _SKIP_UNITS:
         return True
     start, end = num.start, num.end
+    if unit in ("", "s") and float(num.value).is_integer() and _YEAR_MIN <= num.value <= _YEAR_MAX \
+            and text.find(".", start, end) < 0:
+        return True
     core_end = -1  # (the end of the number without its unit: read when a blocked span reaches the number)
     for sp in blocked:
         if sp[0] < end and start < sp[1]:
@@ -877,24 +866,6 @@ def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple]) -
     return _TO_NUMBER_RE.match(text, end, end + 12) is not None and bool(
         _FROM_BEFORE_RE.search(text[max(sent_start, start - 6):start])
     )
-
-
-def _skipped_alone(text: str, num: Number) -> bool:
-    """Whether ``num`` is no claim whatever its sentence holds: a count or size (by its unit) or a year."""
-    unit = num.unit
-    if unit in _SKIP_UNITS:
-        return True
-    return unit in ("", "s") and float(num.value).is_integer() and _YEAR_MIN <= num.value <= _YEAR_MAX \
-        and text.find(".", num.start, num.end) < 0
-
-
-def _claimable(text: str, numbers: list[Number]) -> list[Number]:
-    """``numbers`` without those :func:`_skipped_alone` (``_sentence_results`` skips them: when none is
-    left, the sentence's metrics and results need not be read)."""
-    for num in numbers:
-        if _skipped_alone(text, num):
-            return [n for n in numbers if not _skipped_alone(text, n)]
-    return numbers
 
 
 def _dataset_for(
@@ -1215,7 +1186,7 @@ def _field_results(
         # (for ASCII text, whether the sentence holds times/fold/twice: known from the text's words)
         has_word = None if words is None else bool(words) and _holds_word(words, ss, se)
         if has_metric or (_may_rate_or_ratio(sent) if has_word is None else _may_rate_or_ratio_ascii(sent, has_word)):
-            numbers = _claimable(text, find_numbers(sent, ss, has_word))  # (offsets into the text)
+            numbers = find_numbers(sent, ss, has_word)  # (offsets into the text)
             if not numbers:
                 continue
             lowered = _sentence_words(sent) if low is not None else None
@@ -1227,7 +1198,7 @@ def _field_results(
             fallback = _fallback_metrics(sent, ss, in_sent, lowered)
             if not fallback:
                 continue
-            numbers = _claimable(text, find_numbers(sent, ss, has_word))
+            numbers = find_numbers(sent, ss, has_word)
             if not numbers:
                 continue
         _sentence_results(text, field, ss, se, sent, in_sent, fallback, numbers, proposed, low, seen, out, lowered)

@@ -90,7 +90,17 @@ def encode_record(doc_id: object, x: Extraction) -> str:
     are written once and only the values are quoted. A value of another type than the pipeline makes
     goes through the general encoder, so the text is the same for any extraction.
     """
-    ents = [_entity_json(m) for m in x.mentions]
+    ents = []
+    append = ents.append
+    get = _ENTITY_PARTS.get
+    for m in x.mentions:  # (the common case of _entity_json written out: no call per entity)
+        start, end = m.start, m.end
+        if type(start) is int and type(end) is int:
+            parts = get((m.text, m.type, m.canonical, m.field, m.role))
+            if parts is not None:
+                append(f'{parts[0]}{start!r}, "end": {end!r}{parts[1]}')
+                continue
+        append(_entity_json(m))
     return (f'{{"id": {_id_json(doc_id)}, "entities": [{", ".join(ents)}], '
             f'"code": {_code_json(x.code_links) if x.code_links else "[]"}, '
             f'"results": {_results_json(x.results) if x.results else "[]"}}}')

@@ -88,62 +88,29 @@ def encode_record(doc_id: object, x: Extraction) -> str:
     The general encoder builds a dict per entity and quotes its seven keys every time (~1.5 us an
     entity), and makes a new C encoder on every call (~1 us, for the id alone); here the constant parts
     are written once and only the values are quoted. A value of another type than the pipeline makes
-    goes through the general encoder, so the text is the same for any extraction.
+    (an offset that is no ``int``, a name that is no ``str``) goes through the general encoder, so the
+    text is the same for any extraction (``_QUOTE`` raises ``TypeError`` for a value that is not a
+    ``str``, and quotes a ``str`` subclass as the general encoder does).
+
+    (Remembering the written names of an entity by its names was tried: fewer instructions, but the
+    look-ups in a large table cost more time than quoting the entity's own, freshly made strings.)
     """
     ents = []
     append = ents.append
-    get = _ENTITY_PARTS.get
-    for m in x.mentions:  # (the common case of _entity_json written out: no call per entity)
+    for m in x.mentions:
         start, end = m.start, m.end
-        if type(start) is int and type(end) is int:
-            parts = get((m.text, m.type, m.canonical, m.field, m.role))
-            if parts is not None:
-                append(f'{parts[0]}{start!r}, "end": {end!r}{parts[1]}')
+        if type(start) is int and type(end) is int and type(m.role) is str:
+            try:  # (_QUOTE raises TypeError for a value that is not a str: the general encoder then)
+                append(f'{{"text": {_QUOTE(m.text)}, "type": {_QUOTE(m.type)}, "start": {start!r}, "end": {end!r}, '
+                       f'"field": {_TITLE if m.field == "title" else _TEXT}, "canonical": {_QUOTE(m.canonical)}, '
+                       f'"proposed": {"true" if m.role == "proposed" else "false"}}}')
                 continue
-        append(_entity_json(m))
+            except TypeError:
+                pass
+        append(_ENCODE(_entity(m)))
     return (f'{{"id": {_id_json(doc_id)}, "entities": [{", ".join(ents)}], '
             f'"code": {_code_json(x.code_links) if x.code_links else "[]"}, '
             f'"results": {_results_json(x.results) if x.results else "[]"}}}')
-
-
-def _entity_json(m: Mention) -> str:
-    """``_ENCODE(_entity(m))``.
-
-    What depends on the entity's names (text, type, canonical name, field, role) comes from
-    :data:`_ENTITY_PARTS`, keyed by those five values (an entity is written with the same names in
-    many papers); only the offsets are written per entity. A value of another type than the pipeline
-    makes (an offset that is no ``int``, a name that is no ``str``) goes through the general encoder.
-    """
-    start, end = m.start, m.end
-    if type(start) is int and type(end) is int:
-        key = (m.text, m.type, m.canonical, m.field, m.role)
-        parts = _ENTITY_PARTS.get(key)
-        if parts is None:
-            parts = _entity_parts(key)
-        if parts is not None:
-            return f'{parts[0]}{start!r}, "end": {end!r}{parts[1]}'
-    return _ENCODE(_entity(m))
-
-
-def _entity_parts(key: tuple) -> tuple[str, str] | None:
-    """The JSON of an entity with the names ``key`` (text, type, canonical, field, role) before its
-    start and after its end, or ``None`` when a name is not a ``str`` (the general encoder then);
-    remembered in :data:`_ENTITY_PARTS` (emptied when it grows large)."""
-    text, typ, canonical, field, role = key
-    if not (type(text) is str and type(typ) is str and type(canonical) is str and type(field) is str
-            and type(role) is str):
-        return None
-    parts = (f'{{"text": {_QUOTE(text)}, "type": {_QUOTE(typ)}, "start": ',
-             f', "field": {_TITLE if field == "title" else _TEXT}, "canonical": {_QUOTE(canonical)}, '
-             f'"proposed": {"true" if role == "proposed" else "false"}}}')
-    if len(_ENTITY_PARTS) >= _ENTITY_PARTS_MAX:
-        _ENTITY_PARTS.clear()
-    _ENTITY_PARTS[key] = parts
-    return parts
-
-
-_ENTITY_PARTS: dict[tuple, tuple[str, str]] = {}
-_ENTITY_PARTS_MAX = 100_000
 
 
 def _id_json(doc_id: object) -> str:

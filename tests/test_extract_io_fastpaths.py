@@ -1,5 +1,5 @@
-"""The written-out JSON of ``encode_record`` (entity parts remembered by names, ids, code, results) is what
-the general JSON encoder writes, on first use and when the remembered parts are reused."""
+"""The written-out JSON of ``encode_record`` (entities, ids, code links, results) is what the general JSON
+encoder writes, for the values the pipeline makes and for any others."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import math
 
 import pytest
 
-import extract.extract_io as io
 from extract.extract_io import _ENCODE, encode_record, extraction_record
 from extract.records import CodeLink, Extraction, Mention, Result
 
@@ -32,16 +31,6 @@ def test_ids(doc_id):
     _same(doc_id, Extraction())
 
 
-def test_entity_parts_reused_for_the_same_names():
-    io._ENTITY_PARTS.clear()
-    a = _mention(text="ViT-B/16", start=3, end=11)
-    b = _mention(text="ViT-B/16", start=40, end=48)
-    _same("p", Extraction((a,)))
-    assert len(io._ENTITY_PARTS) == 1
-    _same("p", Extraction((b, a, _mention(text="ViT-B/16", start=3, end=11, role="proposed"))))
-    assert len(io._ENTITY_PARTS) == 2  # (another role: other parts)
-
-
 @pytest.mark.parametrize("m", [
     _mention(text=_Str("ResNet")), _mention(canonical=_Str("R")), _mention(field=_Str("title")),
     _mention(role=_Str("proposed")), _mention(start=True), _mention(end=False), _mention(start=2**80),
@@ -49,16 +38,7 @@ def test_entity_parts_reused_for_the_same_names():
     _mention(field="title", role="proposed", text="\u2028\t\x00", canonical="\ud800"),
 ])
 def test_entities_of_unusual_values(m):
-    for _ in range(2):  # (first use, then the remembered parts)
-        _same(1, Extraction((m, _mention())))
-
-
-def test_entity_parts_emptied_when_large(monkeypatch):
-    monkeypatch.setattr(io, "_ENTITY_PARTS_MAX", 3)
-    io._ENTITY_PARTS.clear()
-    for i in range(10):
-        _same(i, Extraction(tuple(_mention(text=f"M{i}-{j}") for j in range(2))))
-        assert len(io._ENTITY_PARTS) <= 3
+    _same(1, Extraction((m, _mention())))
 
 
 @pytest.mark.parametrize("links", [

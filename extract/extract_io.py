@@ -178,9 +178,9 @@ def extract_jsonl(in_path: str | os.PathLike, out_path: str | os.PathLike, extra
     fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", dir=str(dst.parent))
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            write = out.write
             for x in extractor.pipe(items()):
-                write(f"{encode_record(ids.popleft(), x)}\n")  # (one call per line: a write costs more than a copy)
+                out.write(encode_record(ids.popleft(), x))
+                out.write("\n")
                 n += 1
         os.replace(tmp, dst)
     except BaseException:

@@ -36,7 +36,7 @@ def _read(path: Path) -> Iterator[tuple[object, str, str]]:
         n = 0
         try:
             for n, line in enumerate(f, 1):  # noqa: B007 - n is read after a decode error
-                if not line.strip():
+                if line.isspace() or not line:  # (as ``not line.strip()``, without a copy of the line)
                     continue
                 try:
                     d = json.loads(line)
@@ -86,10 +86,14 @@ def encode_record(doc_id: object, x: Extraction) -> str:
     """``_ENCODE(extraction_record(doc_id, x))``, written out directly for speed.
 
     The general encoder builds a dict per entity and quotes its seven keys every time (~1.5 us an
-    entity); here the constant parts are written once and only the values are quoted. An entity with
-    a value of another type than the pipeline makes (a ``str``, an ``int`` offset) goes through the
-    general encoder, so the text is the same for any extraction (``_QUOTE`` raises ``TypeError`` for a
-    value that is not a ``str``, and quotes a ``str`` subclass as the general encoder does).
+    entity), and makes a new C encoder on every call (~1 us, for the id alone); here the constant parts
+    are written once and only the values are quoted. A value of another type than the pipeline makes
+    (an offset that is no ``int``, a name that is no ``str``) goes through the general encoder, so the
+    text is the same for any extraction (``_QUOTE`` raises ``TypeError`` for a value that is not a
+    ``str``, and quotes a ``str`` subclass as the general encoder does).
+
+    (Remembering the written names of an entity by its names was tried: fewer instructions, but the
+    look-ups in a large table cost more time than quoting the entity's own, freshly made strings.)
     """
     ents = []
     append = ents.append
@@ -104,11 +108,45 @@ def encode_record(doc_id: object, x: Extraction) -> str:
             except TypeError:
                 pass
         append(_ENCODE(_entity(m)))
-    code = _ENCODE(list(dict.fromkeys(c.url for c in x.code_links))) if x.code_links else "[]"
-    results = _ENCODE([_result(r) for r in x.results]) if x.results else "[]"
-    return f'{{"id": {_ENCODE(doc_id)}, "entities": [{", ".join(ents)}], "code": {code}, "results": {results}}}'
+    return (f'{{"id": {_id_json(doc_id)}, "entities": [{", ".join(ents)}], '
+            f'"code": {_code_json(x.code_links) if x.code_links else "[]"}, '
+            f'"results": {_results_json(x.results) if x.results else "[]"}}}')
 
 
+def _id_json(doc_id: object) -> str:
+    """``_ENCODE(doc_id)`` (an ``int`` or ``str`` id without the general encoder)."""
+    if type(doc_id) is int:
+        return int.__repr__(doc_id)
+    if type(doc_id) is str:
+        return _QUOTE(doc_id)
+    return _ENCODE(doc_id)
+
+
+def _code_json(links) -> str:
+    """``_ENCODE`` of the distinct URLs of ``links`` (a non-empty sequence of code links)."""
+    urls = list(dict.fromkeys(c.url for c in links))
+    for u in urls:
+        if type(u) is not str:
+            return _ENCODE(urls)
+    return f"[{', '.join(map(_QUOTE, urls))}]"
+
+
+def _results_json(results) -> str:
+    """``_ENCODE([_result(r) for r in results])`` (``results`` non-empty): written out for the results the
+    pipeline makes (``str`` names or ``None``, a finite ``float`` value), else by the general encoder."""
+    out = []
+    for r in results:
+        method, dataset, metric, value = r.method, r.dataset, r.metric, r.value
+        if not (type(metric) is str and type(value) is float and (method is None or type(method) is str)
+                and (dataset is None or type(dataset) is str) and -_INF < value < _INF):
+            return _ENCODE([_result(r) for r in results])  # (NaN and infinities too: the encoder's words)
+        out.append(f'{{"method": {"null" if method is None else _QUOTE(method)}, '
+                   f'"dataset": {"null" if dataset is None else _QUOTE(dataset)}, '
+                   f'"metric": {_QUOTE(metric)}, "value": {float.__repr__(value)}}}')
+    return f"[{', '.join(out)}]"
+
+
+_INF = float("inf")
 _TITLE, _TEXT = _QUOTE("title"), _QUOTE("text")
 
 

@@ -1,0 +1,93 @@
+"""The context component's shortcuts give what the plain code they stand for gives."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from extract.components.context import (
+    _F_BLOCK_BARE,
+    _F_CONT,
+    _F_MOD_BLOCK,
+    _F_MOD_CONT,
+    _F_NO_MOD,
+    _NOT_A_MODIFIER,
+    _Ctx,
+    _farthest_word,
+    _in_url,
+    _Out,
+    _words_from,
+)
+from extract.components.rules import Rules
+from extract.components.state import STRONG, DocState
+
+
+@pytest.fixture(scope="module")
+def ctx() -> _Ctx:
+    return _Ctx(Rules.load())
+
+
+_WORDS = ["the", "deep", "neural", "of", "semantic", "image", "self-attention", "BERT", "3", "top-1", "proposed",
+          "various", "helps", "full", "mixed", "a", "(", "x.", "", "language", "large", "pre-trained", "visual",
+          "fp16", "low", "our", "segmentation", "model", "é", "Deep", "high-resolution", "--", "word" * 20]
+
+
+def test_mod_features_are_the_no_mod_and_cont_features(ctx):
+    for w in [w for w in _WORDS if w]:
+        f = ctx.word_features(w)
+        assert f[_F_MOD_CONT] == (0 if f[_F_NO_MOD] else f[_F_CONT]), w
+        assert f[_F_MOD_BLOCK] == (not f[_F_NO_MOD] and f[_F_BLOCK_BARE]), w
+    assert _NOT_A_MODIFIER[_F_MOD_CONT] == 0 and _NOT_A_MODIFIER[_F_MOD_BLOCK] is False
+
+
+def test_farthest_word_is_the_last_word_words_from_reads(ctx):
+    rnd = random.Random(0)
+    cache = ctx.word_feature_cache
+    wf = ctx.word_features
+    conts = sorted({hd.cont for records in ctx.head_records.values() for hd in records})
+    checked = 0
+    for _ in range(4000):
+        words = [rnd.choice(_WORDS) for _ in range(rnd.randint(1, 7))]
+        text = rnd.choice(["", "x" * rnd.randint(1, 90) + " "]) + rnd.choice([" ", "  "]).join(words) + " model"
+        end = len(text) - len(" model")
+        j = text.rfind(" ", 0, end)
+        w = text[j + 1:end]
+        if not w or (j < end - 72 and end > 72):
+            continue  # (the head rule takes no modifier there)
+        f = cache.get(w) or wf(w)
+        for cont in conts:
+            if not f[_F_MOD_CONT] & cont:
+                continue  # (the head rule takes no modifier there)
+            want = _words_from(text, j, end, f, cont, [], cache, wf)
+            assert _farthest_word(text, j, end, f, cont, cache, wf) == want[-1][0], (text, cont)
+            checked += 1
+    assert checked > 1000
+
+
+def test_orth_info_single_head_is_the_token_itself(ctx):
+    for last, records in ctx.head_records.items():
+        for s in (last, last.capitalize(), last.upper()):
+            head, _ = ctx.orth_info(s)
+            length, single, heads = head
+            assert length == len(s) and heads == records
+            assert single is (records[0] if records[0].length == len(s) else None)
+
+
+def test_flush_with_one_url_drops_what_in_url_drops():
+    rnd = random.Random(1)
+    for _ in range(500):
+        n = 60
+        us = rnd.randint(0, n - 5)
+        url = (us, rnd.randint(us + 1, n))
+        found = []
+        for _ in range(20):
+            s = rnd.randint(0, n)
+            found.append((s, rnd.randint(s, n + 3), "method", "shape", 1, STRONG))
+        st = DocState(text="x" * (n + 3))
+        out = _Out(st, [url])
+        for c in found:
+            out.add(c)
+        out.flush()
+        want = [c for c in found if c[1] > c[0] and not _in_url(c[0], c[1], [url[0]], [url[1]])]
+        assert [(c.start, c.end) for c in st.cands] == [c[:2] for c in want]

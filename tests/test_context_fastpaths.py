@@ -91,3 +91,51 @@ def test_flush_with_one_url_drops_what_in_url_drops():
         out.flush()
         want = [c for c in found if c[1] > c[0] and not _in_url(c[0], c[1], [url[0]], [url[1]])]
         assert [(c.start, c.end) for c in st.cands] == [c[:2] for c in want]
+
+
+def _candidates(ex, title, abstract):
+    doc = ex.process(title, abstract)
+    st = doc.user_data["litkg"]
+    return [(c.start, c.end, c.type, c.rule) for c in st.cands if c.rule != "gazetteer"], st.proposal_slots
+
+
+_PAPERS = [
+    ("SparK: Sparse masKed modeling", "We propose SparK, a novel framework for masked image modeling (MIM) on "
+     "ImageNet-1K. Our ResNet-50 and ViT-B/16 models reach 84.1% top-1 accuracy and 52.3 mAP@0.5 on COCO, and "
+     "outperform ConvNeXt-T. We evaluate on datasets such as ADE20K, Cityscapes and KITTI. The method, called "
+     "HiMAE, uses depthwise convolution and semantic segmentation heads. See https://github.com/x/y."),
+    ("", "Large language models (LLMs) such as GPT-4 are evaluated on the MMLU benchmark. Our new benchmark, "
+     "named LongEval, is a new dataset for long-context question answering."),
+]
+
+
+def test_anchor_ranks_are_the_anchor_words(ctx):
+    from spacy.attrs import ID
+
+    from extract.pipeline import Extractor
+
+    ex = Extractor()
+    comp = ex.nlp.get_pipe("litkg_context")
+    anchor = comp.ctx.anchor_flag()
+    for title, abstract in _PAPERS:
+        doc = ex.make_doc(title, abstract)
+        ranks = doc.to_array(ID).tolist()
+        infos = comp._ranker.infos
+        for tok, r in zip(doc, ranks, strict=True):
+            assert bool(r) == anchor(tok.text), tok.text
+            if r:
+                assert infos[r] == comp.ctx.orth_info(tok.text), tok.text
+
+
+def test_components_sharing_a_vocab_rank_the_words_again():
+    from extract.components.context import ContextRules
+    from extract.pipeline import Extractor
+
+    ex = Extractor()
+    want = [_candidates(ex, t, a) for t, a in _PAPERS]
+    comp = ex.nlp.get_pipe("litkg_context")
+    other = ContextRules(ex.nlp)
+    other.initialize(nlp=ex.nlp, rules=comp.ctx.rules, gaz_types=comp.gaz_types)  # (ranks the words for itself)
+    assert [_candidates(ex, t, a) for t, a in _PAPERS] == want
+    comp.initialize(nlp=ex.nlp, rules=comp.ctx.rules, gaz_types=comp.gaz_types)  # (again: new ranks)
+    assert [_candidates(ex, t, a) for t, a in _PAPERS] == want

@@ -6,12 +6,12 @@ The word lists come from ``extract/patterns/rules.json``. Each rule adds
 starts).
 
 Speed: big word alternations in Python regexes are slow when scanned over a
-whole text, so the rules start from *anchor tokens*: one lexeme flag (computed
-once per distinct word by the vocab) marks cue words, head words, name / metric
-shapes and the word "our"; a document's flagged tokens come out of one
-``doc.to_array`` call, and what each rule needs of an anchor word (its lists,
-its head records, a regex for its list lead) is computed once per distinct
-word. The rules then work only at those positions (a regex matched there, a
+whole text, so the rules start from *anchor tokens*: cue words, head words,
+name / metric shapes and the word "our". The rank (``ID``) of a lexeme, set
+once per distinct word by the vocab (:class:`_Ranker`), is 0 for other words
+and for an anchor word indexes what each rule needs of it (its lists, its head
+records, a regex for its list lead): a document's anchor tokens and their
+records come out of one ``doc.to_array(ID)`` call and list reads. The rules then work only at those positions (a regex matched there, a
 few words read backwards from there), and what they decide about a word, a
 name or a list item is cached per string (these recur across papers).
 Rules:
@@ -36,6 +36,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache, partial
 from operator import itemgetter
 
+from spacy.attrs import ID
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -430,34 +431,29 @@ class ContextRules:
         self.nlp = nlp
         self.ctx: _Ctx | None = None
         self.gaz_types: dict[str, str] = {}
-        self.f_anchor: int | None = None
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: Rules | None = None,
                    gaz_types: dict[str, str] | None = None) -> None:
         nlp = nlp or self.nlp
         self.ctx = _Ctx(rules or Rules.load())
         self.gaz_types = dict(gaz_types or {})
-        # one lexeme flag for every anchor token (computed once per distinct word by the vocab), and per
-        # ORTH id what the rules need of an anchor word (_Ctx.orth_info, computed once per distinct anchor word)
-        self.f_anchor = nlp.vocab.add_flag(self.ctx.anchor_flag())
-        self._strings = nlp.vocab.strings
-        self._info: dict[int, tuple] = {}
+        self._rank_words(nlp.vocab)
 
-    def _fill_info(self, infos: list, orths: list[int]) -> list:
-        """``infos`` (of the anchors with the ORTH ids ``orths``) with the missing entries (new anchor
-        words) computed and cached."""
-        info = self._info
-        if len(info) > 500_000:
-            info.clear()
-        for k, inf in enumerate(infos):
-            if inf is None:
-                o = orths[k]
-                infos[k] = info[o] = self.ctx.orth_info(self._strings[o])
-        return infos
+    def _rank_words(self, vocab) -> None:
+        """Rank every lexeme of ``vocab`` now, and every new one when the vocab makes it (a :class:`_Ranker`
+        as the vocab's attribute getter of ``ID``): see :class:`_Ranker`."""
+        self._ranker = ranker = _Ranker(self.ctx)
+        vocab.lex_attr_getters[ID] = ranker
+        for lex in vocab:
+            lex.rank = ranker(lex.orth_)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.ctx is None:
             self.initialize()
+        ranker = self._ranker
+        if doc.vocab.lex_attr_getters.get(ID) is not ranker:  # (another component ranked the words, or unpickled)
+            self._rank_words(doc.vocab)
+            ranker = self._ranker
         st = get_state(doc)
         text = st.text
         urls = _urls(text)
@@ -465,16 +461,18 @@ class ContextRules:
             st.urls = urls
         if not len(doc):
             return doc
-        idx, orths = token_table(doc, st)
+        idx, _ = token_table(doc, st)
         lists: list[list] = [[] for _ in _ANCHOR_KINDS]
         adds = [x.append for x in lists]
-        nz_arr = doc.to_array(self.f_anchor).nonzero()[0]
+        ranks = doc.to_array(ID)
+        nz_arr = ranks.nonzero()[0]
         nz = nz_arr.tolist()
-        anchor_orths = orths[nz_arr].tolist()
-        infos = list(map(self._info.get, anchor_orths))
-        if None in infos:
-            infos = self._fill_info(infos, anchor_orths)
-        starts = list(itemgetter(*nz)(idx)) if len(nz) > 1 else [idx[i] for i in nz]
+        if len(nz) > 1:
+            infos = list(itemgetter(*ranks[nz_arr].tolist())(ranker.infos))
+            starts = list(itemgetter(*nz)(idx))
+        else:
+            infos = [ranker.infos[r] for r in ranks[nz_arr].tolist()]
+            starts = [idx[i] for i in nz]
         for s, (_, kinds) in zip(starts, infos, strict=True):
             for k, extra in kinds:
                 adds[k]((s, extra))
@@ -482,6 +480,40 @@ class ContextRules:
         anchors["head"] = zip(starts, infos, strict=True)  # (a third of the tokens end heads: the head rule reads all anchors)
         find_context(text, st, self.ctx, self.gaz_types, anchors)
         return doc
+
+
+class _Ranker:
+    """The ``ID`` (rank) of a word for the context rules: a lexeme attribute getter of the vocab, so computed once
+    per distinct word, when the vocab makes its lexeme. An anchor word (a cue word, a name / metric shape or a
+    token ending in the word "our": :meth:`_Ctx.anchor_flag`) gets the index in :attr:`infos` of what the rules
+    need of it (:meth:`_Ctx.orth_info`), any other word 0. A document's anchor tokens and their records then
+    come from one ``doc.to_array(ID)`` and list reads (no lookup by ``ORTH`` id). spaCy keeps the row of a word's
+    vector in the rank: the pipeline has no vectors.
+
+    The component checks that the vocab's getter is its own ranker before it reads ranks (another component may
+    have ranked the words since, or the vocab was unpickled): else it ranks the words again. A pickled ranker
+    comes back empty (it gives no rank: the lexemes made before the component ranks the words again keep spaCy's
+    rank), so that pickling the vocab's getters does not pickle the rules.
+    """
+
+    __slots__ = ("infos", "anchor", "orth_info")
+
+    def __init__(self, ctx: _Ctx | None = None) -> None:
+        self.infos: list | None = [None] if ctx else None  # rank -> orth_info of the word (0: not an anchor)
+        self.anchor = ctx.anchor_flag() if ctx else None
+        self.orth_info = ctx.orth_info if ctx else None
+
+    def __call__(self, s: str) -> int | None:
+        infos = self.infos
+        if infos is None:
+            return None
+        if not self.anchor(s):
+            return 0
+        infos.append(self.orth_info(s))
+        return len(infos) - 1
+
+    def __reduce__(self):
+        return _Ranker, ()
 
 
 # anchor lists: each holds (start, extra) of the tokens, extra as _Ctx.orth_info says (the shape and the metric

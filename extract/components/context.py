@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache, partial
+from itertools import compress
 from operator import itemgetter
 
 from spacy.attrs import ID
@@ -468,16 +469,20 @@ class ContextRules:
         nz_arr = ranks.nonzero()[0]
         nz = nz_arr.tolist()
         if len(nz) > 1:
-            infos = list(itemgetter(*ranks[nz_arr].tolist())(ranker.infos))
-            starts = list(itemgetter(*nz)(idx))
+            rs = ranks[nz_arr].tolist()
+            starts = itemgetter(*nz)(idx)
+            kinds = itemgetter(*rs)(ranker.kinds)
+            heads = itemgetter(*rs)(ranker.heads)
         else:
-            infos = [ranker.infos[r] for r in ranks[nz_arr].tolist()]
             starts = [idx[i] for i in nz]
-        for s, (_, kinds) in zip(starts, infos, strict=True):
-            for k, extra in kinds:
+            kinds = [ranker.kinds[r] for r in ranks[nz_arr].tolist()]
+            heads = [ranker.heads[r] for r in ranks[nz_arr].tolist()]
+        # (the anchors of other lists than the head list's, and those that end heads: a third of all tokens)
+        for s, ks in zip(compress(starts, kinds), filter(None, kinds), strict=True):
+            for k, extra in ks:
                 adds[k]((s, extra))
         anchors = dict(zip(_ANCHOR_KINDS, lists, strict=True))
-        anchors["head"] = zip(starts, infos, strict=True)  # (a third of the tokens end heads: the head rule reads all anchors)
+        anchors["head"] = zip(compress(starts, heads), filter(None, heads), strict=True)
         find_context(text, st, self.ctx, self.gaz_types, anchors)
         return doc
 
@@ -487,7 +492,8 @@ class _Ranker:
     per distinct word, when the vocab makes its lexeme. An anchor word (a cue word, a name / metric shape or a
     token ending in the word "our": :meth:`_Ctx.anchor_flag`) gets the index in :attr:`infos` of what the rules
     need of it (:meth:`_Ctx.orth_info`), any other word 0. A document's anchor tokens and their records then
-    come from one ``doc.to_array(ID)`` and list reads (no lookup by ``ORTH`` id). spaCy keeps the row of a word's
+    come from one ``doc.to_array(ID)`` and list reads (no lookup by ``ORTH`` id): :attr:`heads` and
+    :attr:`kinds` hold the two parts of the ``orth_info`` of the word. spaCy keeps the row of a word's
     vector in the rank: the pipeline has no vectors.
 
     The component checks that the vocab's getter is its own ranker before it reads ranks (another component may
@@ -496,28 +502,33 @@ class _Ranker:
     rank), so that pickling the vocab's getters does not pickle the rules.
     """
 
-    __slots__ = ("infos", "anchor", "orth_info")
+    __slots__ = ("heads", "kinds", "anchor", "orth_info")
 
     def __init__(self, ctx: _Ctx | None = None) -> None:
-        self.infos: list | None = [None] if ctx else None  # rank -> orth_info of the word (0: not an anchor)
+        # rank -> the two parts of the orth_info of the word (rank 0: not an anchor)
+        self.heads: list | None = [None] if ctx else None
+        self.kinds: list | None = [()] if ctx else None
         self.anchor = ctx.anchor_flag() if ctx else None
         self.orth_info = ctx.orth_info if ctx else None
 
     def __call__(self, s: str) -> int | None:
-        infos = self.infos
-        if infos is None:
+        heads = self.heads
+        if heads is None:
             return None
         if not self.anchor(s):
             return 0
-        infos.append(self.orth_info(s))
-        return len(infos) - 1
+        head, kinds = self.orth_info(s)
+        heads.append(head)
+        self.kinds.append(kinds)
+        return len(heads) - 1
 
     def __reduce__(self):
         return _Ranker, ()
 
 
 # anchor lists: each holds (start, extra) of the tokens, extra as _Ctx.orth_info says (the shape and the metric
-# rules read the shape list; the head rule reads (start, orth_info) of all anchors)
+# rules read the shape list; the head rule reads (start, head) of the anchors that end heads, head as
+# _Ctx.orth_info says)
 _ANCHOR_KINDS = ("naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
 
 
@@ -1287,8 +1298,8 @@ class _Head:
 def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     """Technique / task / metric phrases that end in a known head word (see :class:`_Head`).
 
-    ``anchors`` are ``(start, (head, _))`` of the anchor tokens, ``head`` ``(length, single, heads)`` for those
-    that end a head (else ``None``): ``heads`` the :class:`_Head` records of the token's lower-case text, longest
+    ``anchors`` are ``(start, head)`` of the anchor tokens that end a head, ``head`` ``(length, single, heads)``:
+    ``heads`` the :class:`_Head` records of the token's lower-case text, longest
     first, ``single`` the first of them when it is the token itself (no longer head to compare with the text
     before the token), else ``None``. The modifiers before the head are read as :func:`_head_modifiers` says; the
     common case (no attached word, the nearest word separated by a space) is inline: when no rule of the head
@@ -1300,10 +1311,7 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     cache = ctx.word_feature_cache
     wf = ctx.word_features
     add = out.add
-    for a, (head, _) in anchors:
-        if head is None:
-            continue
-        length, hd, heads = head
+    for a, (length, hd, heads) in anchors:
         ae = a + length
         c = text[ae:ae + 1]
         if c == "-" or c.isalnum():

@@ -139,3 +139,18 @@ def test_components_sharing_a_vocab_rank_the_words_again():
     assert [_candidates(ex, t, a) for t, a in _PAPERS] == want
     comp.initialize(nlp=ex.nlp, rules=comp.ctx.rules, gaz_types=comp.gaz_types)  # (again: new ranks)
     assert [_candidates(ex, t, a) for t, a in _PAPERS] == want
+
+
+def test_is_a_regex_needs_new_or_novel():
+    from extract.components.context import _IS_A, _is_a_starts
+
+    rnd = random.Random(3)
+    pieces = [" is", " a", " an", " new", " novel", "ne", "w", "nov", "el", "\n", "  ", "X", "this", "is", "a"]
+    hits = 0
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
+        if _is_a_starts(text):
+            hits += 1
+            assert "new" in text or "novel" in text, text
+        assert bool(_IS_A.search(text)) == bool(_is_a_starts(text))
+    assert hits

@@ -38,3 +38,24 @@ def test_short_form_cut_without_a_separator_is_the_whole_bracket():
 def test_pairs_found_in_brackets_with_and_without_separators():
     pairs = find_abbreviations("We use masked image modeling (MIM; see below) and vision transformers (ViTs, 2020).")
     assert [(p.short, p.long) for p in pairs] == [("MIM", "masked image modeling"), ("ViTs", "vision transformers")]
+
+
+def test_valid_pair_is_the_plain_check():
+    from extract.components.abbreviations import _LF_BAD_FIRST, _valid_pair
+
+    def plain(sf: str, lf: str) -> bool:
+        lf_words = lf.split()
+        if len(lf) <= len(sf) or not lf_words:
+            return False
+        if any(w.lower().strip(",.;:") == sf.lower() for w in lf_words):
+            return False
+        if len(lf_words) > min(len(sf) + 5, 2 * len(sf)):
+            return False
+        return lf_words[0].lower() not in _LF_BAD_FIRST and any(map(str.isalpha, lf))
+
+    rnd = random.Random(4)
+    words = ["masked", "image", "MIM", "mim,", "Mim.", "ΣΑ", "σα", "ς", "of", "the", "x", "İ", "i̇", "a-b", "ΣΑ;"]
+    for _ in range(5000):
+        lf = " ".join(rnd.choice(words) for _ in range(rnd.randint(1, 6)))
+        sf = rnd.choice(["MIM", "ΣΑ", "σα", "İ", "x", "AB", "Mim"])
+        assert _valid_pair(sf, lf) == plain(sf, lf), (sf, lf)

@@ -199,9 +199,10 @@ def _valid_pair(sf: str, lf: str) -> bool:
     if len(lf) <= len(sf) or not lf_words:
         return False
     sf_lower = sf.lower()
-    for w in lf_words:
-        if w.lower().strip(",.;:") == sf_lower:
-            return False
+    if sf_lower in lf.lower():  # (else no word of the long form is the short form)
+        for w in lf_words:
+            if w.lower().strip(",.;:") == sf_lower:
+                return False
     if len(lf_words) > min(len(sf) + 5, 2 * len(sf)):
         return False
     # the long form should not begin with a function word and must hold a letter run

@@ -364,8 +364,8 @@ class _Ctx:
         return f + (word, wl in r.stop, cont, no_mod, 0 if no_mod else cont, not no_mod and f[_F_BLOCK_BARE])
 
     def anchor_flag(self):
-        """The lexeme flag function of anchor tokens: a cue word, a name / metric shape or a token ending in
-        the word "our"."""
+        """Whether a token text is an anchor (see :class:`_Ranker`): a cue word, a name / metric shape or a token
+        ending in the word "our"."""
         cues = self.cue_kinds
         return lambda s: s.lower() in cues or _is_shape_token(s) or bool(_OUR_TOKEN.search(s))
 
@@ -490,11 +490,11 @@ class ContextRules:
 class _Ranker:
     """The ``ID`` (rank) of a word for the context rules: a lexeme attribute getter of the vocab, so computed once
     per distinct word, when the vocab makes its lexeme. An anchor word (a cue word, a name / metric shape or a
-    token ending in the word "our": :meth:`_Ctx.anchor_flag`) gets the index in :attr:`infos` of what the rules
-    need of it (:meth:`_Ctx.orth_info`), any other word 0. A document's anchor tokens and their records then
-    come from one ``doc.to_array(ID)`` and list reads (no lookup by ``ORTH`` id): :attr:`heads` and
-    :attr:`kinds` hold the two parts of the ``orth_info`` of the word. spaCy keeps the row of a word's
-    vector in the rank: the pipeline has no vectors.
+    token ending in the word "our": :meth:`_Ctx.anchor_flag`) gets the index in :attr:`heads` and :attr:`kinds`
+    of what the rules need of it (the two parts of its :meth:`_Ctx.orth_info`), any other word 0. A document's
+    anchor tokens and their records then come from one ``doc.to_array(ID)`` and list reads (no lookup by
+    ``ORTH`` id, whose cache misses cost more than the rest of the preparation). spaCy keeps the row of a
+    word's vector in the rank: the pipeline has no vectors (and sets no other getter of ``ID``).
 
     The component checks that the vocab's getter is its own ranker before it reads ranks (another component may
     have ranked the words since, or the vocab was unpickled): else it ranks the words again. A pickled ranker
@@ -654,8 +654,8 @@ def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
                  anchors: dict[str, list]) -> None:
     """Run every context rule over ``text`` and add candidates / proposal slots to ``st``.
 
-    ``anchors`` maps an anchor kind (see ``_ANCHOR_KINDS``) to what the rule of that kind reads of the tokens
-    flagged with it.
+    ``anchors`` maps an anchor kind (see ``_ANCHOR_KINDS``, and ``"head"``) to what the rule of that kind reads
+    of its anchor tokens.
     """
     out = _Out(st, st.urls)
     _title_rule(text, st, out, ctx, gaz_types)

@@ -25,12 +25,11 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.components.state import AbbrevPair, get_state, pipe_in_batches
+from extract.components.state import AbbrevPair, Memo, get_state, pipe_in_batches
 
 _PAREN = re.compile(r"\(([^()\n]{1,120})\)")
 _SF_SHAPE = re.compile(r"^[A-Za-z0-9][\w\-\.\+/&]*$")
@@ -45,13 +44,16 @@ _SF_BAD_SPACE = re.compile(r"\.\s|\s\d+$")
 _LF_NOT_NAME = re.compile(r"\d{4}|et al|[=<>%]")
 
 
-@lru_cache(maxsize=100_000)
 def is_short_form(sf: str) -> bool:
     """A plausible short form: 2-10 characters, one or two words, a capital letter, a letter first.
 
     >>> [is_short_form(s) for s in ("MIM", "SparK", "CNNs", "2023", "i", "e.g.", "Fig. 2", "+1.0%")]
     [True, True, True, False, False, False, False, False]
     """
+    return _SHORT_FORM[sf]
+
+
+def _is_short_form_uncached(sf: str) -> bool:
     s = sf.strip()
     if not 2 <= len(s) <= 10 or len(s.split()) > 2:
         return False
@@ -64,12 +66,19 @@ def is_short_form(sf: str) -> bool:
     return sum(c.isalpha() for c in s) >= 2
 
 
-@lru_cache(maxsize=100_000)
+# per-string memos of the functions above and below (a dict read; a bounded functools.lru_cache also
+# relinks its entries on every hit); read directly by the hot paths
+_SHORT_FORM = Memo(_is_short_form_uncached)
+
+
 def _core(sf: str) -> str:
     """The short form without a plural ``s`` (``CNNs`` -> ``CNN``)."""
     if len(sf) > 2 and sf.endswith("s") and sum(map(str.isupper, sf[:-1])) >= 2:
         return sf[:-1]
     return sf
+
+
+_CORE = Memo(_core)
 
 
 _FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "or", "in", "on", "for", "to", "with", "by", "we",
@@ -85,7 +94,7 @@ def _initials_start(letters: str, candidate: str) -> int | None:
     every = content = ""  # the initials of the words taken so far (not lower-cased yet)
     for k in range(1, min(len(words), len(letters) + 5) + 1):
         first = words[-k]
-        starts_with_function_word, word_every, word_content = _word_initials(first)
+        starts_with_function_word, word_every, word_content = _WORD_INITIALS[first]
         every = word_every + every
         content = word_content + content
         if starts_with_function_word:
@@ -99,7 +108,6 @@ def _initials_start(letters: str, candidate: str) -> int | None:
     return None
 
 
-@lru_cache(maxsize=100_000)
 def _word_initials(word: str) -> tuple[bool, str, str]:
     """Of one white-space separated word: whether it is empty or starts with a function word, the initials
     of its parts (``Vision-Language`` -> ``VL``) and those of its parts that are not function words."""
@@ -107,6 +115,9 @@ def _word_initials(word: str) -> tuple[bool, str, str]:
     every = "".join(q[0] for q in parts)
     content = "".join(q[0] for q in parts if q.lower() not in _FUNCTION_WORDS)
     return not parts or parts[0].lower() in _FUNCTION_WORDS, every, content
+
+
+_WORD_INITIALS = Memo(_word_initials)
 
 
 def best_long_form(sf: str, candidate: str) -> int | None:
@@ -126,7 +137,7 @@ def best_long_form(sf: str, candidate: str) -> int | None:
     >>> c[best_long_form("ARC", c):]
     'Abstraction and Reasoning Corpus'
     """
-    letters = _sf_letters(sf)
+    letters = _SF_LETTERS[sf]
     if letters.isalpha():
         off = _initials_start(letters, candidate)
         if off is not None:
@@ -134,10 +145,12 @@ def best_long_form(sf: str, candidate: str) -> int | None:
     return _schwartz_hearst_start(sf, candidate)
 
 
-@lru_cache(maxsize=100_000)
 def _sf_letters(sf: str) -> str:
     """The letters and digits of a short form, lower-cased (``Swin-T`` -> ``swint``)."""
     return "".join(c for c in sf if c.isalnum()).lower()
+
+
+_SF_LETTERS = Memo(_sf_letters)
 
 
 def _schwartz_hearst_start(sf: str, candidate: str) -> int | None:
@@ -186,9 +199,10 @@ def _valid_pair(sf: str, lf: str) -> bool:
     if len(lf) <= len(sf) or not lf_words:
         return False
     sf_lower = sf.lower()
-    for w in lf_words:
-        if w.lower().strip(",.;:") == sf_lower:
-            return False
+    if sf_lower in lf.lower():  # (else no word of the long form is the short form)
+        for w in lf_words:
+            if w.lower().strip(",.;:") == sf_lower:
+                return False
     if len(lf_words) > min(len(sf) + 5, 2 * len(sf)):
         return False
     # the long form should not begin with a function word and must hold a letter run
@@ -209,9 +223,10 @@ def find_abbreviations(text: str) -> list[AbbrevPair]:
     for m in _PAREN.finditer(text):
         inner = m.group(1)
         # "(SF)" or "(SF; ...)" / "(SF, ...)"
-        cut = _SF_CUT.split(inner, maxsplit=1)[0]
+        # (a regex split only when there is a separator to split at)
+        cut = _SF_CUT.split(inner, maxsplit=1)[0] if "," in inner or ";" in inner else inner
         sf = cut.strip()
-        if is_short_form(sf):
+        if _SHORT_FORM[sf]:
             p = _long_form_before(text, m.start(), sf, m.start(1) + len(cut) - len(cut.lstrip()))
         else:
             p = _long_form_inside(text, m.start(), inner, m.start(1))
@@ -222,7 +237,7 @@ def find_abbreviations(text: str) -> list[AbbrevPair]:
 
 def _long_form_before(text: str, paren: int, sf: str, sf_start: int) -> AbbrevPair | None:
     """``long form (SF)``: the long form among the last words of the clause before the bracket."""
-    core = _core(sf)
+    core = _CORE[sf]
     max_words = min(len(core) + 5, 2 * len(core))
     left_start = _clause_start(text, max(0, paren - 400), paren)
     window = text[left_start:paren].rstrip()
@@ -287,9 +302,9 @@ def _long_form_inside(text: str, paren: int, inner: str, i0: int) -> AbbrevPair 
     if not pm:
         return None
     sf = pm.group(1)
-    if not is_short_form(sf):
+    if not _SHORT_FORM[sf]:
         return None
-    core = _core(sf)
+    core = _CORE[sf]
     lf = inner.strip()
     if len(words_inner) > min(len(core) + 5, 2 * len(core)):
         return None

@@ -6,12 +6,12 @@ The word lists come from ``extract/patterns/rules.json``. Each rule adds
 starts).
 
 Speed: big word alternations in Python regexes are slow when scanned over a
-whole text, so the rules start from *anchor tokens*: one lexeme flag (computed
-once per distinct word by the vocab) marks cue words, head words, name / metric
-shapes and the word "our"; a document's flagged tokens come out of one
-``doc.to_array`` call, and what each rule needs of an anchor word (its lists,
-its head records, a regex for its list lead) is computed once per distinct
-word. The rules then work only at those positions (a regex matched there, a
+whole text, so the rules start from *anchor tokens*: cue words, head words,
+name / metric shapes and the word "our". The rank (``ID``) of a lexeme, set
+once per distinct word by the vocab (:class:`_Ranker`), is 0 for other words
+and for an anchor word indexes what each rule needs of it (its lists, its head
+records, a regex for its list lead): a document's anchor tokens and their
+records come out of one ``doc.to_array(ID)`` call and list reads. The rules then work only at those positions (a regex matched there, a
 few words read backwards from there), and what they decide about a word, a
 name or a list item is cached per string (these recur across papers).
 Rules:
@@ -34,7 +34,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache, partial
+from itertools import compress
+from operator import itemgetter
 
+from spacy.attrs import ID
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -354,18 +357,22 @@ class _Ctx:
             wl in _BLOCK_BARE_METRIC,  # _F_BLOCK_BARE
         )
         word = bool(_TW_FULL.fullmatch(w))
-        # _F_WORD, _F_STOP, _F_CONT, _F_NO_MOD (a stop word or no word: the head rule takes no modifier)
-        return f + (word, wl in r.stop, _continuations(f), wl in r.stop or not word)
+        # _F_WORD, _F_STOP, _F_CONT, _F_NO_MOD (a stop word or no word: the head rule takes no modifier),
+        # _F_MOD_CONT (_F_CONT, 0 when the head rule takes no modifier), _F_MOD_BLOCK (_F_BLOCK_BARE of a modifier)
+        no_mod = wl in r.stop or not word
+        cont = _continuations(f)
+        return f + (word, wl in r.stop, cont, no_mod, 0 if no_mod else cont, not no_mod and f[_F_BLOCK_BARE])
 
     def anchor_flag(self):
-        """The lexeme flag function of anchor tokens: a cue word, a name / metric shape or a token ending in
-        the word "our"."""
+        """Whether a token text is an anchor (see :class:`_Ranker`): a cue word, a name / metric shape or a token
+        ending in the word "our"."""
         cues = self.cue_kinds
         return lambda s: s.lower() in cues or _is_shape_token(s) or bool(_OUR_TOKEN.search(s))
 
-    def orth_info(self, s: str) -> tuple[tuple[int, tuple[_Head, ...]] | None, tuple[tuple[int, object], ...]]:
-        """``(head, lists)`` of an anchor token with the text ``s``: ``(length, heads)`` when it ends heads (the
-        heads, longest first; read by the head rule from all anchors), and the other anchor lists it goes to,
+    def orth_info(self, s: str) -> tuple[tuple | None, tuple[tuple[int, object], ...]]:
+        """``(head, lists)`` of an anchor token with the text ``s``: ``(length, single, heads)`` when it ends
+        heads (the heads, longest first, and the first of them if it is the token itself; read by the head rule
+        from all anchors, see :func:`_head_rule`), and the other anchor lists it goes to,
         as ``(index, extra)`` (index in ``_ANCHOR_KINDS``; the list gets ``(start, extra)`` of the token).
         ``extra`` is what the rule of the list needs of the word: whether it is a model-size token (``B`` of
         ``ViT-B``) for the shape list, the token's length for the naming and "our" lists, ``(regex, length)``
@@ -378,7 +385,10 @@ class _Ctx:
             lists += ((_ANCHOR_KINDS.index("our"), len(s)),)
         if _is_shape_token(s):
             lists += ((_ANCHOR_KINDS.index("shape"), s in _SIZE_TOKENS),)
-        head = (len(s), self.head_records[low]) if "head" in kinds else None
+        head = None
+        if "head" in kinds:
+            heads = self.head_records[low]
+            head = (len(s), heads[0] if heads[0].length == len(s) else None, heads)
         return head, lists
 
 
@@ -422,34 +432,29 @@ class ContextRules:
         self.nlp = nlp
         self.ctx: _Ctx | None = None
         self.gaz_types: dict[str, str] = {}
-        self.f_anchor: int | None = None
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, rules: Rules | None = None,
                    gaz_types: dict[str, str] | None = None) -> None:
         nlp = nlp or self.nlp
         self.ctx = _Ctx(rules or Rules.load())
         self.gaz_types = dict(gaz_types or {})
-        # one lexeme flag for every anchor token (computed once per distinct word by the vocab), and per
-        # ORTH id what the rules need of an anchor word (_Ctx.orth_info, computed once per distinct anchor word)
-        self.f_anchor = nlp.vocab.add_flag(self.ctx.anchor_flag())
-        self._strings = nlp.vocab.strings
-        self._info: dict[int, tuple] = {}
+        self._rank_words(nlp.vocab)
 
-    def _fill_info(self, infos: list, orths: list[int]) -> list:
-        """``infos`` (of the anchors with the ORTH ids ``orths``) with the missing entries (new anchor
-        words) computed and cached."""
-        info = self._info
-        if len(info) > 500_000:
-            info.clear()
-        for k, inf in enumerate(infos):
-            if inf is None:
-                o = orths[k]
-                infos[k] = info[o] = self.ctx.orth_info(self._strings[o])
-        return infos
+    def _rank_words(self, vocab) -> None:
+        """Rank every lexeme of ``vocab`` now, and every new one when the vocab makes it (a :class:`_Ranker`
+        as the vocab's attribute getter of ``ID``): see :class:`_Ranker`."""
+        self._ranker = ranker = _Ranker(self.ctx)
+        vocab.lex_attr_getters[ID] = ranker
+        for lex in vocab:
+            lex.rank = ranker(lex.orth_)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.ctx is None:
             self.initialize()
+        ranker = self._ranker
+        if doc.vocab.lex_attr_getters.get(ID) is not ranker:  # (another component ranked the words, or unpickled)
+            self._rank_words(doc.vocab)
+            ranker = self._ranker
         st = get_state(doc)
         text = st.text
         urls = _urls(text)
@@ -457,27 +462,73 @@ class ContextRules:
             st.urls = urls
         if not len(doc):
             return doc
-        idx, orths = token_table(doc, st)
+        idx, _ = token_table(doc, st)
         lists: list[list] = [[] for _ in _ANCHOR_KINDS]
         adds = [x.append for x in lists]
-        nz_arr = doc.to_array(self.f_anchor).nonzero()[0]
+        ranks = doc.to_array(ID)
+        nz_arr = ranks.nonzero()[0]
         nz = nz_arr.tolist()
-        anchor_orths = orths[nz_arr].tolist()
-        infos = list(map(self._info.get, anchor_orths))
-        if None in infos:
-            infos = self._fill_info(infos, anchor_orths)
-        starts = list(map(idx.__getitem__, nz))
-        for s, (_, kinds) in zip(starts, infos, strict=True):
-            for k, extra in kinds:
+        if len(nz) > 1:
+            rs = ranks[nz_arr].tolist()
+            starts = itemgetter(*nz)(idx)
+            kinds = itemgetter(*rs)(ranker.kinds)
+            heads = itemgetter(*rs)(ranker.heads)
+        else:
+            starts = [idx[i] for i in nz]
+            kinds = [ranker.kinds[r] for r in ranks[nz_arr].tolist()]
+            heads = [ranker.heads[r] for r in ranks[nz_arr].tolist()]
+        # (the anchors of other lists than the head list's, and those that end heads: a third of all tokens)
+        for s, ks in zip(compress(starts, kinds), filter(None, kinds), strict=True):
+            for k, extra in ks:
                 adds[k]((s, extra))
         anchors = dict(zip(_ANCHOR_KINDS, lists, strict=True))
-        anchors["head"] = zip(starts, infos, strict=True)  # (a third of the tokens end heads: the head rule reads all anchors)
+        anchors["head"] = zip(compress(starts, heads), filter(None, heads), strict=True)
         find_context(text, st, self.ctx, self.gaz_types, anchors)
         return doc
 
 
+class _Ranker:
+    """The ``ID`` (rank) of a word for the context rules: a lexeme attribute getter of the vocab, so computed once
+    per distinct word, when the vocab makes its lexeme. An anchor word (a cue word, a name / metric shape or a
+    token ending in the word "our": :meth:`_Ctx.anchor_flag`) gets the index in :attr:`heads` and :attr:`kinds`
+    of what the rules need of it (the two parts of its :meth:`_Ctx.orth_info`), any other word 0. A document's
+    anchor tokens and their records then come from one ``doc.to_array(ID)`` and list reads (no lookup by
+    ``ORTH`` id, whose cache misses cost more than the rest of the preparation). spaCy keeps the row of a
+    word's vector in the rank: the pipeline has no vectors (and sets no other getter of ``ID``).
+
+    The component checks that the vocab's getter is its own ranker before it reads ranks (another component may
+    have ranked the words since, or the vocab was unpickled): else it ranks the words again. A pickled ranker
+    comes back empty (it gives no rank: the lexemes made before the component ranks the words again keep spaCy's
+    rank), so that pickling the vocab's getters does not pickle the rules.
+    """
+
+    __slots__ = ("heads", "kinds", "anchor", "orth_info")
+
+    def __init__(self, ctx: _Ctx | None = None) -> None:
+        # rank -> the two parts of the orth_info of the word (rank 0: not an anchor)
+        self.heads: list | None = [None] if ctx else None
+        self.kinds: list | None = [()] if ctx else None
+        self.anchor = ctx.anchor_flag() if ctx else None
+        self.orth_info = ctx.orth_info if ctx else None
+
+    def __call__(self, s: str) -> int | None:
+        heads = self.heads
+        if heads is None:
+            return None
+        if not self.anchor(s):
+            return 0
+        head, kinds = self.orth_info(s)
+        heads.append(head)
+        self.kinds.append(kinds)
+        return len(heads) - 1
+
+    def __reduce__(self):
+        return _Ranker, ()
+
+
 # anchor lists: each holds (start, extra) of the tokens, extra as _Ctx.orth_info says (the shape and the metric
-# rules read the shape list; the head rule reads (start, orth_info) of all anchors)
+# rules read the shape list; the head rule reads (start, head) of the anchors that end heads, head as
+# _Ctx.orth_info says)
 _ANCHOR_KINDS = ("naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
 
 
@@ -553,9 +604,13 @@ class _Out:
         """Add the candidates found to the document's candidates (see the class docstring)."""
         append = self.cands.append
         found = self.found
-        if self.urls:
-            url_starts = [s for s, _ in self.urls]
-            url_ends = [e for _, e in self.urls]
+        urls = self.urls
+        if len(urls) == 1:  # (most often: one URL, the test of _in_url inline)
+            us, ue = urls[0]
+            found = [c for c in found if not (c[0] < ue and us < c[1])]
+        elif urls:
+            url_starts = [s for s, _ in urls]
+            url_ends = [e for _, e in urls]
             found = [c for c in found if not _in_url(c[0], c[1], url_starts, url_ends)]
         starts = self.sent_starts or [0]  # (no sentences: no boundary; 0 starts no candidate after it)
         n = len(starts)
@@ -599,8 +654,8 @@ def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
                  anchors: dict[str, list]) -> None:
     """Run every context rule over ``text`` and add candidates / proposal slots to ``st``.
 
-    ``anchors`` maps an anchor kind (see ``_ANCHOR_KINDS``) to what the rule of that kind reads of the tokens
-    flagged with it.
+    ``anchors`` maps an anchor kind (see ``_ANCHOR_KINDS``, and ``"head"``) to what the rule of that kind reads
+    of its anchor tokens.
     """
     out = _Out(st, st.urls)
     _title_rule(text, st, out, ctx, gaz_types)
@@ -639,7 +694,7 @@ def _title_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, gaz_types: dict[s
     rest = " ".join(title[m.end():].lower().split()[:8])
     if _DATASET_WORD.search(rest):
         t = "dataset"
-    elif _TITLE_METRIC_HEAD.match(rest):
+    elif ("metric" in rest or "measure" in rest) and _TITLE_METRIC_HEAD.match(rest):
         t = "metric"  # "X: A Metric for ..." (the head noun), not "X: Sharp Metric Depth ..." (an adjective)
     out.add((s, e, t, "title", P_CONTEXT, STRONG) + _PROPOSED)
     out.slots.append((s, e))
@@ -730,12 +785,16 @@ def _name_words_before(text: str, end: int, ctx: _Ctx) -> list[tuple[int, str]]:
 def _naming_rules(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors) -> None:
     """The naming, proposal, appositive and "X is a new ..." rules, then other occurrences of what they found."""
     found: list[tuple[int, int, str, bool, str]] = []  # (start, end, type, proposed, rule)
-    _naming_cue_rule(text, out, ctx, gaz_types, anchors["naming"], found)
-    _proposal_rule(text, out, ctx, gaz_types, anchors["proposal"], found)
-    _our_slots(text, out, anchors["our"])
+    if anchors["naming"]:  # (the rules of anchor lists are not called for an empty list)
+        _naming_cue_rule(text, out, ctx, gaz_types, anchors["naming"], found)
+    if anchors["proposal"]:
+        _proposal_rule(text, out, ctx, gaz_types, anchors["proposal"], found)
+    if anchors["our"]:
+        _our_slots(text, out, anchors["our"])
     _appositive_rule(text, out, ctx, found)
     _is_a_rule(text, out, ctx, gaz_types, found)
-    _propagate(text, out, found)
+    if found:
+        _propagate(text, out, found)
 
 
 def _naming_cue_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anchors, found: list) -> None:
@@ -847,7 +906,7 @@ def _appositive_rule(text: str, out: _Out, ctx: _Ctx, found: list) -> None:
 
 def _is_a_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], found: list) -> None:
     """``X is a new / novel ...``."""
-    if " is a" in text:
+    if " is a" in text and ("new" in text or "novel" in text):  # (what the regex needs)
         for start in _is_a_starts(text):
             span = _name_before(text, start, ctx)
             if span:
@@ -947,9 +1006,12 @@ _NEXT_WORD = re.compile(r"(?:,?\s*(?:and|or|&)?\s*[A-Z0-9][\w\-\.]*)?,?\s*([A-Za
 
 def _dataset_rules(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None = None) -> None:
     """The dataset cue, dataset list and "evaluated on" rules."""
-    _dataset_cue_rule(text, st, out, ctx, anchors["ds_cue"], gaz_types)
-    _dataset_list_rule(text, out, ctx, anchors["ds_list"])
-    _dataset_on_rule(text, out, ctx, anchors["ds_on"])
+    if anchors["ds_cue"]:  # (the rules of anchor lists are not called for an empty list)
+        _dataset_cue_rule(text, st, out, ctx, anchors["ds_cue"], gaz_types)
+    if anchors["ds_list"]:
+        _dataset_list_rule(text, out, ctx, anchors["ds_list"])
+    if anchors["ds_on"]:
+        _dataset_on_rule(text, out, ctx, anchors["ds_on"])
 
 
 def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None) -> None:
@@ -1174,7 +1236,9 @@ def _is_word(w: str) -> bool:
 
 # indices of _Ctx.word_features
 (_F_WL, _F_BREAK, _F_TECH, _F_TASK_BAD, _F_METRIC_OK, _F_LEAD_BAD, _F_GENERIC_MOD, _F_GENERIC_TECH, _F_GENERIC_BREAK,
- _F_REJECT_OR_GENERIC, _F_BLOCK_BARE, _F_WORD, _F_STOP, _F_CONT, _F_NO_MOD) = range(15)
+ _F_REJECT_OR_GENERIC, _F_BLOCK_BARE, _F_WORD, _F_STOP, _F_CONT, _F_NO_MOD, _F_MOD_CONT, _F_MOD_BLOCK) = range(17)
+# the features of no word (or a word cut by the window) as the head rule reads them: no modifier
+_NOT_A_MODIFIER = (None,) * _F_MOD_CONT + (0, False)
 
 # bits of _F_CONT: a phrase of this kind can go on past the word (_C_ANY: every word)
 _C_METHOD, _C_TASK, _C_METRIC, _C_GENERIC, _C_ANY = 1, 2, 4, 8, 16
@@ -1234,29 +1298,25 @@ class _Head:
 def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     """Technique / task / metric phrases that end in a known head word (see :class:`_Head`).
 
-    ``anchors`` are ``(start, (head, _))`` of the anchor tokens, ``head`` ``(length, heads)`` for those that end
-    a head (else ``None``), ``heads`` the :class:`_Head` records of the token's lower-case text, longest first (a token that is a one-word head and ends no longer
-    head has that head alone: no head text to compare). The modifiers before the head are read as
-    :func:`_head_modifiers` says; the common case (no attached word, the nearest word separated by a space)
-    is inline, and when no rule of the head takes the nearest word the head alone decides (:attr:`_Head.bare`):
-    this loop runs for a third of the tokens of an abstract.
+    ``anchors`` are ``(start, head)`` of the anchor tokens that end a head, ``head`` ``(length, single, heads)``:
+    ``heads`` the :class:`_Head` records of the token's lower-case text, longest
+    first, ``single`` the first of them when it is the token itself (no longer head to compare with the text
+    before the token), else ``None``. The modifiers before the head are read as :func:`_head_modifiers` says; the
+    common case (no attached word, the nearest word separated by a space) is inline: when no rule of the head
+    takes the nearest word (its ``_F_MOD_CONT`` bits, none for a stop word or no word) the head alone decides
+    (:attr:`_Head.bare`), else the phrase is looked up by its text (:func:`_farthest_word`). This loop runs for a
+    third of the tokens of an abstract.
     """
     r = ctx.rules
-    n = len(text)
     cache = ctx.word_feature_cache
     wf = ctx.word_features
     add = out.add
-    for a, (head, _) in anchors:
-        if head is None:
-            continue
-        length, heads = head
+    for a, (length, hd, heads) in anchors:
         ae = a + length
-        if ae < n:
-            c = text[ae]
-            if c == "-" or c.isalnum():
-                continue  # "detection-based"
-        hd = heads[0]
-        if hd.length == length:  # the token is the head, and the only one
+        c = text[ae:ae + 1]
+        if c == "-" or c.isalnum():
+            continue  # "detection-based"
+        if hd is not None:  # the token is the head, and the only one
             hs = a
             if a and text[a - 1].isalnum():
                 continue
@@ -1272,33 +1332,51 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             end = hs - 1
             j = text.rfind(" ", 0, end)
             w = text[j + 1:end]
-            f = (cache.get(w) or wf(w)) if w else None
-            if f is None or f[_F_NO_MOD] or (end > 72 and j < end - 72):
-                found = hd.bare[False]  # no modifier (a stop word, no word, a word cut by the window)
-            elif not (f[_F_CONT] & hd.cont):
-                found = hd.bare[f[_F_BLOCK_BARE]]  # a modifier that no rule of the head takes
+            if not w or (j < end - 72 and end > 72):
+                f = _NOT_A_MODIFIER  # (no word, or a word cut by the window)
             else:
-                words = _words_from(text, j, end, f, hd.cont, [], cache, wf)
-                if not words:  # (the window cuts the word)
-                    found = _head_phrase(text, hd, hs, words, r)
-                    if found:
-                        add((found[3], ae, found[0], found[1], found[2], WEAK))
-                    continue
-                phrase = text[words[-1][0]:ae]
-                v = hd.phrases.get(phrase, False)
-                if v is False:
-                    v = _phrase_outcome(text, hd, hs, ae, words, r)
-                if v:
-                    add((ae - v[3], ae, v[0], v[1], v[2], WEAK))
+                f = cache.get(w) or wf(w)
+            if not (f[_F_MOD_CONT] & hd.cont):
+                found = hd.bare[f[_F_MOD_BLOCK]]  # a modifier that no rule of the head takes, or none
+                if found and not (found[0] == "task" and _modifies_next_noun(text, ae, r)):
+                    add((hs, ae, found[0], found[1], found[2], WEAK))
                 continue
-            if found and not (found[0] == "task" and _modifies_next_noun(text, ae, r)):
-                add((hs, ae, found[0], found[1], found[2], WEAK))
+            start = _farthest_word(text, j, end, f, hd.cont, cache, wf)
+            v = hd.phrases.get(text[start:ae], False)
+            if v is False:
+                v = _phrase_outcome(text, hd, hs, ae, _words_from(text, j, end, f, hd.cont, [], cache, wf), r)
+            if v:
+                add((ae - v[3], ae, v[0], v[1], v[2], WEAK))
         else:
             words = _head_modifiers(text, hs, hd, cache, wf)
             if words is not None:
                 found = _head_phrase(text, hd, hs, words, r)
                 if found:
-                    out.add((found[3], ae, found[0], found[1], found[2], WEAK))
+                    add((found[3], ae, found[0], found[1], found[2], WEAK))
+
+
+def _farthest_word(text: str, j: int, end: int, f: tuple, cont: int, cache: dict, wf) -> int:
+    """Start of the last (farthest) word of ``_words_from(text, j, end, f, cont, [], cache, wf)`` when the word
+    ``text[j + 1:end]`` (features ``f``) is one that a rule with the ``cont`` bits takes (a word, no stop word,
+    inside the window), without building the list: the text from there to the head is the key of
+    :attr:`_Head.phrases`."""
+    lo = end - 72 if end > 72 else 0
+    start = j + 1
+    for _ in (1, 2):  # (three words at most)
+        if j < 0 or not (f[_F_CONT] & cont):
+            break
+        end = j
+        j = text.rfind(" ", lo, end)
+        if j < 0 and lo:
+            break
+        w = text[j + 1:end]
+        if not w:
+            break
+        f = cache.get(w) or wf(w)
+        if not f[_F_WORD]:
+            break
+        start = j + 1
+    return start
 
 
 _FOLLOWING_WORD = re.compile(r" ([a-z]+)\b")

@@ -48,7 +48,7 @@ from extract.components.rules import DEFAULT_PATTERNS_DIR, RULES_FILE, Rules
 from extract.components.sentences import tokenizer_config
 from extract.components.state import STATE_KEY, TITLE_END_KEY, DocState, get_state
 from extract.components.token_cache import default_cache_dir
-from extract.gc_pause import collector_paused
+from extract.gc_pause import collector_paused, collector_relaxed
 from extract.records import Extraction, Mention, new_extraction, new_mention
 
 try:  # (sibling modules: the pipeline skips calling them on fields they cannot find anything in)
@@ -162,10 +162,16 @@ class Extractor:
         return next(self.pipe([(title, abstract)]))
 
     def pipe(self, items: Iterable[tuple[str, str]], batch_size: int = 256) -> Iterator[Extraction]:
-        """Extractions of ``(title, abstract)`` pairs, in order."""
+        """Extractions of ``(title, abstract)`` pairs, in order.
+
+        While it runs, young objects are collected rarely (:func:`~extract.gc_pause.collector_relaxed`: the
+        components keep a batch of documents alive, which makes the default collector walk the heap over and
+        over); the collector's thresholds are restored when the last extraction ends (or is closed).
+        """
         docs = (self.make_doc(t, a) for t, a in items)
-        for doc in self.nlp.pipe(docs, batch_size=batch_size):
-            yield self._to_extraction(doc)
+        with collector_relaxed():
+            for doc in self.nlp.pipe(docs, batch_size=batch_size):
+                yield self._to_extraction(doc)
 
     def process(self, title: str, abstract: str) -> Doc:
         """The processed spaCy ``Doc`` (for debugging and tests)."""

@@ -57,3 +57,15 @@ def test_a_relaxed_collector_still_collects_cycles():
         del a, b
         # 40,000 objects made, the threshold passed many times: collections ran and freed the cycles
         assert sum(1 for o in gc.get_objects() if isinstance(o, Node)) < 5_000
+
+
+def test_interleaved_relaxed_blocks_restore_the_first_thresholds_when_the_last_ends():
+    before = gc.get_threshold()
+    a, b = collector_relaxed(), collector_relaxed(200_000)
+    a.__enter__()
+    b.__enter__()
+    assert gc.get_threshold()[0] == 200_000
+    a.__exit__(None, None, None)  # (the first block ends first: the other still runs relaxed)
+    assert gc.get_threshold()[0] == 200_000
+    b.__exit__(None, None, None)
+    assert gc.get_threshold() == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from extract.components import state
@@ -48,3 +50,18 @@ def test_the_batch_size_changes_no_extraction(monkeypatch):
     one_by_one = [encode_record(i, x) for i, x in enumerate(ex.pipe(items))]
     assert batched == one_by_one
     assert "ResNet-18" in batched[0] and "MIM" in batched[-2]
+
+
+def test_pipe_relaxes_the_collector_while_it_runs_and_restores_it_after():
+    from extract.gc_pause import RELAXED_THRESHOLD
+
+    ex = Extractor()
+    before = gc.get_threshold()
+    items = [("", f"We train ResNet-{n} on ImageNet.") for n in range(18, 30)]
+    seen = [gc.get_threshold()[0] for _ in ex.pipe(items)]
+    assert seen == [RELAXED_THRESHOLD] * len(items) and gc.get_threshold() == before
+    it = ex.pipe(items)
+    next(it)
+    assert gc.get_threshold()[0] == RELAXED_THRESHOLD
+    it.close()  # (a consumer that stops early)
+    assert gc.get_threshold() == before

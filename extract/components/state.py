@@ -134,8 +134,9 @@ def pipe_in_batches(component: Callable[[Doc], Doc], docs: Iterable[Doc], batch_
     time than batches of 8, and those ~10% less than one document at a time (``litkg extract`` over 15,000
     abstracts; memory ~35 MB more than with 8). The documents of a batch are alive together, and their
     objects pass the cyclic garbage collector's default threshold over and over (~1,200 collections over
-    15,000 abstracts, ~0.6 s, 5% of the time): ``litkg extract`` and ``litkg build`` run the pipeline under
-    :func:`~extract.gc_pause.collector_relaxed`. The documents and their order are unchanged.
+    15,000 abstracts, and then collections of the older generations walk the whole heap):
+    ``Extractor.pipe`` runs under :func:`~extract.gc_pause.collector_relaxed`. The documents and their order
+    are unchanged.
     """
     it = iter(docs)
     size = max(1, min(batch_size, PIPE_BATCH))

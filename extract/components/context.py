@@ -1304,8 +1304,8 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     before the token), else ``None``. The modifiers before the head are read as :func:`_head_modifiers` says; the
     common case (no attached word, the nearest word separated by a space) is inline: when no rule of the head
     takes the nearest word (its ``_F_MOD_CONT`` bits, none for a stop word or no word) the head alone decides
-    (:attr:`_Head.bare`), else the phrase is looked up by its text (:func:`_farthest_word`). This loop runs for a
-    third of the tokens of an abstract.
+    (:attr:`_Head.bare`), else the phrase from its farthest word (:func:`_words_from`) is looked up by its text.
+    This loop runs for a third of the tokens of an abstract.
     """
     r = ctx.rules
     cache = ctx.word_feature_cache
@@ -1341,10 +1341,10 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
                 if found and not (found[0] == "task" and _modifies_next_noun(text, ae, r)):
                     add((hs, ae, found[0], found[1], found[2], WEAK))
                 continue
-            start = _farthest_word(text, j, end, f, hd.cont, cache, wf)
-            v = hd.phrases.get(text[start:ae], False)
+            words = _words_from(text, j, end, f, hd.cont, [], cache, wf)  # (not empty: a rule takes the word)
+            v = hd.phrases.get(text[words[-1][0]:ae], False)
             if v is False:
-                v = _phrase_outcome(text, hd, hs, ae, _words_from(text, j, end, f, hd.cont, [], cache, wf), r)
+                v = _phrase_outcome(text, hd, hs, ae, words, r)
             if v:
                 add((ae - v[3], ae, v[0], v[1], v[2], WEAK))
         else:
@@ -1353,30 +1353,6 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
                 found = _head_phrase(text, hd, hs, words, r)
                 if found:
                     add((found[3], ae, found[0], found[1], found[2], WEAK))
-
-
-def _farthest_word(text: str, j: int, end: int, f: tuple, cont: int, cache: dict, wf) -> int:
-    """Start of the last (farthest) word of ``_words_from(text, j, end, f, cont, [], cache, wf)`` when the word
-    ``text[j + 1:end]`` (features ``f``) is one that a rule with the ``cont`` bits takes (a word, no stop word,
-    inside the window), without building the list: the text from there to the head is the key of
-    :attr:`_Head.phrases`."""
-    lo = end - 72 if end > 72 else 0
-    start = j + 1
-    for _ in (1, 2):  # (three words at most)
-        if j < 0 or not (f[_F_CONT] & cont):
-            break
-        end = j
-        j = text.rfind(" ", lo, end)
-        if j < 0 and lo:
-            break
-        w = text[j + 1:end]
-        if not w:
-            break
-        f = cache.get(w) or wf(w)
-        if not f[_F_WORD]:
-            break
-        start = j + 1
-    return start
 
 
 _FOLLOWING_WORD = re.compile(r" ([a-z]+)\b")

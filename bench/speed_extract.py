@@ -10,8 +10,7 @@ Two measurements, both against a bare ``spacy.blank("en")`` tokenization of the 
 
 * **In one process** (start-up excluded on both sides): abstracts/s of bare tokenization (default
   tokenizer settings and with a 2M-entry cache), of ``Extractor.pipe``, of the entity pipeline alone and
-  of ``extract_jsonl`` (what ``litkg extract`` runs, JSON in and out included, with the garbage collector
-  relaxed as the command relaxes it: :func:`extract.gc_pause.collector_relaxed`). The runs are
+  of ``extract_jsonl`` (what ``litkg extract`` runs, JSON in and out included). The runs are
   interleaved: each of ``--repeat`` rounds runs every kind once, with a fresh tokenizer / extractor
   (a cold tokenizer cache, as in a real ``litkg extract``), so a slow spell of the shared machine hits
   all kinds alike. Each figure is the best of the rounds; the ratios are the median over the rounds of
@@ -248,7 +247,6 @@ def main(argv: list[str] | None = None) -> int:
     import spacy
 
     from extract.extract_io import extract_jsonl
-    from extract.gc_pause import collector_relaxed
     from extract.pipeline import Extractor
 
     if a.corpus:
@@ -310,11 +308,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def jsonl() -> Callable[[], object]:
             x = Extractor()
-
-            def run() -> None:
-                with collector_relaxed():  # (as litkg extract runs it)
-                    extract_jsonl(inp, out, x)
-            return run
+            return lambda: extract_jsonl(inp, out, x)
 
         times = interleaved({
             "bare": fresh(lambda: tokenize(None)),

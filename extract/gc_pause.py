@@ -56,7 +56,7 @@ _relaxed_saved: tuple[int, ...] = ()
 def collector_relaxed(threshold: int = RELAXED_THRESHOLD) -> Iterator[None]:
     """Collect young objects only every ``threshold`` net allocations for the block (Python's default: 700).
 
-    For extraction: ``Extractor.pipe`` runs under it, and so do ``litkg extract`` and ``litkg build``.
+    For extraction: ``Extractor.pipe`` runs under it (so ``litkg extract`` and ``litkg build`` do).
     ``Extractor.pipe`` keeps a batch of documents alive (their tokens, states and candidates) while each
     component runs over it (:data:`~extract.components.state.PIPE_BATCH`), so the default threshold is
     passed over and over: over 15,000 abstracts in batches of 128, about 1,200 collections, and the

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Protocol
 
 from extract.errors import IngestError
-from extract.gc_pause import collector_relaxed
 from extract.records import Extraction, Paper
 from graph.db import open_db
 from graph.store import GraphWriter, WriteStats
@@ -164,8 +163,7 @@ def build(
                     if built is None or served >= RECYCLE_DOCS:
                         built, served = None, 0
                         built = make()
-                    with collector_relaxed():  # (a batch of documents alive at a time: see its docs)
-                        results = list(built.pipe(items))
+                    results = list(built.pipe(items))
                     served += len(items)
                 extractions = {p.paper_id: ex for p, ex in zip(todo, results, strict=True)}
             writer.write_batch(plans, extractions, stats)

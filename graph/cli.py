@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from extract.errors import LitkgError
-from extract.gc_pause import collector_paused, collector_relaxed
+from extract.gc_pause import collector_paused
 from graph.output import emit, output_options
 
 
@@ -196,9 +196,8 @@ def extract(input, output, aliases):
     extractor = _load_extractor(aliases)  # (with the heap frozen: see there)
     from extract.extract_io import extract_jsonl
 
-    try:
-        with collector_relaxed():  # (the young objects are collected rarely: see there)
-            n = extract_jsonl(input, output, extractor=extractor)
+    try:  # (Extractor.pipe collects young objects rarely while it runs: see extract.gc_pause.collector_relaxed)
+        n = extract_jsonl(input, output, extractor=extractor)
     finally:
         gc.unfreeze()
     click.echo(f"extracted {n} documents", err=True)

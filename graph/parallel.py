@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from extract.errors import LitkgError
-from extract.gc_pause import collector_relaxed
 
 # Below this many papers (estimated from the sources' size) a cluster cannot earn back its start-up.
 MIN_PARALLEL_PAPERS = 20_000
@@ -82,8 +81,7 @@ def _extract_chunk(version: str, factory: Callable[[], Any], items: list[tuple[s
     # at once (the tokenizer cache is shared); the GIL makes that no loss.
     with _LOCK:
         ex = _get_extractor(version, factory, len(items))
-        with collector_relaxed():  # (a batch of documents alive at a time: see its docs)
-            return list(ex.pipe(items, batch_size=batch_size))
+        return list(ex.pipe(items, batch_size=batch_size))
 
 
 class RealExtractorFactory:

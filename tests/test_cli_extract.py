@@ -53,13 +53,13 @@ def test_extract_runs_with_the_heap_frozen_and_the_collector_relaxed(tmp_path, m
     from extract.gc_pause import RELAXED_THRESHOLD
 
     seen = {}
-    real = extract.extract_io.extract_jsonl
+    real = extract.extract_io.encode_record
 
-    def spy(*a, **k):
+    def spy(*a, **k):  # (called for each record, while the extraction runs)
         seen["threshold"], seen["frozen"] = gc.get_threshold(), gc.get_freeze_count()
         return real(*a, **k)
 
-    monkeypatch.setattr(extract.extract_io, "extract_jsonl", spy)
+    monkeypatch.setattr(extract.extract_io, "encode_record", spy)
     before = gc.get_threshold()
     recs, _ = _run(tmp_path, monkeypatch)
     assert [r["id"] for r in recs] == ["p1"]

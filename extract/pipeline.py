@@ -142,8 +142,12 @@ class Extractor:
         return {sf: c.most_common(1)[0][0] for sf, c in self._abbrev.items() if c}
 
     # -- extraction ------------------------------------------------------------------------
-    def make_doc(self, title: str, abstract: str) -> Doc:
-        """The tokenized ``Doc`` for one paper (title and abstract joined by a blank line)."""
+    def make_doc(self, title: str, abstract: str, *, doc_sents: bool = True) -> Doc:
+        """The tokenized ``Doc`` for one paper (title and abstract joined by a blank line).
+
+        ``doc_sents=False``: the pipeline will not mark sentences on the ``Doc`` (``doc.sents``), only in its
+        state, which is all the records read (:meth:`pipe` drops its Docs).
+        """
         title = title or ""
         abstract = abstract or ""
         if title:
@@ -154,7 +158,8 @@ class Extractor:
         doc = self.nlp.make_doc(text)
         doc.user_data[TITLE_END_KEY] = title_end
         doc.user_data[STATE_KEY] = DocState(text=text, title_end=title_end,
-                                            abstract_start=title_end + 2 if title_end >= 0 else 0)
+                                            abstract_start=title_end + 2 if title_end >= 0 else 0,
+                                            doc_sents=doc_sents)
         return doc
 
     def extract(self, title: str, abstract: str) -> Extraction:
@@ -168,7 +173,7 @@ class Extractor:
         components keep a batch of documents alive, which makes the default collector walk the heap over and
         over); the collector's thresholds are restored when the last extraction ends (or is closed).
         """
-        docs = (self.make_doc(t, a) for t, a in items)
+        docs = (self.make_doc(t, a, doc_sents=False) for t, a in items)  # (the Docs are dropped)
         with collector_relaxed():
             for doc in self.nlp.pipe(docs, batch_size=batch_size):
                 yield self._to_extraction(doc)

@@ -64,6 +64,20 @@ def test_title_is_one_sentence_and_newlines_break(ex):
     assert [s.text.strip() for s in doc.sents] == ["A title", "Body one.", "Body two."]
 
 
+def test_sentences_on_the_doc_only_when_asked(ex):
+    """``doc_sents=False`` (what ``Extractor.pipe`` uses) leaves ``doc.sents`` unset, and the sentence spans
+    the components and records read are the same."""
+    title, text = "SparK: a title", "First part\nsecond line, e.g. this. Third (www.x.org/a). Fourth."
+    on = ex.nlp(ex.make_doc(title, text))
+    off = ex.nlp(ex.make_doc(title, text, doc_sents=False))
+    assert on.has_annotation("SENT_START") and not off.has_annotation("SENT_START")
+    assert [s.text.strip() for s in on.sents] == ["SparK: a title", "First part", "second line, e.g. this.",
+                                                  "Third (www.x.org/a).", "Fourth."]
+    st_on, st_off = get_state(on), get_state(off)
+    assert st_off.sents == st_on.sents and st_off.sent_starts == st_on.sent_starts
+    assert [(c.start, c.end, c.key) for c in st_off.mentions] == [(c.start, c.end, c.key) for c in st_on.mentions]
+
+
 def test_customize_tokenizer_on_blank_pipeline():
     nlp = spacy.blank("en")
     customize_tokenizer(nlp, Rules.load())

@@ -10,7 +10,9 @@ sentence ending in a URL keeps the URL whole and still ends there).
   URLs give up a trailing ``.``/``,`` and enlarges the tokenizer cache.
 * ``litkg_sentences`` applies the sentencizer's rule on token arrays, then
   treats the title as one sentence, starts a sentence after it and after
-  every line break.
+  every line break. The sentences are char spans in the document state (what
+  the later components read) and, unless the state's ``doc_sents`` is off,
+  sentence starts on the ``Doc`` (``doc.sents``).
 """
 
 from __future__ import annotations
@@ -247,7 +249,8 @@ class SentenceSegmenter:
                     extra = True
         if extra:
             starts = sorted(set(starts))
-        doc.from_array([SENT_START], self._sent_start_column(n, starts))
+        if st.doc_sents:
+            doc.from_array([SENT_START], self._sent_start_column(n, starts))
         char_starts = [idx[i] for i in starts]
         sents = []
         for k, s in enumerate(char_starts):

@@ -35,7 +35,7 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache, partial
 from itertools import compress
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from spacy.attrs import ID
 from spacy.language import Language
@@ -165,6 +165,15 @@ def _subject_before(text: str, a: int) -> bool:
     """
     lo = a - 45 if a > 45 else 0
     end = a
+    if a > 2 and text[a - 1] == " " and not text[a - 2].isspace():  # (most often: one space, a word of letters)
+        j = text.rfind(" ", lo, a - 1)
+        word = text[j + 1:a - 1]
+        if j >= lo and word.isalpha():  # (the backward steps below read this word: a space before it)
+            if word in _SUBJECTS:
+                return True
+            if word not in _SUBJECT_ADVERBS:
+                return False
+            end = j + 1
     while True:
         k = end
         while k > lo and text[k - 1].isspace():
@@ -225,6 +234,9 @@ class _Ctx:
         )
         self.head_last_words = frozenset(h.split()[-1] for h in r.appositive_heads)  # (see _head_word_after)
         self.app_fwd = re.compile(rf"(?P<mods>(?:[\w\-]+\s+){{0,5}}?)(?P<head>{heads})s?\b", re.I)
+        # the same without re.I, for an ASCII text made lower case (heads are lower case): a case-insensitive
+        # alternation of words is tried word by word, a case-sensitive one skips the words that start otherwise
+        self.app_fwd_lower = re.compile(self.app_fwd.pattern)
         self.title = re.compile(r"^\s*(?P<prefix>[^:\n]{1,80}?)\s*:\s*(?=\S)")
         self.method_lead = {w.lower() for w in r.raw.get("method_list_lead", [])}
         self.list_lead = {"datasets", "benchmarks", "corpora", "tasks"} | self.method_lead
@@ -463,8 +475,8 @@ class ContextRules:
         if not len(doc):
             return doc
         idx, _ = token_table(doc, st)
-        lists: list[list] = [[] for _ in _ANCHOR_KINDS]
-        adds = [x.append for x in lists]
+        lists: list[list] = [*map(list, _NO_ANCHORS)]  # (C calls: a comprehension is a function call)
+        adds = [*map(_APPEND, lists)]
         ranks = doc.to_array(ID)
         nz_arr = ranks.nonzero()[0]
         nz = nz_arr.tolist()
@@ -530,6 +542,8 @@ class _Ranker:
 # rules read the shape list; the head rule reads (start, head) of the anchors that end heads, head as
 # _Ctx.orth_info says)
 _ANCHOR_KINDS = ("naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
+_NO_ANCHORS = ((),) * len(_ANCHOR_KINDS)  # (one empty list each is made of these)
+_APPEND = attrgetter("append")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -881,8 +895,11 @@ def _our_ends(text: str, anchors) -> list[int]:
 def _appositive_rule(text: str, out: _Out, ctx: _Ctx, found: list) -> None:
     """``X, a novel framework ...`` (the head noun gives the type)."""
     r = ctx.rules
+    hay = None
     for m in _APPOSITIVE.finditer(text):
-        f = ctx.app_fwd.match(text, m.end())
+        if hay is None:  # (see _Ctx.app_fwd_lower; lower() keeps the offsets of an ASCII text)
+            fwd, hay = (ctx.app_fwd_lower, text.lower()) if text.isascii() else (ctx.app_fwd, text)
+        f = fwd.match(hay, m.end())
         if not f:
             continue
         end = m.start()
@@ -1126,7 +1143,7 @@ def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anch
         chunk = text[a:sp if sp >= 0 else n]
         if not chunk.isprintable():  # (other white space in it: \n, \t, no-break space...)
             chunk = text[a:_NON_SPACE_RUN.match(text, a).end()]
-        shape_end, found, metric_end, topk = chunks.get(chunk) or ctx.chunk_shapes(chunk, gaz_types)
+        shape_end, found, metric_end, topk = chunks[chunk]
         if a >= mend and before != "-":
             if topk:
                 m = _TOPK_OR_METRIC.match(text, a)
@@ -1314,11 +1331,13 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     for a, (length, hd, heads) in anchors:
         ae = a + length
         c = text[ae:ae + 1]
-        if c == "-" or c.isalnum():
+        if c != " " and (c == "-" or c.isalnum()):  # (most often a space: one test)
             continue  # "detection-based"
         if hd is not None:  # the token is the head, and the only one
             hs = a
-            if a and text[a - 1].isalnum():
+            # (most often a space before it: then not alphanumeric, and the modifiers start after a space)
+            spaced = a > 1 and text[a - 1] == " "
+            if not spaced and a and text[a - 1].isalnum():
                 continue
         else:
             for hd in heads:
@@ -1328,14 +1347,15 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
                     break
             else:
                 continue
-        if hs > 1 and text[hs - 1] == " ":
+            spaced = hs > 1 and text[hs - 1] == " "
+        if spaced:
             end = hs - 1
             j = text.rfind(" ", 0, end)
             w = text[j + 1:end]
             if not w or (j < end - 72 and end > 72):
                 f = _NOT_A_MODIFIER  # (no word, or a word cut by the window)
             else:
-                f = cache.get(w) or wf(w)
+                f = cache[w]
             if not (f[_F_MOD_CONT] & hd.cont):
                 found = hd.bare[f[_F_MOD_BLOCK]]  # a modifier that no rule of the head takes, or none
                 if found and not (found[0] == "task" and _modifies_next_noun(text, ae, r)):

@@ -859,15 +859,43 @@ def _proposal_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], a
 
 def _head_word_after(text: str, p: int, ctx: _Ctx) -> bool:
     """Whether one of the seven words after ``p`` (split at white space, cut at a comma) is the last word of an
-    appositive head, or it and an "s": ``ctx.proposal_head`` needs its head word there (up to five modifier words
-    and a head of at most two words after the article, then white space or a comma), and a regex with a big
-    alternation tried after each modifier word is slow to fail."""
+    appositive head, or it and an "s", with a name after it: ``ctx.proposal_head`` needs its head word there (up to
+    five modifier words and a head of at most two words after the article) and then, after a comma or white space
+    and maybe a naming word ("called") and a quote, the first character of a name (:func:`_name_starts`). A regex
+    with a big alternation tried after each modifier word is slow to fail."""
     last = ctx.head_last_words
-    for w in text[p:].split(None, 7)[:7]:
-        w = w.split(",", 1)[0]
+    words = text[p:].split(None, 9)
+    for i, w in enumerate(words[:7]):
+        w, comma, after = w.partition(",")
         if w in last or (w[-1:] == "s" and w[:-1] in last):
-            return True
+            k = i + 1
+            if not after:  # (the name is in the next word, after a comma that may start it)
+                after = words[k] if k < len(words) else ""
+                k += 1
+                if not comma and after[:1] == ",":
+                    after = after[1:]
+                    if not after:
+                        after = words[k] if k < len(words) else ""
+                        k += 1
+            if after in _NAMING_WORDS:
+                after = words[k] if k < len(words) else ""
+            if _name_starts(after):
+                return True
     return False
+
+
+_NAMING_WORDS = frozenset(("called", "named", "dubbed", "termed", "coined"))  # (as ctx.proposal_head)
+_LOWER_UPPER = re.compile(r"[a-z]+[A-Z]")
+
+
+def _name_starts(s: str) -> bool:
+    """Whether ``s`` (a word) can start a name of ``ctx.proposal_head`` (a quote, then ``_FIRST``)."""
+    if s[:1] in "\"“'‘":
+        s = s[1:]
+    c = s[:1]
+    if "a" <= c <= "z":
+        return bool(_LOWER_UPPER.match(s))
+    return "A" <= c <= "Z" or "0" <= c <= "9"
 
 
 def _our_slots(text: str, out: _Out, anchors) -> None:
@@ -1361,9 +1389,10 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
                 if found and not (found[0] == "task" and _modifies_next_noun(text, ae, r)):
                     add((hs, ae, found[0], found[1], found[2], WEAK))
                 continue
-            words = _words_from(text, j, end, f, hd.cont, [], cache, wf)  # (not empty: a rule takes the word)
-            v = hd.phrases.get(text[words[-1][0]:ae], False)
+            # the phrase from the farthest word that _words_from reads (a rule takes the nearest word: it reads it)
+            v = hd.phrases.get(text[_farthest_start(text, j, end, f, hd.cont, cache):ae], False)
             if v is False:
+                words = _words_from(text, j, end, f, hd.cont, [], cache, wf)
                 v = _phrase_outcome(text, hd, hs, ae, words, r)
             if v:
                 add((ae - v[3], ae, v[0], v[1], v[2], WEAK))
@@ -1470,6 +1499,29 @@ def _words_from(text: str, j: int, end: int, f: tuple, cont: int, words: list, c
             break
         f = cache.get(w) or wf(w)
     return words
+
+
+def _farthest_start(text: str, j: int, end: int, f: tuple, cont: int, cache: dict) -> int:
+    """The start of the last word of ``_words_from(text, j, end, f, cont, [], cache, ...)`` when it reads the word
+    ``text[j + 1:end]`` (``f`` its features; a word that the window does not cut): the same walk back, without
+    the list of ``(start, features)`` (the head rule needs only the phrase's start, unless the phrase is new)."""
+    lo = end - 72 if end > 72 else 0
+    start = j + 1
+    n = 1
+    while j >= 0 and n < 3 and f[_F_CONT] & cont:
+        end = j
+        j = text.rfind(" ", lo, end)
+        if j < 0 and lo:
+            break
+        w = text[j + 1:end]
+        if not w:
+            break
+        f = cache[w]
+        if not f[_F_WORD]:
+            break
+        start = j + 1
+        n += 1
+    return start
 
 
 def _is_generic_mod(wl: str, generic_mods) -> bool:

@@ -781,7 +781,7 @@ def _name_words_before(text: str, end: int, ctx: _Ctx) -> list[tuple[int, str]]:
     lo = end - 72 if end > 72 else 0
     out = []
     pos = end
-    name_word = ctx.name_word
+    name_word = ctx._name_words.__getitem__  # (ctx.name_word: its memo's lookup, one C call)
     while len(out) < 5:
         j = text.rfind(" ", lo, pos)
         if j < 0 and lo > 0:
@@ -976,7 +976,7 @@ def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, i
     """The names of the list ``text[start:end]`` ("A, B and C"), up to the first item that is not a name."""
     out = []
     pos = start
-    list_item = ctx.list_item
+    list_item = ctx._list_items.__getitem__  # (ctx.list_item: its memo's lookup, one C call)
     for piece in ctx.list_split.split(text[start:end]):
         i = text.find(piece, pos, end + 1) if piece else -1
         if i < 0:

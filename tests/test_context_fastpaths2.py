@@ -12,6 +12,7 @@ from extract.components.context import (
     _SUBJ_BEFORE,
     _VERB_DET,
     _Ctx,
+    _dataset_name_ok,
     _farthest_start,
     _head_word_after,
     _subject_before,
@@ -110,3 +111,15 @@ def test_head_word_after_holds_wherever_the_proposal_head_regex_matches(ctx):
             elif not holds:
                 rejected += 1
     assert matched > 500 and rejected > 500
+
+
+def test_dataset_name_ok_by_name_is_the_check_of_its_words(ctx):
+    """The memo of ``_dataset_name_ok`` is keyed by the name (the words joined by single spaces)."""
+    rnd = random.Random(8)
+    words = ["ImageNet", "Visual", "Genome", "English", "DNN", "Yelp", "Diagnostic", "MS-COCO", "Places365", "KITTI",
+             "Impossible", "Replay-Attack", "New", "Large", "3D", "SQuAD", "Chinese", "ResNet"]
+    gaz = {"imagenet": "dataset", "dnn": "method", "resnet": "method"}
+    for gaz_types in (None, gaz):
+        for _ in range(3000):
+            keep = [rnd.choice(words) for _ in range(rnd.randint(1, 4))]
+            assert ctx.dataset_name_ok(" ".join(keep), gaz_types) == _dataset_name_ok(keep, ctx, gaz_types), keep

@@ -330,6 +330,11 @@ class _Ctx:
         """:func:`_list_item` of ``piece`` with these rules, cached per piece (a list item)."""
         return self._list_items[piece]
 
+    def dataset_name_ok(self, name: str, gaz_types: dict | None) -> bool:
+        """:func:`_dataset_name_ok` of the words of ``name`` (joined by single spaces), cached per name (for one
+        ``gaz_types`` dict): the names before "dataset" / "benchmark" recur across papers."""
+        return self._gaz_memo("dataset_name_ok", gaz_types, _dataset_name_ok_of)[name]
+
     def title_name(self, name: str, gaz_types: dict | None) -> tuple[bool, int, str] | None:
         """:func:`_title_name` of ``name``, cached per name (for one ``gaz_types`` dict)."""
         return self._gaz_memo("title_name", gaz_types, _title_name)[name]
@@ -1008,6 +1013,11 @@ _ADJ_ENDINGS = ("ible", "able", "ive", "al", "ic", "ous", "ful", "less", "ary", 
 _HYPHEN_DIGIT = re.compile(r"^[A-Za-z][\w.]*-\w*\d|^\d+[\w.]*-[A-Za-z]")
 
 
+def _dataset_name_ok_of(name: str, ctx: _Ctx, gaz_types: dict[str, str]) -> bool:
+    """:func:`_dataset_name_ok` of the words of ``name`` (the signature of the other memoised functions)."""
+    return _dataset_name_ok(name.split(" "), ctx, gaz_types)
+
+
 def _dataset_name_ok(words: list[str], ctx: _Ctx, gaz_types: dict[str, str]) -> bool:
     """Whether the capitalised words before "dataset / benchmark" look like a dataset name.
 
@@ -1080,7 +1090,7 @@ def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, ga
         name = " ".join(keep)
         if r.is_stop_name(name) or r.is_stop_name(keep[0]):
             continue
-        if not _dataset_name_ok(keep, ctx, gaz_types):
+        if not ctx.dataset_name_ok(name, gaz_types):  # (name: the words of keep, joined by single spaces)
             continue
         out.add((name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG))
 

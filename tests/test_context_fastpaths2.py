@@ -16,6 +16,7 @@ from extract.components.context import (
     _farthest_start,
     _head_word_after,
     _subject_before,
+    _ten_words,
     _words_from,
 )
 from extract.components.rules import Rules
@@ -123,3 +124,17 @@ def test_dataset_name_ok_by_name_is_the_check_of_its_words(ctx):
         for _ in range(3000):
             keep = [rnd.choice(words) for _ in range(rnd.randint(1, 4))]
             assert ctx.dataset_name_ok(" ".join(keep), gaz_types) == _dataset_name_ok(keep, ctx, gaz_types), keep
+
+
+def test_ten_words_reads_what_a_split_of_the_whole_rest_gives():
+    """``_ten_words``: the first nine words and the first word of the tenth part, as the whole split."""
+    rnd = random.Random(9)
+    words = ["a", "framework", "x" * 30, "called", "Name", "of", "\n", "the", "word" * 25, ",", "“X”"]
+    for _ in range(3000):
+        text = "".join(rnd.choice(words) + rnd.choice([" ", "  ", "\t", ""]) for _ in range(rnd.randint(1, 40)))
+        for p in range(0, len(text), 7):
+            full = text[p:].split(None, 9)
+            got = _ten_words(text, p)
+            assert got[:9] == full[:9] and len(got) == len(full), (text, p)
+            if len(full) == 10:
+                assert got[9].split(None, 1)[0] == full[9].split(None, 1)[0], (text, p)

@@ -869,7 +869,7 @@ def _head_word_after(text: str, p: int, ctx: _Ctx) -> bool:
     and maybe a naming word ("called") and a quote, the first character of a name (:func:`_name_starts`). A regex
     with a big alternation tried after each modifier word is slow to fail."""
     last = ctx.head_last_words
-    words = text[p:].split(None, 9)
+    words = _ten_words(text, p)
     for i, w in enumerate(words[:7]):
         w, comma, after = w.partition(",")
         if w in last or (w[-1:] == "s" and w[:-1] in last):
@@ -887,6 +887,16 @@ def _head_word_after(text: str, p: int, ctx: _Ctx) -> bool:
             if _name_starts(after):
                 return True
     return False
+
+
+def _ten_words(text: str, p: int) -> list[str]:
+    """``text[p:].split(None, 9)`` as far as :func:`_head_word_after` reads it (the first nine words and the first
+    word of the rest), split from a window of 240 characters when the window holds all that: a split of the whole
+    rest of the text copies it twice (the slice and the rest)."""
+    words = text[p:p + 240].split(None, 9)
+    if p + 240 < len(text) and (len(words) < 10 or len(words[9].split(None, 1)) < 2):
+        return text[p:].split(None, 9)  # (the window cuts what is read)
+    return words
 
 
 _NAMING_WORDS = frozenset(("called", "named", "dubbed", "termed", "coined"))  # (as ctx.proposal_head)

@@ -35,7 +35,7 @@ import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache, partial
 from itertools import compress
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from spacy.attrs import ID
 from spacy.language import Language
@@ -165,6 +165,15 @@ def _subject_before(text: str, a: int) -> bool:
     """
     lo = a - 45 if a > 45 else 0
     end = a
+    if a > 2 and text[a - 1] == " " and not text[a - 2].isspace():  # (most often: one space, a word of letters)
+        j = text.rfind(" ", lo, a - 1)
+        word = text[j + 1:a - 1]
+        if j >= lo and word.isalpha():  # (the backward steps below read this word: a space before it)
+            if word in _SUBJECTS:
+                return True
+            if word not in _SUBJECT_ADVERBS:
+                return False
+            end = j + 1
     while True:
         k = end
         while k > lo and text[k - 1].isspace():
@@ -225,6 +234,9 @@ class _Ctx:
         )
         self.head_last_words = frozenset(h.split()[-1] for h in r.appositive_heads)  # (see _head_word_after)
         self.app_fwd = re.compile(rf"(?P<mods>(?:[\w\-]+\s+){{0,5}}?)(?P<head>{heads})s?\b", re.I)
+        # the same without re.I, for an ASCII text made lower case (heads are lower case): a case-insensitive
+        # alternation of words is tried word by word, a case-sensitive one skips the words that start otherwise
+        self.app_fwd_lower = re.compile(self.app_fwd.pattern)
         self.title = re.compile(r"^\s*(?P<prefix>[^:\n]{1,80}?)\s*:\s*(?=\S)")
         self.method_lead = {w.lower() for w in r.raw.get("method_list_lead", [])}
         self.list_lead = {"datasets", "benchmarks", "corpora", "tasks"} | self.method_lead
@@ -317,6 +329,11 @@ class _Ctx:
     def list_item(self, piece: str) -> tuple[int, int] | tuple[()] | None:
         """:func:`_list_item` of ``piece`` with these rules, cached per piece (a list item)."""
         return self._list_items[piece]
+
+    def dataset_name_ok(self, name: str, gaz_types: dict | None) -> bool:
+        """:func:`_dataset_name_ok` of the words of ``name`` (joined by single spaces), cached per name (for one
+        ``gaz_types`` dict): the names before "dataset" / "benchmark" recur across papers."""
+        return self._gaz_memo("dataset_name_ok", gaz_types, _dataset_name_ok_of)[name]
 
     def title_name(self, name: str, gaz_types: dict | None) -> tuple[bool, int, str] | None:
         """:func:`_title_name` of ``name``, cached per name (for one ``gaz_types`` dict)."""
@@ -463,8 +480,8 @@ class ContextRules:
         if not len(doc):
             return doc
         idx, _ = token_table(doc, st)
-        lists: list[list] = [[] for _ in _ANCHOR_KINDS]
-        adds = [x.append for x in lists]
+        lists: list[list] = [*map(list, _NO_ANCHORS)]  # (C calls: a comprehension is a function call)
+        adds = [*map(_APPEND, lists)]
         ranks = doc.to_array(ID)
         nz_arr = ranks.nonzero()[0]
         nz = nz_arr.tolist()
@@ -530,6 +547,8 @@ class _Ranker:
 # rules read the shape list; the head rule reads (start, head) of the anchors that end heads, head as
 # _Ctx.orth_info says)
 _ANCHOR_KINDS = ("naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
+_NO_ANCHORS = ((),) * len(_ANCHOR_KINDS)  # (one empty list each is made of these)
+_APPEND = attrgetter("append")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -767,7 +786,7 @@ def _name_words_before(text: str, end: int, ctx: _Ctx) -> list[tuple[int, str]]:
     lo = end - 72 if end > 72 else 0
     out = []
     pos = end
-    name_word = ctx.name_word
+    name_word = ctx._name_words.__getitem__  # (ctx.name_word: its memo's lookup, one C call)
     while len(out) < 5:
         j = text.rfind(" ", lo, pos)
         if j < 0 and lo > 0:
@@ -845,15 +864,53 @@ def _proposal_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], a
 
 def _head_word_after(text: str, p: int, ctx: _Ctx) -> bool:
     """Whether one of the seven words after ``p`` (split at white space, cut at a comma) is the last word of an
-    appositive head, or it and an "s": ``ctx.proposal_head`` needs its head word there (up to five modifier words
-    and a head of at most two words after the article, then white space or a comma), and a regex with a big
-    alternation tried after each modifier word is slow to fail."""
+    appositive head, or it and an "s", with a name after it: ``ctx.proposal_head`` needs its head word there (up to
+    five modifier words and a head of at most two words after the article) and then, after a comma or white space
+    and maybe a naming word ("called") and a quote, the first character of a name (:func:`_name_starts`). A regex
+    with a big alternation tried after each modifier word is slow to fail."""
     last = ctx.head_last_words
-    for w in text[p:].split(None, 7)[:7]:
-        w = w.split(",", 1)[0]
+    words = _ten_words(text, p)
+    for i, w in enumerate(words[:7]):
+        w, comma, after = w.partition(",")
         if w in last or (w[-1:] == "s" and w[:-1] in last):
-            return True
+            k = i + 1
+            if not after:  # (the name is in the next word, after a comma that may start it)
+                after = words[k] if k < len(words) else ""
+                k += 1
+                if not comma and after[:1] == ",":
+                    after = after[1:]
+                    if not after:
+                        after = words[k] if k < len(words) else ""
+                        k += 1
+            if after in _NAMING_WORDS:
+                after = words[k] if k < len(words) else ""
+            if _name_starts(after):
+                return True
     return False
+
+
+def _ten_words(text: str, p: int) -> list[str]:
+    """``text[p:].split(None, 9)`` as far as :func:`_head_word_after` reads it (the first nine words and the first
+    word of the rest), split from a window of 240 characters when the window holds all that: a split of the whole
+    rest of the text copies it twice (the slice and the rest)."""
+    words = text[p:p + 240].split(None, 9)
+    if p + 240 < len(text) and (len(words) < 10 or len(words[9].split(None, 1)) < 2):
+        return text[p:].split(None, 9)  # (the window cuts what is read)
+    return words
+
+
+_NAMING_WORDS = frozenset(("called", "named", "dubbed", "termed", "coined"))  # (as ctx.proposal_head)
+_LOWER_UPPER = re.compile(r"[a-z]+[A-Z]")
+
+
+def _name_starts(s: str) -> bool:
+    """Whether ``s`` (a word) can start a name of ``ctx.proposal_head`` (a quote, then ``_FIRST``)."""
+    if s[:1] in "\"“'‘":
+        s = s[1:]
+    c = s[:1]
+    if "a" <= c <= "z":
+        return bool(_LOWER_UPPER.match(s))
+    return "A" <= c <= "Z" or "0" <= c <= "9"
 
 
 def _our_slots(text: str, out: _Out, anchors) -> None:
@@ -881,8 +938,11 @@ def _our_ends(text: str, anchors) -> list[int]:
 def _appositive_rule(text: str, out: _Out, ctx: _Ctx, found: list) -> None:
     """``X, a novel framework ...`` (the head noun gives the type)."""
     r = ctx.rules
+    hay = None
     for m in _APPOSITIVE.finditer(text):
-        f = ctx.app_fwd.match(text, m.end())
+        if hay is None:  # (see _Ctx.app_fwd_lower; lower() keeps the offsets of an ASCII text)
+            fwd, hay = (ctx.app_fwd_lower, text.lower()) if text.isascii() else (ctx.app_fwd, text)
+        f = fwd.match(hay, m.end())
         if not f:
             continue
         end = m.start()
@@ -931,7 +991,7 @@ def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, i
     """The names of the list ``text[start:end]`` ("A, B and C"), up to the first item that is not a name."""
     out = []
     pos = start
-    list_item = ctx.list_item
+    list_item = ctx._list_items.__getitem__  # (ctx.list_item: its memo's lookup, one C call)
     for piece in ctx.list_split.split(text[start:end]):
         i = text.find(piece, pos, end + 1) if piece else -1
         if i < 0:
@@ -961,6 +1021,11 @@ def _list_item(piece: str, rules: Rules) -> tuple[int, int] | tuple[()] | None:
 
 _ADJ_ENDINGS = ("ible", "able", "ive", "al", "ic", "ous", "ful", "less", "ary", "ish")
 _HYPHEN_DIGIT = re.compile(r"^[A-Za-z][\w.]*-\w*\d|^\d+[\w.]*-[A-Za-z]")
+
+
+def _dataset_name_ok_of(name: str, ctx: _Ctx, gaz_types: dict[str, str]) -> bool:
+    """:func:`_dataset_name_ok` of the words of ``name`` (the signature of the other memoised functions)."""
+    return _dataset_name_ok(name.split(" "), ctx, gaz_types)
 
 
 def _dataset_name_ok(words: list[str], ctx: _Ctx, gaz_types: dict[str, str]) -> bool:
@@ -1035,7 +1100,7 @@ def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, ga
         name = " ".join(keep)
         if r.is_stop_name(name) or r.is_stop_name(keep[0]):
             continue
-        if not _dataset_name_ok(keep, ctx, gaz_types):
+        if not ctx.dataset_name_ok(name, gaz_types):  # (name: the words of keep, joined by single spaces)
             continue
         out.add((name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG))
 
@@ -1126,7 +1191,7 @@ def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anch
         chunk = text[a:sp if sp >= 0 else n]
         if not chunk.isprintable():  # (other white space in it: \n, \t, no-break space...)
             chunk = text[a:_NON_SPACE_RUN.match(text, a).end()]
-        shape_end, found, metric_end, topk = chunks.get(chunk) or ctx.chunk_shapes(chunk, gaz_types)
+        shape_end, found, metric_end, topk = chunks[chunk]
         if a >= mend and before != "-":
             if topk:
                 m = _TOPK_OR_METRIC.match(text, a)
@@ -1314,11 +1379,13 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
     for a, (length, hd, heads) in anchors:
         ae = a + length
         c = text[ae:ae + 1]
-        if c == "-" or c.isalnum():
+        if c != " " and (c == "-" or c.isalnum()):  # (most often a space: one test)
             continue  # "detection-based"
         if hd is not None:  # the token is the head, and the only one
             hs = a
-            if a and text[a - 1].isalnum():
+            # (most often a space before it: then not alphanumeric, and the modifiers start after a space)
+            spaced = a > 1 and text[a - 1] == " "
+            if not spaced and a and text[a - 1].isalnum():
                 continue
         else:
             for hd in heads:
@@ -1328,22 +1395,24 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
                     break
             else:
                 continue
-        if hs > 1 and text[hs - 1] == " ":
+            spaced = hs > 1 and text[hs - 1] == " "
+        if spaced:
             end = hs - 1
             j = text.rfind(" ", 0, end)
             w = text[j + 1:end]
             if not w or (j < end - 72 and end > 72):
                 f = _NOT_A_MODIFIER  # (no word, or a word cut by the window)
             else:
-                f = cache.get(w) or wf(w)
+                f = cache[w]
             if not (f[_F_MOD_CONT] & hd.cont):
                 found = hd.bare[f[_F_MOD_BLOCK]]  # a modifier that no rule of the head takes, or none
                 if found and not (found[0] == "task" and _modifies_next_noun(text, ae, r)):
                     add((hs, ae, found[0], found[1], found[2], WEAK))
                 continue
-            words = _words_from(text, j, end, f, hd.cont, [], cache, wf)  # (not empty: a rule takes the word)
-            v = hd.phrases.get(text[words[-1][0]:ae], False)
+            # the phrase from the farthest word that _words_from reads (a rule takes the nearest word: it reads it)
+            v = hd.phrases.get(text[_farthest_start(text, j, end, f, hd.cont, cache):ae], False)
             if v is False:
+                words = _words_from(text, j, end, f, hd.cont, [], cache, wf)
                 v = _phrase_outcome(text, hd, hs, ae, words, r)
             if v:
                 add((ae - v[3], ae, v[0], v[1], v[2], WEAK))
@@ -1450,6 +1519,29 @@ def _words_from(text: str, j: int, end: int, f: tuple, cont: int, words: list, c
             break
         f = cache.get(w) or wf(w)
     return words
+
+
+def _farthest_start(text: str, j: int, end: int, f: tuple, cont: int, cache: dict) -> int:
+    """The start of the last word of ``_words_from(text, j, end, f, cont, [], cache, ...)`` when it reads the word
+    ``text[j + 1:end]`` (``f`` its features; a word that the window does not cut): the same walk back, without
+    the list of ``(start, features)`` (the head rule needs only the phrase's start, unless the phrase is new)."""
+    lo = end - 72 if end > 72 else 0
+    start = j + 1
+    n = 1
+    while j >= 0 and n < 3 and f[_F_CONT] & cont:
+        end = j
+        j = text.rfind(" ", lo, end)
+        if j < 0 and lo:
+            break
+        w = text[j + 1:end]
+        if not w:
+            break
+        f = cache[w]
+        if not f[_F_WORD]:
+            break
+        start = j + 1
+        n += 1
+    return start
 
 
 def _is_generic_mod(wl: str, generic_mods) -> bool:

@@ -449,13 +449,16 @@ class ContextRules:
             lex.rank = ranker(lex.orth_)
 
     def __call__(self, doc: Doc) -> Doc:
+        st = get_state(doc)
+        ranks = st.tok_rank  # (read by the sentence component with its offsets and ids)
         if self.ctx is None:
             self.initialize()
+            ranks = None  # (read before the words were ranked)
         ranker = self._ranker
         if doc.vocab.lex_attr_getters.get(ID) is not ranker:  # (another component ranked the words, or unpickled)
             self._rank_words(doc.vocab)
             ranker = self._ranker
-        st = get_state(doc)
+            ranks = None  # (read before the words were ranked again)
         text = st.text
         urls = _urls(text)
         if urls or st.urls:
@@ -465,7 +468,8 @@ class ContextRules:
         idx, _ = token_table(doc, st)
         lists: list[list] = [[] for _ in _ANCHOR_KINDS]
         adds = [x.append for x in lists]
-        ranks = doc.to_array(ID)
+        if ranks is None or len(ranks) != len(doc):
+            ranks = doc.to_array(ID)
         nz_arr = ranks.nonzero()[0]
         nz = nz_arr.tolist()
         if len(nz) > 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+import spacy
 
 from extract.components.context import (
     _F_BLOCK_BARE,
@@ -139,6 +140,32 @@ def test_components_sharing_a_vocab_rank_the_words_again():
     assert [_candidates(ex, t, a) for t, a in _PAPERS] == want
     comp.initialize(nlp=ex.nlp, rules=comp.ctx.rules, gaz_types=comp.gaz_types)  # (again: new ranks)
     assert [_candidates(ex, t, a) for t, a in _PAPERS] == want
+
+
+def test_ranks_read_with_the_offsets_are_the_ones_context_reads():
+    """The sentence component reads the ranks with the offsets (``DocState.tok_rank``); the context rules use
+    them, and read them again where they were read before the words were ranked (a context component that
+    initializes itself on its first document)."""
+    from spacy.attrs import ID
+
+    from extract.components.state import get_state
+    from extract.pipeline import Extractor
+
+    ex = Extractor()
+    for title, abstract in _PAPERS:
+        doc = ex.process(title, abstract)
+        assert get_state(doc).tok_rank.tolist() == doc.to_array(ID).tolist()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("litkg_sentences")
+    nlp.add_pipe("litkg_context")  # (not initialized: it ranks the words on its first document)
+    text = _PAPERS[0][1]
+    first = nlp(text)
+    st = get_state(first)
+    assert st.tok_rank.tolist() != first.to_array(ID).tolist()  # (read before the words were ranked)
+    got = [(c.start, c.end, c.type, c.rule) for c in st.cands]
+    assert got and got == [(c.start, c.end, c.type, c.rule) for c in get_state(nlp(text)).cands]
+    again = nlp(text)
+    assert get_state(again).tok_rank.tolist() == again.to_array(ID).tolist()
 
 
 def test_is_a_regex_needs_new_or_novel():

@@ -11,7 +11,8 @@ name / metric shapes and the word "our". The rank (``ID``) of a lexeme, set
 once per distinct word by the vocab (:class:`_Ranker`), is 0 for other words
 and for an anchor word indexes what each rule needs of it (its lists, its head
 records, a regex for its list lead): a document's anchor tokens and their
-records come out of one ``doc.to_array(ID)`` call and list reads. The rules then work only at those positions (a regex matched there, a
+records come out of the ``ID`` column (which the sentence component reads with
+the offsets) and list reads. The rules then work only at those positions (a regex matched there, a
 few words read backwards from there), and what they decide about a word, a
 name or a list item is cached per string (these recur across papers).
 Rules:
@@ -466,13 +467,16 @@ class ContextRules:
             lex.rank = ranker(lex.orth_)
 
     def __call__(self, doc: Doc) -> Doc:
+        st = get_state(doc)
+        ranks = st.tok_rank  # (read by the sentence component with its offsets and ids)
         if self.ctx is None:
             self.initialize()
+            ranks = None  # (read before the words were ranked)
         ranker = self._ranker
         if doc.vocab.lex_attr_getters.get(ID) is not ranker:  # (another component ranked the words, or unpickled)
             self._rank_words(doc.vocab)
             ranker = self._ranker
-        st = get_state(doc)
+            ranks = None  # (read before the words were ranked again)
         text = st.text
         urls = _urls(text)
         if urls or st.urls:
@@ -482,7 +486,8 @@ class ContextRules:
         idx, _ = token_table(doc, st)
         lists: list[list] = [*map(list, _NO_ANCHORS)]  # (C calls: a comprehension is a function call)
         adds = [*map(_APPEND, lists)]
-        ranks = doc.to_array(ID)
+        if ranks is None or len(ranks) != len(doc):
+            ranks = doc.to_array(ID)
         nz_arr = ranks.nonzero()[0]
         nz = nz_arr.tolist()
         if len(nz) > 1:
@@ -509,7 +514,8 @@ class _Ranker:
     per distinct word, when the vocab makes its lexeme. An anchor word (a cue word, a name / metric shape or a
     token ending in the word "our": :meth:`_Ctx.anchor_flag`) gets the index in :attr:`heads` and :attr:`kinds`
     of what the rules need of it (the two parts of its :meth:`_Ctx.orth_info`), any other word 0. A document's
-    anchor tokens and their records then come from one ``doc.to_array(ID)`` and list reads (no lookup by
+    anchor tokens and their records then come from the ``ID`` column (read by the sentence component in its
+    ``doc.to_array``, :attr:`DocState.tok_rank`) and list reads (no lookup by
     ``ORTH`` id, whose cache misses cost more than the rest of the preparation). spaCy keeps the row of a
     word's vector in the rank: the pipeline has no vectors (and sets no other getter of ``ID``).
 

@@ -97,6 +97,9 @@ class DocState:
     # ORTH ids (a uint64 array: the components read the ids of a few tokens each, ``tok_orth[i].tolist()``)
     tok_idx: list[int] | None = None
     tok_orth: np.ndarray | None = None
+    # the tokens' ``ID`` (lexeme rank) column from the same ``to_array``: the context rules find their anchor
+    # words by rank (one pass over the token structs instead of two)
+    tok_rank: np.ndarray | None = None
     # whether ``litkg_sentences`` also marks the sentences on the Doc (``SENT_START``, for ``doc.sents``); the
     # components and records read ``sents`` only, so a caller that drops the Docs turns it off (~5-14 us)
     doc_sents: bool = True

@@ -144,28 +144,38 @@ def test_components_sharing_a_vocab_rank_the_words_again():
 
 def test_ranks_read_with_the_offsets_are_the_ones_context_reads():
     """The sentence component reads the ranks with the offsets (``DocState.tok_rank``); the context rules use
-    them, and read them again where they were read before the words were ranked (a context component that
-    initializes itself on its first document)."""
+    them, and read them again where the words were ranked after they were read: a context component that
+    initializes itself on its first document, or another ranker on the vocab, while the sentence component has
+    already read a whole batch."""
     from spacy.attrs import ID
 
+    from extract.components.context import ContextRules
     from extract.components.state import get_state
     from extract.pipeline import Extractor
+
+    def cands(docs):
+        return [[(c.start, c.end, c.type, c.rule) for c in get_state(d).cands] for d in docs]
 
     ex = Extractor()
     for title, abstract in _PAPERS:
         doc = ex.process(title, abstract)
         assert get_state(doc).tok_rank.tolist() == doc.to_array(ID).tolist()
+    texts = [a for _, a in _PAPERS] * 3
     nlp = spacy.blank("en")
     nlp.add_pipe("litkg_sentences")
     nlp.add_pipe("litkg_context")  # (not initialized: it ranks the words on its first document)
-    text = _PAPERS[0][1]
-    first = nlp(text)
-    st = get_state(first)
-    assert st.tok_rank.tolist() != first.to_array(ID).tolist()  # (read before the words were ranked)
-    got = [(c.start, c.end, c.type, c.rule) for c in st.cands]
-    assert got and got == [(c.start, c.end, c.type, c.rule) for c in get_state(nlp(text)).cands]
-    again = nlp(text)
-    assert get_state(again).tok_rank.tolist() == again.to_array(ID).tolist()
+    first = list(nlp.pipe(texts))  # (one batch: its ranks were read before the words were ranked)
+    assert all(get_state(d).tok_rank.tolist() != d.to_array(ID).tolist() for d in first)
+    want = cands(nlp(t) for t in texts)
+    assert want[0] and cands(first) == want
+    again = list(nlp.pipe(texts))
+    assert all(get_state(d).tok_rank.tolist() == d.to_array(ID).tolist() for d in again)
+    assert cands(again) == want
+    other = ContextRules(nlp)  # (a second ranker on the vocab: the words are ranked again, twice)
+    other.initialize(nlp=nlp, rules=nlp.get_pipe("litkg_context").ctx.rules)
+    docs = list(nlp.pipe(texts))
+    assert {get_state(d).tok_rank_by for d in docs} == {other._ranker}  # (read under the other ranker)
+    assert cands(docs) == want
 
 
 def test_is_a_regex_needs_new_or_novel():

@@ -467,16 +467,16 @@ class ContextRules:
             lex.rank = ranker(lex.orth_)
 
     def __call__(self, doc: Doc) -> Doc:
-        st = get_state(doc)
-        ranks = st.tok_rank  # (read by the sentence component with its offsets and ids)
         if self.ctx is None:
             self.initialize()
-            ranks = None  # (read before the words were ranked)
         ranker = self._ranker
         if doc.vocab.lex_attr_getters.get(ID) is not ranker:  # (another component ranked the words, or unpickled)
             self._rank_words(doc.vocab)
             ranker = self._ranker
-            ranks = None  # (read before the words were ranked again)
+        st = get_state(doc)
+        # the ranks the sentence component read with the offsets, if this ranker had ranked the words then (the
+        # sentence component reads a whole batch before this component ranks the words of its first document)
+        ranks = st.tok_rank if st.tok_rank_by is ranker else None
         text = st.text
         urls = _urls(text)
         if urls or st.urls:

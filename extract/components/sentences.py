@@ -235,6 +235,7 @@ class SentenceSegmenter:
         idx = arr[:, 0].tolist()
         orths = arr[:, 1]  # (an array: the later components read the ORTH ids of a few tokens only)
         st.tok_idx, st.tok_orth, st.tok_rank = idx, orths, arr[:, 2]
+        st.tok_rank_by = self.vocab.lex_attr_getters.get(ID)
         starts = self.rule_starts(orths, text)
         extra = False
         if st.title_end >= 0:  # the title is one sentence

@@ -98,8 +98,10 @@ class DocState:
     tok_idx: list[int] | None = None
     tok_orth: np.ndarray | None = None
     # the tokens' ``ID`` (lexeme rank) column from the same ``to_array``: the context rules find their anchor
-    # words by rank (one pass over the token structs instead of two)
+    # words by rank (one pass over the token structs instead of two); ``tok_rank_by``: the vocab's getter of
+    # ``ID`` when it was read (the ranks are valid while that getter is the one that ranked the words)
     tok_rank: np.ndarray | None = None
+    tok_rank_by: object = None
     # whether ``litkg_sentences`` also marks the sentences on the Doc (``SENT_START``, for ``doc.sents``); the
     # components and records read ``sents`` only, so a caller that drops the Docs turns it off (~5-14 us)
     doc_sents: bool = True

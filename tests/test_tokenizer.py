@@ -138,3 +138,9 @@ def test_an_extractor_still_pickles():
     assert isinstance(restored.nlp.tokenizer, LitkgTokenizer)
     title, abstract = "SparK: sparse masked modeling", "We propose SparK, e.g. on ImageNet-1K with ResNet-50 (cannot fail)."
     assert restored.extract(title, abstract) == ex.extract(title, abstract)
+    # over a batch too: the restored context component ranks the words again on its first document, after the
+    # sentence component has read the ranks of the whole batch (those are read again)
+    papers = [(title, abstract), ("", "Large language models (LLMs) such as GPT-4 are evaluated on MMLU."),
+              ("ViT: an image is worth 16x16 words", "We evaluate ViT-B/16 on ImageNet-1K and COCO (mAP).")] * 3
+    again = pickle.loads(pickle.dumps(ex))
+    assert list(again.pipe(papers)) == list(ex.pipe(papers))

@@ -38,3 +38,15 @@ def test_one_token_id_equals_the_slice():
     for s in range(3):
         assert (orths.item(s),) == tuple(orths[s:s + 1].tolist())
         assert hash((orths.item(s),)) == hash(tuple(orths[s:s + 1].tolist()))
+
+
+def test_find_word_and_plural_equals_two_scans():
+    from extract.components.state import find_word, find_word_and_plural
+
+    texts = ["CNN and CNNs, CNN-based, CNNs-2, xCNN, CNN_s, CNNs_x, CNN-3, CNNs-based CNNss CNN",
+             "MIMs MIM MIMs. (MIM) -MIM MIM- MIMs-", "", "LLMs", "LLM", "s s-s"]
+    for text in texts:
+        for word in ("CNN", "MIM", "LLM", "s", ""):
+            got = find_word_and_plural(text, word)
+            assert got == (list(find_word(text, word, hyphen_after=True)),
+                           list(find_word(text, word + "s", hyphen_after=True))), (text, word)

@@ -46,6 +46,7 @@ from extract.components.state import (
     Memo,
     cand_at,
     find_word,
+    find_word_and_plural,
     get_state,
     pipe_in_batches,
     sentence_index,
@@ -149,11 +150,16 @@ class Normaliser:
             if is_stop(sf):
                 continue
             fields = (p.type, "abbreviation", P_ABBREV, STRONG, p.key, p.canonical, None, False, ("pair", p))
-            forms = (sf,) if sf.endswith("s") else (sf, sf + "s")
-            for form in forms:
-                n = len(form)
-                for i in find_word(text, form, hyphen_after=True):
+            n = len(sf)
+            if sf.endswith("s"):
+                for i in find_word(text, sf, hyphen_after=True):
                     cands.append(cand_at(i, i + n, fields))
+            else:  # the short form and its plural (all of the first, then all of the second), in one scan
+                singular, plural = find_word_and_plural(text, sf)
+                for i in singular:
+                    cands.append(cand_at(i, i + n, fields))
+                for i in plural:
+                    cands.append(cand_at(i, i + n + 1, fields))
             if lower is None:
                 lower = text.lower()
                 if len(lower) != len(text):  # pragma: no cover - exotic case mappings

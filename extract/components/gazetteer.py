@@ -49,6 +49,7 @@ from extract.components.state import (
     STRONG,
     WEAK,
     Cand,
+    cand_at,
     get_state,
     pipe_in_batches,
     token_table,
@@ -313,7 +314,8 @@ class GazetteerMatcher:
         for match_id, s, e in self.lower(doc):
             forms, guard, args = labels[match_id]
             if forms is not None:
-                if tuple(orths[s:e].tolist()) in forms:
+                # (most exact-case forms are one token: its id read alone, no array slice)
+                if ((orths.item(s),) if e - s == 1 else tuple(orths[s:e].tolist())) in forms:
                     exact_hits.append((s, e, guard, args))
                 continue
             start = idx[s]
@@ -327,7 +329,7 @@ class GazetteerMatcher:
                 if c is not None:
                     cands.append(c)
             else:
-                cands.append(Cand(start, end, *args))
+                cands.append(cand_at(start, end, args))
         for s, e, guard, args in exact_hits:
             start = idx[s]
             end = idx[e] if e < n_tok else n_text
@@ -389,4 +391,4 @@ def _checked_cand(text: str, start: int, end: int, guard: int, args: tuple) -> C
         if v:  # "Qwen-VL-Chat", "Mistral-7B-Instruct": a tuned variant of the matched model
             entry = args[-1]
             return Cand(start, v.end(), *args[:4], None, None, entry.name, False, entry)
-    return Cand(start, end, *args)
+    return cand_at(start, end, args)

@@ -44,7 +44,9 @@ from extract.components.state import (
     Cand,
     DocState,
     Memo,
+    cand_at,
     find_word,
+    find_word_and_plural,
     get_state,
     pipe_in_batches,
     sentence_index,
@@ -147,20 +149,24 @@ class Normaliser:
         for sf, p in typed.items():
             if is_stop(sf):
                 continue
-            t, key, canonical, entry = p.type, p.key, p.canonical, ("pair", p)
-            forms = (sf,) if sf.endswith("s") else (sf, sf + "s")
-            for form in forms:
-                n = len(form)
-                for i in find_word(text, form, hyphen_after=True):
-                    cands.append(Cand(i, i + n, t, "abbreviation", P_ABBREV, STRONG, key, canonical, None, False,
-                                      entry))
+            fields = (p.type, "abbreviation", P_ABBREV, STRONG, p.key, p.canonical, None, False, ("pair", p))
+            n = len(sf)
+            if sf.endswith("s"):
+                for i in find_word(text, sf, hyphen_after=True):
+                    cands.append(cand_at(i, i + n, fields))
+            else:  # the short form and its plural (all of the first, then all of the second), in one scan
+                singular, plural = find_word_and_plural(text, sf)
+                for i in singular:
+                    cands.append(cand_at(i, i + n, fields))
+                for i in plural:
+                    cands.append(cand_at(i, i + n + 1, fields))
             if lower is None:
                 lower = text.lower()
                 if len(lower) != len(text):  # pragma: no cover - exotic case mappings
                     lower = text
             n = len(p.long)
             for i in find_word(text, p.long.lower() if lower is not text else p.long, hay=lower):
-                cands.append(Cand(i, i + n, t, "abbreviation", P_ABBREV, STRONG, key, canonical, None, False, entry))
+                cands.append(cand_at(i, i + n, fields))
         st.pairs = [p for p in pairs if p.type]
 
     def _pair_type(self, p: AbbrevPair, st: DocState, cands: list[Cand], cued: list[Cand], on_long: list[Cand],

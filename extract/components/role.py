@@ -17,7 +17,6 @@ speaks for the paper (``we``, ``our``, ``this paper`` ...).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -47,7 +46,7 @@ class RoleDetector:
         st = get_state(doc)
         text = st.text
         proposed: set[str] = set()
-        slots = sorted({s for s, _ in st.proposal_slots})
+        slot_at = _slots_near(st.proposal_slots)
         own_voice: dict[tuple[int, int], bool] = {}
 
         def voiced(pos: int) -> bool:
@@ -68,19 +67,36 @@ class RoleDetector:
             if colon > 0:
                 title_prefix_end = colon
         for c in st.mentions:
+            # (most mentions start at no slot, are not proposed and do not start the text: three cheap tests)
+            start = c.start
+            slot = slot_at.get(start)
+            if slot is None and not c.proposed and start != 0:
+                continue
             if c.type == "metric":
                 continue
-            if c.start == 0 and title_prefix_end > 0 and text[c.end:title_prefix_end].strip() == "":
+            if start == 0 and title_prefix_end > 0 and text[c.end:title_prefix_end].strip() == "":
                 proposed.add(c.key)
                 continue
-            if c.proposed and (c.rule.startswith(_PROPOSAL_RULES) or voiced(c.start)):
+            if c.proposed and (c.rule.startswith(_PROPOSAL_RULES) or voiced(start)):
                 proposed.add(c.key)
                 continue
-            if slots:
-                i = bisect_left(slots, c.start - 2)
-                if i < len(slots) and slots[i] <= c.start and (c.rule != "gazetteer-generic"):
-                    gap = text[slots[i]:c.start]
-                    if gap.strip("\"“'‘ ") == "" and voiced(c.start):
-                        proposed.add(c.key)
+            if slot is not None and c.rule != "gazetteer-generic":
+                gap = text[slot:start]
+                if gap.strip("\"“'‘ ") == "" and voiced(start):
+                    proposed.add(c.key)
         st.proposed_keys = proposed
         return doc
+
+
+def _slots_near(slots: list[tuple[int, int]]) -> dict[int, int]:
+    """For each char position up to two after the start of a proposal slot, the first slot start at or
+    before it within two characters (``bisect_left(starts, pos - 2)`` on the sorted starts, when that start
+    is ``<= pos``): a mention's slot by one dict lookup instead of a bisect per mention.
+
+    >>> _slots_near([(10, 20), (11, 15)])
+    {13: 11, 12: 10, 11: 10, 10: 10}
+    """
+    near: dict[int, int] = {}
+    for s in sorted({s for s, _ in slots}, reverse=True):  # (the first slot start wins: written last)
+        near[s + 2] = near[s + 1] = near[s] = s
+    return near

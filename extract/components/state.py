@@ -63,6 +63,25 @@ class Cand:
         return f"Cand({self.start}, {self.end}, {self.type!r}, {self.rule!r}, key={self.key!r})"
 
 
+_new_object = object.__new__
+
+
+def cand_at(start: int, end: int, fields: tuple) -> Cand:
+    """``Cand(start, end, *fields)`` (``fields``: the other eleven arguments but ``head_end``, in order), built
+    without the ``__init__`` call.
+
+    For the components that make many candidates from one tuple of fields each (a gazetteer label, an
+    abbreviation pair): a class call with a Python ``__init__`` goes through the type's C slots and binds
+    the arguments anew (and ``Cand(start, end, *fields)`` first copies them into a new tuple); this plain
+    function call unpacks ``fields`` straight into the slots (~90 ns less per candidate).
+    """
+    c = _new_object(Cand)
+    c.start = start
+    c.end = end
+    c.type, c.rule, c.prio, c.strength, c.key, c.canonical, c.family, c.proposed, c.entry = fields
+    return c
+
+
 @dataclass
 class AbbrevPair:
     """``long (short)`` or ``short (long)`` found in one document."""
@@ -252,3 +271,43 @@ def find_word(text: str, needle: str, *, hyphen_after: bool = False, hay: str | 
         if ok:
             yield i
         i = hay.find(needle, i + 1)
+
+
+def find_word_and_plural(text: str, word: str) -> tuple[list[int], list[int]]:
+    """``list(find_word(text, w, hyphen_after=True))`` for ``w`` = ``word`` and ``word + "s"``, from one scan.
+
+    Every occurrence of ``word + "s"`` is an occurrence of ``word`` followed by ``s`` (which ends no word):
+    one ``str.find`` pass over the text serves both forms (an abbreviation's short form and its plural).
+
+    >>> find_word_and_plural("CNN and CNNs, CNN-based, CNNs-2, xCNN", "CNN")
+    ([0, 14], [8])
+    """
+    if not word:
+        return [], list(find_word(text, "s", hyphen_after=True))
+    n = len(word)
+    end = len(text)
+    singular: list[int] = []
+    plural: list[int] = []
+    i = text.find(word)
+    while i >= 0:
+        b = text[i - 1] if i > 0 else ""
+        if not b or not (b.isalnum() or b in "_-"):
+            j = i + n
+            if j < end and text[j] == "s":
+                if _word_ends_at(text, j + 1, end):
+                    plural.append(i)
+            elif _word_ends_at(text, j, end):
+                singular.append(i)
+        i = text.find(word, i + 1)
+    return singular, plural
+
+
+def _word_ends_at(text: str, j: int, end: int) -> bool:
+    """Whether a word may end before ``text[j]`` (``find_word``'s test with ``hyphen_after``): not before a
+    letter, digit or underscore, nor before a hyphen and a digit."""
+    if j >= end:
+        return True
+    a = text[j]
+    if a.isalnum() or a == "_":
+        return False
+    return a != "-" or not (j + 1 < end and text[j + 1].isdigit())

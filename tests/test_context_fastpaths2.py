@@ -8,16 +8,13 @@ import pytest
 
 from extract.components.context import (
     _APPOSITIVE,
-    _F_MOD_CONT,
     _SUBJ_BEFORE,
     _VERB_DET,
     _Ctx,
     _dataset_name_ok,
-    _farthest_start,
     _head_word_after,
     _subject_before,
     _ten_words,
-    _words_from,
 )
 from extract.components.rules import Rules
 
@@ -59,35 +56,6 @@ def test_appositive_forward_regex_on_lower_case_ascii(ctx):
                 assert plain.span() == fast.span() and plain.span("head") == fast.span("head"), text
                 assert plain.group("mods").lower() == fast.group("mods"), text
     assert found > 1000
-
-
-_WORDS = ["the", "deep", "neural", "of", "semantic", "image", "self-attention", "BERT", "3", "top-1", "proposed",
-          "various", "helps", "full", "mixed", "a", "(", "x.", "", "language", "large", "pre-trained", "visual",
-          "fp16", "low", "our", "segmentation", "model", "é", "Deep", "high-resolution", "--", "word" * 20]
-
-
-def test_farthest_start_is_the_start_of_the_last_word_read(ctx):
-    """The head rule looks the phrase up from ``_farthest_start``: the last word ``_words_from`` reads."""
-    rnd = random.Random(6)
-    cache = ctx.word_feature_cache
-    conts = sorted({hd.cont for records in ctx.head_records.values() for hd in records})
-    checked = 0
-    for _ in range(6000):
-        words = [rnd.choice(_WORDS) for _ in range(rnd.randint(1, 7))]
-        text = rnd.choice(["", "x" * rnd.randint(1, 90) + " "]) + rnd.choice([" ", "  "]).join(words) + " model"
-        end = len(text) - len(" model")
-        j = text.rfind(" ", 0, end)
-        w = text[j + 1:end]
-        if not w or (j < end - 72 and end > 72):
-            continue  # (the head rule takes no modifier there)
-        f = cache[w]
-        for cont in conts:
-            if not f[_F_MOD_CONT] & cont:
-                continue  # (the head rule takes no modifier there)
-            words_read = _words_from(text, j, end, f, cont, [], cache, ctx.word_features)
-            assert _farthest_start(text, j, end, f, cont, cache) == words_read[-1][0], (text, cont)
-            checked += 1
-    assert checked > 2000
 
 
 def test_head_word_after_holds_wherever_the_proposal_head_regex_matches(ctx):

@@ -1416,9 +1416,9 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
                     add((hs, ae, found[0], found[1], found[2], WEAK))
                 continue
             # the phrase from the farthest word that _words_from reads (a rule takes the nearest word: it reads it)
-            v = hd.phrases.get(text[_farthest_start(text, j, end, f, hd.cont, cache):ae], False)
+            words = _words_from(text, j, end, f, hd.cont, [], cache, wf)
+            v = hd.phrases.get(text[words[-1][0]:ae], False)
             if v is False:
-                words = _words_from(text, j, end, f, hd.cont, [], cache, wf)
                 v = _phrase_outcome(text, hd, hs, ae, words, r)
             if v:
                 add((ae - v[3], ae, v[0], v[1], v[2], WEAK))
@@ -1525,29 +1525,6 @@ def _words_from(text: str, j: int, end: int, f: tuple, cont: int, words: list, c
             break
         f = cache.get(w) or wf(w)
     return words
-
-
-def _farthest_start(text: str, j: int, end: int, f: tuple, cont: int, cache: dict) -> int:
-    """The start of the last word of ``_words_from(text, j, end, f, cont, [], cache, ...)`` when it reads the word
-    ``text[j + 1:end]`` (``f`` its features; a word that the window does not cut): the same walk back, without
-    the list of ``(start, features)`` (the head rule needs only the phrase's start, unless the phrase is new)."""
-    lo = end - 72 if end > 72 else 0
-    start = j + 1
-    n = 1
-    while j >= 0 and n < 3 and f[_F_CONT] & cont:
-        end = j
-        j = text.rfind(" ", lo, end)
-        if j < 0 and lo:
-            break
-        w = text[j + 1:end]
-        if not w:
-            break
-        f = cache[w]
-        if not f[_F_WORD]:
-            break
-        start = j + 1
-        n += 1
-    return start
 
 
 def _is_generic_mod(wl: str, generic_mods) -> bool:

@@ -17,6 +17,7 @@ from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc
 
 from extract.components.sentences import _END_CHARS, SentenceSegmenter, cannot_start_sentence, line_starts
+from extract.components.state import TITLE_END_KEY, get_state
 
 _WORDS = list(_END_CHARS) + ['"', "''", ")", "(", "-", "--", "\u2013", ",", ":", ";", "\n", "\n\n", "  ",
                               "We", "a", "BERT", "x2", "3", "e.g.", "al.", "v1.2", ".5", "a.", "?!", "..", "Fig."]
@@ -85,3 +86,38 @@ def test_line_starts_are_the_regex_matches():
     texts += ["".join(rng.choice(_CHARS) for _ in range(rng.randint(0, 25))) for _ in range(5000)]
     for text in texts:
         assert line_starts(text) == [m.end() for m in _NEWLINE.finditer(text)], repr(text)
+
+
+def _sents_plain(doc: Doc, title_end: int) -> list[tuple[int, int]]:
+    """The sentences as char spans, written out: the rule's starts, less those inside the title, plus the first
+    abstract token and the token at each line start; each sentence up to the next start, less white space."""
+    text, idx = doc.text, [t.idx for t in doc]
+    starts = set(_starts_plain([t.text for t in doc]))
+    if title_end >= 0:
+        first = next((i for i, c in enumerate(idx) if c >= title_end + 2), len(doc))
+        starts = {s for s in starts if s == 0 or s >= first} | ({first} if first < len(doc) else set())
+    for c in line_starts(text):
+        i = next((i for i, x in enumerate(idx) if x >= c), len(doc))
+        if 0 < i < len(doc):
+            starts.add(i)
+    bounds = [idx[i] for i in sorted(starts)] + [len(text)]
+    return [(s, s + len(text[s:e].rstrip())) for s, e in zip(bounds, bounds[1:], strict=False)]
+
+
+def test_sentence_spans_random(seg):
+    """``__call__``: the title as one sentence and line starts, added to the rule's starts in place (no sort)."""
+    nlp, component = seg
+    rng = random.Random(13)
+    words = [w for w in _WORDS if w.strip()] + ["Title", "Z"]
+    for _ in range(2000):
+        title = [rng.choice(words) for _ in range(rng.randint(0, 4))]
+        body = [rng.choice(_WORDS) for _ in range(rng.randint(0, 20))]
+        ws = title + (["\n\n"] if title else []) + body
+        if not ws:
+            continue
+        doc = Doc(nlp.vocab, words=ws, spaces=[False if w.isspace() else rng.random() < 0.8 for w in ws])
+        title_end = len("".join(t.text_with_ws for t in doc[:len(title)])) if title else -1
+        if title:
+            doc.user_data[TITLE_END_KEY] = title_end
+        component(doc)
+        assert get_state(doc).sents == _sents_plain(doc, title_end), ws

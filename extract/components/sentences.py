@@ -141,6 +141,14 @@ def line_starts(text: str) -> list[int]:
     return out
 
 
+def _add_start(starts: list[int], i: int) -> None:
+    """Insert token index ``i`` into the ascending list ``starts`` unless it is there (``sorted(set(...))``
+    of one more start, without rebuilding the list: most line starts are the abstract start, already in)."""
+    k = bisect_left(starts, i)
+    if k == len(starts) or starts[k] != i:
+        starts.insert(k, i)
+
+
 @Language.factory("litkg_sentences")
 class SentenceSegmenter:
     """Sentence boundaries; records char spans of sentences in the document state.
@@ -165,6 +173,7 @@ class SentenceSegmenter:
         self.vocab = nlp.vocab
         # (end mark, its ORTH id as a numpy scalar: compared with the uint64 ORTH array)
         self._end_ids = tuple((e, np.uint64(get_string_id(e))) for e in _END_CHARS)
+        self._ascii_end_ids = tuple((e, i) for e, i in self._end_ids if e.isascii())  # (see _end_tokens)
         self._no_start = Memo(self._no_start_uncached)  # ORTH id -> cannot_start_sentence(its text)
         self._attrs = [IDX, ORTH, ID]  # (ID: the lexeme ranks the context rules read, see DocState.tok_rank)
         self._minus_ones = np.full((4096, 1), -1, dtype=np.int64).view(np.uint64)  # see _sent_start_column
@@ -190,9 +199,10 @@ class SentenceSegmenter:
 
     def _end_tokens(self, orths: np.ndarray, text: str) -> list[int]:
         """Indices of the end tokens (``.``, ``!``, ``?``, ...), ascending: one array comparison per end mark
-        that occurs in ``text`` (a mark that is not in the text is no token's text)."""
+        that occurs in ``text`` (a mark that is not in the text is no token's text; an ASCII text, which
+        ``str.isascii`` tells at once, holds none of the other scripts' marks)."""
         mask = None
-        for mark, oid in self._end_ids:
+        for mark, oid in self._ascii_end_ids if text.isascii() else self._end_ids:
             if mark in text:
                 mask = orths == oid if mask is None else mask | (orths == oid)
         return [] if mask is None else mask.nonzero()[0].tolist()
@@ -236,28 +246,24 @@ class SentenceSegmenter:
         orths = arr[:, 1]  # (an array: the later components read the ORTH ids of a few tokens only)
         st.tok_idx, st.tok_orth, st.tok_rank = idx, orths, arr[:, 2]
         st.tok_rank_by = self.vocab.lex_attr_getters.get(ID)
-        starts = self.rule_starts(orths, text)
-        extra = False
+        starts = self.rule_starts(orths, text)  # (ascending, no repeats: kept so below, with no sort)
         if st.title_end >= 0:  # the title is one sentence
             first = bisect_left(idx, st.abstract_start)  # first abstract token
             del starts[1:bisect_left(starts, first, 1)]  # (ascending: the starts inside the title go)
-            if first < n:
-                starts.append(first)
-                extra = True
+            if 0 < first < n and (len(starts) == 1 or starts[1] != first):
+                starts.insert(1, first)
         if "\n" in text:
             for c in line_starts(text):
                 i = bisect_left(idx, c)
                 if 0 < i < n:
-                    starts.append(i)
-                    extra = True
-        if extra:
-            starts = sorted(set(starts))
+                    _add_start(starts, i)
         if st.doc_sents:
             doc.from_array([SENT_START], self._sent_start_column(n, starts))
         char_starts = [idx[i] for i in starts]
         sents = []
-        for k, s in enumerate(char_starts):
-            e = char_starts[k + 1] if k + 1 < len(char_starts) else len(text)
+        ends = char_starts[1:]
+        ends.append(len(text))
+        for s, e in zip(char_starts, ends, strict=True):
             while e > s and text[e - 1].isspace():
                 e -= 1
             sents.append((s, e))

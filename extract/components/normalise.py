@@ -95,10 +95,8 @@ class Normaliser:
         cands = st.cands
         if st.pairs:
             self._abbreviations(text, st, cands)
-        for c in cands:  # (most documents have no ambiguous name)
-            if c.rule == _AMBIGUOUS:
-                cands = self._support_ambiguous(text, st, cands)
-                break
+        if _AMBIGUOUS in map(_RULE, cands):  # (most documents have none: a C-level scan of the rules)
+            cands = self._support_ambiguous(text, st, cands)
         chosen = resolve_overlaps(cands)
         st.mentions = self._finish(text, st, chosen)
         return doc
@@ -387,6 +385,7 @@ def _overlap_rank(c: Cand) -> tuple[int, int, int, int]:
 
 
 _START = attrgetter("start")
+_RULE = attrgetter("rule")
 
 
 def resolve_overlaps(cands: list[Cand]) -> list[Cand]:

@@ -134,15 +134,19 @@ class Extraction:
 
 
 def slots_twin(cls: type) -> type | None:
-    """A plain class with the slots of the frozen slots dataclass ``cls`` whose instances Python lets become
-    ``cls`` instances by ``__class__`` assignment (the layouts are the same), or ``None`` when it refuses.
+    """A class with the slots of the frozen slots dataclass ``cls`` whose instances take plain attribute
+    stores and which Python lets become ``cls`` instances by ``__class__`` assignment (the layouts are
+    the same), or ``None`` when it refuses.
 
     Plain slot stores on a twin instance are cheap; a frozen dataclass's ``__init__`` sets each field
     through ``object.__setattr__`` (~1 us for a 15-field :class:`Mention`). A twin instance with every
     slot set, then given the class ``cls``, is what ``cls(...)`` makes.
     """
-    names = tuple(f.name for f in fields(cls))
-    twin = type(f"_{cls.__name__}Slots", (), {"__slots__": names})
+    # a subclass that adds no slots and sets attributes as ``object`` does (the dataclass refuses): its
+    # instances have the layout of ``cls``, which Python sees at once when the class is switched (a
+    # separate class with the same slots costs a comparison of the slot names on every switch)
+    twin = type(f"_{cls.__name__}Slots", (cls,), {"__slots__": (), "__setattr__": object.__setattr__,
+                                                   "__delattr__": object.__delattr__})
     probe = object.__new__(twin)
     try:
         probe.__class__ = cls

@@ -49,7 +49,7 @@ from extract.components.sentences import tokenizer_config
 from extract.components.state import STATE_KEY, TITLE_END_KEY, DocState, get_state
 from extract.components.token_cache import default_cache_dir
 from extract.gc_pause import collector_paused, collector_relaxed
-from extract.records import Extraction, Mention, new_extraction, new_mention
+from extract.records import MENTION_TWIN, Extraction, Mention, new_extraction
 
 try:  # (sibling modules: the pipeline skips calling them on fields they cannot find anything in)
     from extract.codelinks import _code_links_in, _may_hold_url
@@ -63,6 +63,7 @@ except ImportError:  # pragma: no cover - depends on which modules exist
 EXTRACTOR_VERSION = "1"
 
 _MISSING = object()
+_new = object.__new__
 
 
 def _rules_path(patterns_dir: Path) -> Path:
@@ -189,7 +190,8 @@ class Extractor:
 
         The mentions come in text order, in runs that share their evidence (the title, or one abstract
         sentence): the evidence is looked up once per run, and each mention only tests that its start
-        is still in the run's range ``[lo, hi)``.
+        is still in the run's range ``[lo, hi)``. The same loop gathers the names of each key; the aliases
+        they give are set on the few records that have some once all are made (:func:`_give_aliases`).
         """
         st = get_state(doc)
         text = st.text
@@ -201,8 +203,8 @@ class Extractor:
         title = text[:title_end]
         cands = st.mentions
         proposed = st.proposed_keys
-        surfaces = [text[c.start:c.end] for c in cands]
-        aliases_of, abbrevs = self._aliases(cands, surfaces, st.pairs)
+        first: dict[str, str] = {}  # key -> its first name
+        forms: dict[str, set[str]] = {}  # key -> its names, for keys with more than one
         mentions: list[Mention] = []
         append = mentions.append
         first_abstract = -1  # index of the first abstract mention (-1: none yet)
@@ -210,8 +212,18 @@ class Extractor:
         # the evidence of the current run: field, offset of the field in the text, sentence and its span
         # in the field, for the mention starts in [lo, hi) (none before the first mention)
         field, off, sentence, s_start, s_end, lo, hi = "", 0, "", 0, 0, 0, 0
-        for c, surface in zip(cands, surfaces, strict=True):
+        for c in cands:
             start = c.start
+            end = c.end
+            surface = text[start:end]
+            key = c.key
+            f = first.setdefault(key, surface)
+            if f != surface:
+                fs = forms.get(key)
+                if fs is None:
+                    forms[key] = {f, surface}
+                else:
+                    fs.add(surface)
             if not lo <= start < hi:
                 if start < title_end:
                     if first_abstract >= 0:
@@ -225,14 +237,29 @@ class Extractor:
                     field, off = "abstract", a0
                     if lo < title_end:
                         lo = title_end
-            key = c.key
-            fam = c.family
-            append(new_mention(
-                surface, c.type, start - off, c.end - off, field, sentence, s_start, s_end,
-                c.canonical or surface, key, "proposed" if key in proposed else "used",
-                fam, entity_key(fam) if fam else None, aliases_of[key][surface] if key in aliases_of else (),
-                c.rule,
-            ))
+            # (the record made in place, as records.new_mention makes it: a call with fifteen arguments
+            # costs more)
+            m = _new(MENTION_TWIN)
+            m.text = surface
+            m.type = c.type
+            m.start = start - off
+            m.end = end - off
+            m.field = field
+            m.sentence = sentence
+            m.sent_start = s_start
+            m.sent_end = s_end
+            m.canonical = c.canonical or surface
+            m.key = key
+            m.role = "proposed" if key in proposed else "used"
+            fam = m.family = c.family
+            m.family_key = entity_key(fam) if fam else None
+            m.aliases = ()
+            m.rule = c.rule
+            m.__class__ = Mention
+            append(m)
+        aliases_of, abbrevs = self._aliases_from(first, forms, st.pairs)
+        if aliases_of:
+            _give_aliases(mentions, aliases_of)
         if in_order:
             n_title = first_abstract if first_abstract >= 0 else len(mentions)
             by_field = {"title": mentions[:n_title], "abstract": mentions[n_title:]}
@@ -244,17 +271,10 @@ class Extractor:
         return new_extraction(tuple(mentions), tuple(code_links), tuple(results), self.version, extra)
 
     def _aliases(self, cands, surfaces: list[str], pairs) -> tuple[dict[str, dict[str, tuple[str, ...]]], list[dict]]:
-        """The aliases of the paper's mentions and its abbreviation records.
-
-        Aliases: ``key -> {surface: the other names seen for the key, sorted}`` for the keys written in
-        more than one way (its mentions' surfaces and the two forms of its abbreviation pairs); a
-        mention of any other key has none. Counts each pair into :attr:`abbreviations`.
-
-        One dict operation per mention (the first name of its key); the sets of names are made only for
-        the keys that have a second one.
-        """
-        first: dict[str, str] = {}  # key -> its first name
-        forms: dict[str, set[str]] = {}  # key -> its names, for keys with more than one
+        """The aliases of mentions ``cands`` written ``surfaces`` and their paper's abbreviation records
+        (see :meth:`_aliases_from`; :meth:`_to_extraction` gathers the names in its own loop)."""
+        first: dict[str, str] = {}
+        forms: dict[str, set[str]] = {}
         for c, surface in zip(cands, surfaces, strict=True):
             key = c.key
             f = first.setdefault(key, surface)
@@ -264,6 +284,19 @@ class Extractor:
                     forms[key] = {f, surface}
                 else:
                     fs.add(surface)
+        return self._aliases_from(first, forms, pairs)
+
+    def _aliases_from(self, first: dict[str, str], forms: dict[str, set[str]],
+                      pairs) -> tuple[dict[str, dict[str, tuple[str, ...]]], list[dict]]:
+        """The aliases of the paper's mentions and its abbreviation records.
+
+        ``first``: key -> the first name of the key among the mentions; ``forms``: key -> all its names, for
+        the keys written in more than one way (updated here with the pairs' forms).
+
+        Aliases: ``key -> {surface: the other names seen for the key, sorted}`` for the keys written in
+        more than one way (its mentions' surfaces and the two forms of its abbreviation pairs); a
+        mention of any other key has none. Counts each pair into :attr:`abbreviations`.
+        """
         abbrevs = []
         for p in pairs:
             key = p.key
@@ -326,6 +359,23 @@ class Extractor:
                 else:
                     results.extend(find_res(text, field, sents, by_field[field], proposed_key))
         return links, results
+
+
+def _give_aliases(mentions: list[Mention], aliases_of: dict[str, dict[str, tuple[str, ...]]]) -> None:
+    """Set the ``aliases`` of the new ``mentions`` whose key has some (``aliases_of``: key -> {surface:
+    aliases}).
+
+    The aliases of a key are known once all its mentions are seen: the records are made with none, and
+    those of the few keys that have some get them here, before anything else sees the records (the slot is
+    set through its descriptor: the frozen dataclass refuses attribute assignment).
+    """
+    for m in mentions:
+        names = aliases_of.get(m.key)
+        if names is not None:
+            _set_aliases(m, names[m.text])
+
+
+_set_aliases = Mention.aliases.__set__
 
 
 def _abstract_evidence(text: str, start: int, sents, sent_starts, a0: int) -> tuple[str, int, int, float, float]:

@@ -133,33 +133,49 @@ class Extraction:
     extra: dict = field(default_factory=dict)
 
 
+def slots_twin(cls: type) -> type | None:
+    """A class with the slots of the frozen slots dataclass ``cls`` whose instances take plain attribute
+    stores and which Python lets become ``cls`` instances by ``__class__`` assignment (the layouts are
+    the same), or ``None`` when it refuses.
+
+    Plain slot stores on a twin instance are cheap; a frozen dataclass's ``__init__`` sets each field
+    through ``object.__setattr__`` (~1 us for a 15-field :class:`Mention`). A twin instance with every
+    slot set, then given the class ``cls``, is what ``cls(...)`` makes.
+    """
+    # a subclass that adds no slots and sets attributes as ``object`` does (the dataclass refuses): its
+    # instances have the layout of ``cls``, which Python sees at once when the class is switched (a
+    # separate class with the same slots costs a comparison of the slot names on every switch)
+    twin = type(f"_{cls.__name__}Slots", (cls,), {"__slots__": (), "__setattr__": object.__setattr__,
+                                                   "__delattr__": object.__delattr__})
+    probe = object.__new__(twin)
+    try:
+        probe.__class__ = cls
+    except TypeError:  # pragma: no cover - e.g. a class without slots
+        return None
+    return twin
+
+
 def positional_maker(cls: type) -> Callable[..., Any]:
     """A fast positional constructor of the frozen slots dataclass ``cls``.
 
     ``make(*values)``, with a value for every field in field order, returns what ``cls(*values)``
-    returns (no field defaults, no ``__post_init__``: callers give everything). A frozen dataclass's
-    ``__init__`` sets each field through ``object.__setattr__``, which costs ~1 us for a 15-field
-    :class:`Mention`; ``make`` stores the values into an instance of a plain class with the same slots
-    (plain slot stores are cheap) and then makes it a ``cls`` by ``__class__`` assignment, which Python
-    allows between classes of the same layout (and checks: when it refuses, e.g. for a class without
-    slots, ``make`` sets the slots through their descriptors instead, as the dataclass does).
+    returns (no field defaults, no ``__post_init__``: callers give everything). ``make`` stores the values
+    into an instance of :func:`slots_twin` of ``cls`` and then makes it a ``cls`` by ``__class__``
+    assignment (when Python refuses that, ``make`` sets the slots through their descriptors instead, as
+    the dataclass does).
     """
     names = tuple(f.name for f in fields(cls))
     args = ", ".join(names)
-    twin = type(f"_{cls.__name__}Slots", (), {"__slots__": names})
-    src = (f"def make({args}):\n    o = new(twin)\n" + "".join(f"    o.{n} = {n}\n" for n in names)
-           + "    o.__class__ = cls\n    return o\n")
-    ns: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls}
-    try:
-        exec(src, ns)  # noqa: S102 - generated from the dataclass's own field names
-        probe = ns["make"](*(None for _ in names))
-        if type(probe) is not cls:  # pragma: no cover - defensive
-            raise TypeError(cls)
-    except TypeError:  # (layouts differ): set the slots through their descriptors
+    twin = slots_twin(cls)
+    if twin is not None:
+        src = (f"def make({args}):\n    o = new(twin)\n" + "".join(f"    o.{n} = {n}\n" for n in names)
+               + "    o.__class__ = cls\n    return o\n")
+        ns: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls}
+    else:  # pragma: no cover - (layouts differ): set the slots through their descriptors
         src = (f"def make({args}):\n    o = new(cls)\n" + "".join(f"    set_{n}(o, {n})\n" for n in names)
                + "    return o\n")
         ns = {"new": object.__new__, "cls": cls, **{f"set_{n}": getattr(cls, n).__set__ for n in names}}
-        exec(src, ns)  # noqa: S102
+    exec(src, ns)  # noqa: S102 - generated from the dataclass's own field names
     return ns["make"]
 
 
@@ -167,3 +183,7 @@ new_mention = positional_maker(Mention)
 new_code_link = positional_maker(CodeLink)
 new_result = positional_maker(Result)
 new_extraction = positional_maker(Extraction)
+#: The slots twin of :class:`Mention` (see :func:`slots_twin`), for code that fills a record slot by slot.
+MENTION_TWIN: type = slots_twin(Mention)  # type: ignore[assignment]
+if MENTION_TWIN is None:  # pragma: no cover - CPython allows the assignment between these layouts
+    raise ImportError("Mention records cannot be made from their slots twin")

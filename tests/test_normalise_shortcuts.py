@@ -76,3 +76,21 @@ def test_resolve_overlaps_is_the_plain_rule():
     for _ in range(3000):
         cands = _random_cands(rng)
         assert resolve_overlaps(cands) == _resolve_plain(cands)
+
+
+def test_resolve_overlaps_by_clusters_is_the_whole_rule():
+    """The split into clusters of overlapping candidates (with the shortcuts for one and two candidates)
+    gives what the rule gives on the whole list, also with empty spans and many candidates."""
+    from extract.components.normalise import _resolve_cluster
+
+    rng = random.Random(10)
+    for n in range(4000):
+        cands = _random_cands(rng)
+        if n % 3 == 0:
+            cands += _random_cands(rng)
+        if n % 7 == 0 and cands:  # (an empty span)
+            c = rng.choice(cands)
+            c.end = c.start
+        assert resolve_overlaps(list(cands)) == _resolve_cluster(list(cands))
+        if all(c.end > c.start for c in cands):
+            assert resolve_overlaps(list(cands)) == _resolve_plain(cands)

@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -94,10 +95,8 @@ class Normaliser:
         cands = st.cands
         if st.pairs:
             self._abbreviations(text, st, cands)
-        for c in cands:  # (most documents have no ambiguous name)
-            if c.rule == _AMBIGUOUS:
-                cands = self._support_ambiguous(text, st, cands)
-                break
+        if _AMBIGUOUS in map(_RULE, cands):  # (most documents have none: a C-level scan of the rules)
+            cands = self._support_ambiguous(text, st, cands)
         chosen = resolve_overlaps(cands)
         st.mentions = self._finish(text, st, chosen)
         return doc
@@ -375,7 +374,7 @@ def _weak_wins(c: Cand, a: Cand) -> bool:
 
 def _overlap_order(c: Cand) -> tuple[int, int, int, int]:
     """Strong before weak, then longer first, then higher priority, then by start (the order of
-    :func:`resolve_overlaps`, as an ascending key)."""
+    :func:`_resolve_cluster`, as an ascending key)."""
     return (-c.strength, c.start - c.end, -c.prio, c.start)
 
 
@@ -385,8 +384,71 @@ def _overlap_rank(c: Cand) -> tuple[int, int, int, int]:
     return (c.strength, c.end - c.start, c.prio, -c.start)
 
 
+_START = attrgetter("start")
+_RULE = attrgetter("rule")
+
+
 def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
-    """Non-overlapping candidates (see the module docstring, step 3), sorted by start."""
+    """Non-overlapping candidates (see the module docstring, step 3), sorted by start.
+
+    Candidates only compete with those they overlap, so the candidates are split into *clusters*, runs (in
+    order of start) that overlap one another in a chain, and each cluster is resolved on its own: a
+    candidate alone in its cluster (a quarter of them) is kept as it is, a pair of candidates (a third) is
+    decided by :func:`_pair_winner`, and only the larger clusters go through :func:`_resolve_cluster`.
+    The result is that of :func:`_resolve_cluster` on all candidates: a cluster's winners lie between its
+    first start and its last end, which no other cluster's span reaches. (A candidate with an empty span
+    breaks that reasoning: the rare list holding one goes through :func:`_resolve_cluster` as a whole.)
+    """
+    by_start = sorted(cands, key=_START)  # (stable: candidates of one span stay in their order)
+    out: list[Cand] = []
+    i0 = 0  # where the current cluster starts in by_start
+    end = -1  # where it ends in the text
+    k = 0
+    for c in by_start:
+        s = c.start
+        e = c.end
+        if e <= s:
+            return _resolve_cluster(cands)
+        if s >= end:  # (c overlaps nothing before it: the cluster by_start[i0:k] is complete)
+            _add_winners(out, by_start, i0, k)
+            i0 = k
+            end = e
+        elif e > end:
+            end = e
+        k += 1
+    _add_winners(out, by_start, i0, k)
+    return out
+
+
+def _add_winners(out: list[Cand], by_start: list[Cand], i: int, k: int) -> None:
+    """Append the winners of the cluster ``by_start[i:k]`` to ``out`` (in order of start)."""
+    n = k - i
+    if n == 1:
+        out.append(by_start[i])
+    elif n == 2:
+        out.append(_pair_winner(by_start[i], by_start[i + 1]))
+    elif n:
+        out += _resolve_cluster(by_start[i:k])
+
+
+def _pair_winner(a: Cand, b: Cand) -> Cand:
+    """The one of two overlapping candidates that :func:`_resolve_cluster` keeps (``a`` comes first in the
+    list, ``b`` does not start before it): the higher ranked (:func:`_overlap_rank`; ``a`` on a tie),
+    unless the other one is weak and replaces it (:func:`_weak_wins`; never its twin of the same span)."""
+    sa = a.strength
+    sb = b.strength
+    if sb > sa or (sb == sa and (b.end - b.start, b.prio, -b.start) > (a.end - a.start, a.prio, -a.start)):
+        a, b = b, a
+        sb = sa
+    if sb == WEAK and not (a.start == b.start and a.end == b.end) and _weak_wins(b, a):
+        return b
+    return a
+
+
+def _resolve_cluster(cands: list[Cand]) -> list[Cand]:
+    """Non-overlapping candidates (see the module docstring, step 3), sorted by start: in rank order, a
+    candidate is kept when it overlaps no kept one, and a weak one replaces the kept ones it overlaps
+    when it wins over each of them (:func:`_weak_wins`)."""
     accepted: list[Cand] = []  # non-overlapping, sorted by start (hence by end too)
     starts: list[int] = []
     for c in sorted(cands, key=_overlap_rank, reverse=True):
@@ -409,3 +471,4 @@ def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
             accepted[j:i] = [c]
             starts[j:i] = [s]
     return accepted
+

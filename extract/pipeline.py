@@ -270,22 +270,6 @@ class Extractor:
         extra = {"abbreviations": abbrevs, "proposed": sorted(proposed)}
         return new_extraction(tuple(mentions), tuple(code_links), tuple(results), self.version, extra)
 
-    def _aliases(self, cands, surfaces: list[str], pairs) -> tuple[dict[str, dict[str, tuple[str, ...]]], list[dict]]:
-        """The aliases of mentions ``cands`` written ``surfaces`` and their paper's abbreviation records
-        (see :meth:`_aliases_from`; :meth:`_to_extraction` gathers the names in its own loop)."""
-        first: dict[str, str] = {}
-        forms: dict[str, set[str]] = {}
-        for c, surface in zip(cands, surfaces, strict=True):
-            key = c.key
-            f = first.setdefault(key, surface)
-            if f != surface:
-                fs = forms.get(key)
-                if fs is None:
-                    forms[key] = {f, surface}
-                else:
-                    fs.add(surface)
-        return self._aliases_from(first, forms, pairs)
-
     def _aliases_from(self, first: dict[str, str], forms: dict[str, set[str]],
                       pairs) -> tuple[dict[str, dict[str, tuple[str, ...]]], list[dict]]:
         """The aliases of the paper's mentions and its abbreviation records.

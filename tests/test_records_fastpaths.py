@@ -38,7 +38,7 @@ def small() -> Extractor:
 
 
 def _reference_aliases(cands, surfaces, pairs):
-    """``_aliases`` by its definition: every name of every key, then the keys with more than one."""
+    """The aliases by their definition: every name of every key, then the keys with more than one."""
     names = defaultdict(set)
     for c, s in zip(cands, surfaces, strict=True):
         names[c.key].add(s)
@@ -135,7 +135,11 @@ def test_aliases_are_their_definition():
                  for _ in range(rnd.randint(0, 3))]
         ex = Extractor.__new__(Extractor)
         ex._abbrev = defaultdict(Counter)
-        aliases, abbrevs = ex._aliases(cands, surfaces, pairs)
+        first, forms = {}, defaultdict(set)  # (the names per key, as _to_extraction gathers them)
+        for c, s in zip(cands, surfaces, strict=True):
+            forms[c.key].add(first.setdefault(c.key, s))
+            forms[c.key].add(s)
+        aliases, abbrevs = ex._aliases_from(first, {k: fs for k, fs in forms.items() if len(fs) > 1}, pairs)
         ref_aliases, ref_abbrevs, ref_counts = _reference_aliases(cands, surfaces, pairs)
         mention_keys = {c.key for c in cands}  # (only the mentions' keys are looked up)
         assert {k: v for k, v in aliases.items() if k in mention_keys} == \

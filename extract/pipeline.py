@@ -237,7 +237,7 @@ class Extractor:
                     field, off = "abstract", a0
                     if lo < title_end:
                         lo = title_end
-            # (the record made in place, as records.new_mention makes it: a call with fifteen arguments
+            # (the record made in place, as records.positional_maker makes one: a call with fifteen arguments
             # costs more)
             m = _new(MENTION_TWIN)
             m.text = surface

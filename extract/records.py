@@ -179,7 +179,6 @@ def positional_maker(cls: type) -> Callable[..., Any]:
     return ns["make"]
 
 
-new_mention = positional_maker(Mention)
 new_code_link = positional_maker(CodeLink)
 new_result = positional_maker(Result)
 new_extraction = positional_maker(Extraction)

@@ -234,6 +234,7 @@ class _Ctx:
             rf"(?:,\s*|\s+)(?:(?:{'|'.join(_NAMING_WORD_LIST)})\s+)?[\"“'‘]?(?P<name>{_NAME})",
         )
         self.head_last_words = frozenset(h.split()[-1] for h in r.appositive_heads)  # (see _head_word_after)
+        self._head_words = Memo(self._is_head_word_uncached)
         self.app_fwd = re.compile(rf"(?P<mods>(?:[\w\-]+\s+){{0,5}}?)(?P<head>{heads})s?\b", re.I)
         # the same without re.I, for an ASCII text made lower case (heads are lower case): a case-insensitive
         # alternation of words is tried word by word, a case-sensitive one skips the words that start otherwise
@@ -344,6 +345,16 @@ class _Ctx:
         """Whether ``w`` (a chunk between spaces) is a word that can be part of a name: capitalised, name-shaped
         or starting with a digit, and not a stop word (unless name-shaped). Cached per word."""
         return self._name_words[w]
+
+    def is_head_word(self, w: str) -> bool:
+        """Whether the chunk ``w`` (between white space), up to its first comma, is the last word of an appositive
+        head or it and an "s" (the test of :func:`_head_word_after`). Cached per chunk."""
+        return self._head_words[w]
+
+    def _is_head_word_uncached(self, w: str) -> bool:
+        w = w.partition(",")[0]
+        last = self.head_last_words
+        return w in last or (w[-1:] == "s" and w[:-1] in last)
 
     def _name_word_uncached(self, w: str) -> bool:
         return (_is_word(w) and (is_capitalized(w) or w[0].isdigit())
@@ -878,11 +889,14 @@ def _head_word_after(text: str, p: int, ctx: _Ctx) -> bool:
     five modifier words and a head of at most two words after the article) and then, after a comma or white space
     and maybe a naming word ("called") and a quote, the first character of a name (:func:`_name_starts`). A regex
     with a big alternation tried after each modifier word is slow to fail."""
-    last = ctx.head_last_words
+    is_head_word = ctx._head_words.__getitem__  # (ctx.is_head_word: its memo's lookup, one C call)
     words = _ten_words(text, p)
-    for i, w in enumerate(words[:7]):
-        w, comma, after = w.partition(",")
-        if w in last or (w[-1:] == "s" and w[:-1] in last):
+    first = words[:7]
+    if not any(map(is_head_word, first)):
+        return False  # (most often: no head word; the loop below finds none)
+    for i, w in enumerate(first):
+        if is_head_word(w):
+            w, comma, after = w.partition(",")
             k = i + 1
             if not after:  # (the name is in the next word, after a comma that may start it)
                 after = words[k] if k < len(words) else ""

@@ -66,3 +66,32 @@ def test_is_head_word(ctx):
         head, _, _ = w.partition(",")
         want = head in ctx.head_last_words or (head[-1:] == "s" and head[:-1] in ctx.head_last_words)
         assert ctx.is_head_word(w) == want, w
+
+
+def _plain_type_near(text: str, pos: int, rules: Rules, window: int = 50) -> str | None:
+    """_type_near as it was before it skipped the heads that the window does not hold."""
+    before = text[max(0, pos - window):pos].lower()
+    best = None
+    best_at = -1
+    for head, t in rules.appositive_heads.items():
+        i = before.rfind(head)
+        if i > best_at and (i == 0 or not before[i - 1].isalpha()):
+            best, best_at = t, i
+    return best
+
+
+def test_type_near_is_the_plain_scan(ctx):
+    """Only heads in the window can be found: the same type at every offset, and some types found."""
+    from extract.components.context import _type_near
+
+    rnd = random.Random(12)
+    heads = list(ctx.rules.appositive_heads)
+    words = heads[:30] + ["a", "new", "remodel", "X", "called", "Dataset", "benchmarks", "(", "-", "é", "the"]
+    typed = 0
+    for _ in range(1500):
+        text = " ".join(rnd.choice(words) + rnd.choice(["", "", " ", "s", "-"]) for _ in range(rnd.randint(1, 16)))
+        for pos in range(0, len(text) + 1, 3):
+            want = _plain_type_near(text, pos, ctx.rules)
+            assert _type_near(text, pos, ctx.rules) == want, (text, pos)
+            typed += want is not None
+    assert typed > 10_000

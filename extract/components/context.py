@@ -676,10 +676,11 @@ def _type_near(text: str, pos: int, rules: Rules, window: int = 50) -> str | Non
     before = text[max(0, pos - window):pos].lower()
     best = None
     best_at = -1
-    for head, t in rules.appositive_heads.items():
+    heads = rules.appositive_heads
+    for head in filter(before.__contains__, heads):  # (the others: rfind gives -1, not after best_at)
         i = before.rfind(head)
         if i > best_at and (i == 0 or not before[i - 1].isalpha()):
-            best, best_at = t, i
+            best, best_at = heads[head], i
     return best
 
 

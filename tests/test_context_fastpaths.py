@@ -84,7 +84,7 @@ def test_flush_with_one_url_drops_what_in_url_drops():
         found = []
         for _ in range(20):
             s = rnd.randint(0, n)
-            found.append((s, rnd.randint(s, n + 3), "method", "shape", 1, STRONG))
+            found.append((s, rnd.randint(s, n + 3), ("method", "shape", 1, STRONG, None, None, None, False, None)))
         st = DocState(text="x" * (n + 3))
         out = _Out(st, [url])
         for c in found:

@@ -51,9 +51,9 @@ from extract.components.state import (
     P_SHAPE,
     STRONG,
     WEAK,
-    Cand,
     DocState,
     Memo,
+    cand_at,
     find_word,
     get_state,
     is_capitalized,
@@ -234,6 +234,7 @@ class _Ctx:
             rf"(?:,\s*|\s+)(?:(?:{'|'.join(_NAMING_WORD_LIST)})\s+)?[\"“'‘]?(?P<name>{_NAME})",
         )
         self.head_last_words = frozenset(h.split()[-1] for h in r.appositive_heads)  # (see _head_word_after)
+        self._head_words = Memo(self._is_head_word_uncached)
         self.app_fwd = re.compile(rf"(?P<mods>(?:[\w\-]+\s+){{0,5}}?)(?P<head>{heads})s?\b", re.I)
         # the same without re.I, for an ASCII text made lower case (heads are lower case): a case-insensitive
         # alternation of words is tried word by word, a case-sensitive one skips the words that start otherwise
@@ -307,7 +308,7 @@ class _Ctx:
         """:func:`name_type` of ``name`` with these rules, cached per name (for one ``gaz_types`` dict)."""
         return self._gaz_memo("name_type", gaz_types, _name_type_in)[name]
 
-    def shape_name(self, raw: str, gaz_types: dict | None) -> tuple[int, str] | None:
+    def shape_name(self, raw: str, gaz_types: dict | None) -> tuple[int, str, tuple] | None:
         """:func:`_shape_name` of ``raw``, cached per string (for one ``gaz_types`` dict)."""
         return self._gaz_memo("shape_name", gaz_types, _shape_name)[raw]
 
@@ -316,7 +317,7 @@ class _Ctx:
         ``None`` for a chunk not seen yet)."""
         return self._gaz_memo("chunk_shapes", gaz_types, _chunk_shapes)
 
-    def chunk_shapes(self, chunk: str, gaz_types: dict | None) -> tuple[int, tuple[int, str] | None, int, bool]:
+    def chunk_shapes(self, chunk: str, gaz_types: dict | None) -> tuple[int, tuple[int, str, tuple] | None, int, bool]:
         """:func:`_chunk_shapes` of ``chunk``, cached per string (for one ``gaz_types`` dict)."""
         return self.chunk_cache(gaz_types)[chunk]
 
@@ -344,6 +345,16 @@ class _Ctx:
         """Whether ``w`` (a chunk between spaces) is a word that can be part of a name: capitalised, name-shaped
         or starting with a digit, and not a stop word (unless name-shaped). Cached per word."""
         return self._name_words[w]
+
+    def is_head_word(self, w: str) -> bool:
+        """Whether the chunk ``w`` (between white space), up to its first comma, is the last word of an appositive
+        head or it and an "s" (the test of :func:`_head_word_after`). Cached per chunk."""
+        return self._head_words[w]
+
+    def _is_head_word_uncached(self, w: str) -> bool:
+        w = w.partition(",")[0]
+        last = self.head_last_words
+        return w in last or (w[-1:] == "s" and w[:-1] in last)
 
     def _name_word_uncached(self, w: str) -> bool:
         return (_is_word(w) and (is_capitalized(w) or w[0].isdigit())
@@ -608,11 +619,11 @@ def _trim_name(phrase: str, rules: Rules, need_shape: bool, max_words: int) -> t
 class _Out:
     """Where the rules of one document put what they find: candidates and proposal slots.
 
-    The rules append candidates as tuples of :class:`Cand` arguments to :attr:`found` (``add`` is its bound
-    ``append``: one C call per candidate): ``(start, end, type, rule, priority, strength)``, and
-    ``+ _PROPOSED`` for the name of what the paper proposes. :meth:`flush` then keeps those that are not empty,
-    overlap no URL and cross no sentence boundary (one bisect on the sentence starts; URLs, sorted and disjoint,
-    by one bisect on their starts) and makes them :class:`Cand` objects, in order.
+    The rules append candidates to :attr:`found` (``add`` is its bound ``append``: one C call per candidate) as
+    ``(start, end, fields)``, ``fields`` the other :class:`Cand` arguments (:func:`_fields`; the frequent ones are
+    made once: a head's, a shape's). :meth:`flush` then keeps those that are not empty, overlap no URL and cross
+    no sentence boundary (one bisect on the sentence starts; URLs, sorted and disjoint, by one bisect on their
+    starts) and makes them :class:`Cand` objects (:func:`cand_at`: no ``__init__`` call), in order.
     """
 
     __slots__ = ("cands", "slots", "sent_starts", "urls", "found", "add")
@@ -639,19 +650,19 @@ class _Out:
             found = [c for c in found if not _in_url(c[0], c[1], url_starts, url_ends)]
         starts = self.sent_starts or [0]  # (no sentences: no boundary; 0 starts no candidate after it)
         n = len(starts)
-        for c in found:
-            start = c[0]
-            end = c[1]
+        for start, end, fields in found:
             if end > start:
                 i = bisect_right(starts, start)
                 if i == n or starts[i] >= end:
-                    append(Cand(*c))
+                    append(cand_at(start, end, fields))
         self.found = []
         self.add = self.found.append
 
 
-# the Cand arguments after the strength for a proposed name (key, canonical, family, proposed)
-_PROPOSED = (None, None, None, True)
+def _fields(type_: str, rule: str, prio: int, strength: int, proposed: bool = False) -> tuple:
+    """The :class:`Cand` arguments after the span (as :func:`cand_at` takes them) of a candidate of the context
+    rules: no key, canonical form, family or entry; ``proposed`` for the name of what the paper proposes."""
+    return type_, rule, prio, strength, None, None, None, proposed, None
 
 
 def _in_url(start: int, end: int, url_starts: list[int], url_ends: list[int]) -> bool:
@@ -665,10 +676,11 @@ def _type_near(text: str, pos: int, rules: Rules, window: int = 50) -> str | Non
     before = text[max(0, pos - window):pos].lower()
     best = None
     best_at = -1
-    for head, t in rules.appositive_heads.items():
+    heads = rules.appositive_heads
+    for head in filter(before.__contains__, heads):  # (the others: rfind gives -1, not after best_at)
         i = before.rfind(head)
         if i > best_at and (i == 0 or not before[i - 1].isalpha()):
-            best, best_at = t, i
+            best, best_at = heads[head], i
     return best
 
 
@@ -689,9 +701,12 @@ def find_context(text: str, st: DocState, ctx: _Ctx, gaz_types: dict[str, str],
     metrics = _shape_rule(text, out, ctx, gaz_types, anchors["shape"])
     _head_rule(text, out, ctx, anchors["head"])
     for s, e, prio in metrics:  # (the metric rule: found by the shape scan, added after the head rule)
-        out.add((s, e, "metric", "metric-shape", prio, STRONG))
+        out.add((s, e, _METRIC_FIELDS[prio]))
     out.flush()
 
+
+# the fields of a metric shape by its priority (a metric shape, a top-k metric)
+_METRIC_FIELDS = {p: _fields("metric", "metric-shape", p, STRONG) for p in (P_METRIC, P_METRIC + 1)}
 
 # "metric" / "measure" as the head noun of the first noun phrase after the colon
 _TITLE_METRIC_HEAD = re.compile(r"(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,4}?(?:metric|measure)s?(?:\s+(?:for|of|to|that|which|based)\b|\s*$|[,.])")
@@ -721,12 +736,13 @@ def _title_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, gaz_types: dict[s
         t = "dataset"
     elif ("metric" in rest or "measure" in rest) and _TITLE_METRIC_HEAD.match(rest):
         t = "metric"  # "X: A Metric for ..." (the head noun), not "X: Sharp Metric Depth ..." (an adjective)
-    out.add((s, e, t, "title", P_CONTEXT, STRONG) + _PROPOSED)
+    out.add((s, e, _fields(t, "title", P_CONTEXT, STRONG, True)))
     out.slots.append((s, e))
     # the same name in the abstract
+    fields = _fields(t, "title-propagated", P_CONTEXT, STRONG, True)
     for a in find_word(text, name):
         if a >= st.abstract_start:
-            out.add((a, a + len(name), t, "title-propagated", P_CONTEXT, STRONG) + _PROPOSED)
+            out.add((a, a + len(name), fields))
 
 
 _TITLE_CONNECTORS = frozenset(("and", "of", "for", "the", "with", "in", "as", "a", "to", "is", "on", "at", "by", "&"))
@@ -874,11 +890,14 @@ def _head_word_after(text: str, p: int, ctx: _Ctx) -> bool:
     five modifier words and a head of at most two words after the article) and then, after a comma or white space
     and maybe a naming word ("called") and a quote, the first character of a name (:func:`_name_starts`). A regex
     with a big alternation tried after each modifier word is slow to fail."""
-    last = ctx.head_last_words
+    is_head_word = ctx._head_words.__getitem__  # (ctx.is_head_word: its memo's lookup, one C call)
     words = _ten_words(text, p)
-    for i, w in enumerate(words[:7]):
-        w, comma, after = w.partition(",")
-        if w in last or (w[-1:] == "s" and w[:-1] in last):
+    first = words[:7]
+    if not any(map(is_head_word, first)):
+        return False  # (most often: no head word; the loop below finds none)
+    for i, w in enumerate(first):
+        if is_head_word(w):
+            w, comma, after = w.partition(",")
             k = i + 1
             if not after:  # (the name is in the next word, after a comma that may start it)
                 after = words[k] if k < len(words) else ""
@@ -984,13 +1003,14 @@ def _propagate(text: str, out: _Out, found: list) -> None:
     """Add what the naming rules found, and the other occurrences of those names (case-sensitive, whole words)."""
     seen_names = {}
     for s, e, t, proposed, rule in found:
-        out.add((s, e, t, rule, P_CONTEXT, STRONG) + (_PROPOSED if proposed else ()))
+        out.add((s, e, _fields(t, rule, P_CONTEXT, STRONG, proposed)))
         seen_names.setdefault(text[s:e], (t, proposed))
     for name, (t, proposed) in seen_names.items():
         if len(name) < 2:
             continue
+        fields = _fields(t, "context-propagated", P_CONTEXT - 1, STRONG, proposed)
         for i in find_word(text, name):
-            out.add((i, i + len(name), t, "context-propagated", P_CONTEXT - 1, STRONG) + (_PROPOSED if proposed else ()))
+            out.add((i, i + len(name), fields))
 
 
 def _list_names(text: str, start: int, end: int, ctx: _Ctx) -> list[tuple[int, int]]:
@@ -1085,6 +1105,12 @@ def _dataset_rules(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_t
         _dataset_on_rule(text, out, ctx, anchors["ds_on"])
 
 
+_DATASET_CUE_FIELDS = _fields("dataset", "dataset-cue", P_CONTEXT, STRONG)
+_LIST_FIELDS = {t: _fields(t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG)
+                for t in ("task", "method", "dataset")}  # (by the type of the list)
+_DATASET_ON_FIELDS = _fields("dataset", "dataset-on", P_CONTEXT - 5, STRONG)
+
+
 def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, gaz_types: dict[str, str] | None) -> None:
     """``the X dataset / benchmark``."""
     r = ctx.rules
@@ -1108,7 +1134,7 @@ def _dataset_cue_rule(text: str, st: DocState, out: _Out, ctx: _Ctx, anchors, ga
             continue
         if not ctx.dataset_name_ok(name, gaz_types):  # (name: the words of keep, joined by single spaces)
             continue
-        out.add((name_start, name_start + len(name), "dataset", "dataset-cue", P_CONTEXT, STRONG))
+        out.add((name_start, name_start + len(name), _DATASET_CUE_FIELDS))
 
 
 # The first characters of what ctx.ds_list needs after its lead word and white space / a comma ("(", "such as",
@@ -1138,7 +1164,7 @@ def _dataset_list_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             name = text[s:e]
             if r.is_stop_name(name) or (t == "method" and not is_name_shaped(name.split()[0])):
                 continue
-            out.add((s, e, t, "dataset-list" if t != "method" else "method-list", P_CONTEXT, STRONG))
+            out.add((s, e, _LIST_FIELDS[t]))
 
 
 def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
@@ -1163,7 +1189,7 @@ def _dataset_on_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             name = text[s:e]
             if r.is_stop_name(name) or name.endswith(ctx.m_suffix) or name[0].isdigit():
                 continue
-            out.add((s, e, "dataset", "dataset-on", P_CONTEXT - 5, STRONG))
+            out.add((s, e, _DATASET_ON_FIELDS))
 
 
 _SHAPE_SUFFIX = re.compile(r"-(?:based|like|style|architecture|driven|free|aware|guided)$", re.I)
@@ -1228,18 +1254,18 @@ def _shape_rule(text: str, out: _Out, ctx: _Ctx, gaz_types: dict[str, str], anch
             done = end
             found = shape_name(text[start:end], gaz_types)
             if found:
-                out.add((start, start + found[0], found[1], "shape", P_SHAPE, WEAK))
+                out.add((start, start + found[0], found[2]))
         elif shape_end and before not in "-/@.#":
             done = a + shape_end
             if found:
-                out.add((a, a + found[0], found[1], "shape", P_SHAPE, WEAK))
+                out.add((a, a + found[0], found[2]))
     return metrics
 
 
 _TOPK_CHUNK = re.compile(r"[Tt]op-?\d+")
 
 
-def _chunk_shapes(chunk: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int, tuple[int, str] | None, int, bool]:
+def _chunk_shapes(chunk: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int, tuple[int, str, tuple] | None, int, bool]:
     """``(shape end, shape name, metric end, top-k)`` of the shape and metric regexes at the start of ``chunk``
     (a run of non-space characters), their look-behinds aside: the end of the ``_SHAPE`` match (0: none; with
     escaped-underscore tails) and :func:`_shape_name` of it, the end of the ``_METRIC_RX`` match (0: none), and
@@ -1261,8 +1287,9 @@ def _chunk_shapes(chunk: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int
     return shape_end, found, m.end() if m else 0, False
 
 
-def _shape_name(raw: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int, str] | None:
-    """``(length, type)`` of the name in the shape match ``raw``, or ``None`` when it is not a name."""
+def _shape_name(raw: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int, str, tuple] | None:
+    """``(length, type, fields)`` of the name in the shape match ``raw`` (``fields``: of its candidate, see
+    :func:`_fields`), or ``None`` when it is not a name."""
     name = raw
     sx = _SHAPE_SUFFIX.search(name)
     if sx:  # "NeRF-based", "GPT-4-like": the name is the part before the suffix, if it is one
@@ -1272,7 +1299,8 @@ def _shape_name(raw: str, ctx: _Ctx, gaz_types: dict[str, str]) -> tuple[int, st
             return None
     if ctx.rules.is_stop_name(name) or (name[-1] == "s" and name[:-1].isupper()):
         return None
-    return len(name), ctx.name_type(name, gaz_types)
+    t = ctx.name_type(name, gaz_types)
+    return len(name), t, _fields(t, "shape", P_SHAPE, WEAK)
 
 
 _TW_FULL = re.compile(_TW)
@@ -1346,11 +1374,13 @@ class _Head:
             cont |= _C_OF_TYPE[t]
         self.cont = cont
         # what the rules make of the head when they take no modifier (indexed by whether the nearest word blocks
-        # a bare metric: "full precision"); no generic phrase is made of a bare head
-        self.bare = tuple(self._bare(r, block) for block in (False, True))
+        # a bare metric: "full precision"), as the fields of its candidate (_fields); no generic phrase is made of
+        # a bare head
+        bare = (self._bare(r, block) for block in (False, True))
+        self.bare = tuple(None if b is None else _fields(*b, WEAK) for b in bare)
         # what the rules make of a phrase ending in the head (the text from the farthest modifier read to the end of
-        # the head, the head after a space: see _head_rule), cached per phrase: (type, rule, priority, length)
-        self.phrases: dict[str, tuple[str, str, int, int] | None] = {}
+        # the head, the head after a space: see _head_rule), cached per phrase: (fields, length)
+        self.phrases: dict[str, tuple[tuple, int] | None] = {}
 
     def _bare(self, r: Rules, block: bool) -> tuple[str, str, int] | None:
         """``(type, rule, priority)`` of the head alone (the first type of :func:`_head_start` that takes it)."""
@@ -1413,7 +1443,7 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             if not (f[_F_MOD_CONT] & hd.cont):
                 found = hd.bare[f[_F_MOD_BLOCK]]  # a modifier that no rule of the head takes, or none
                 if found and not (found[0] == "task" and _modifies_next_noun(text, ae, r)):
-                    add((hs, ae, found[0], found[1], found[2], WEAK))
+                    add((hs, ae, found))
                 continue
             # the phrase from the farthest word that _words_from reads (a rule takes the nearest word: it reads it)
             words = _words_from(text, j, end, f, hd.cont, [], cache, wf)
@@ -1421,13 +1451,13 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
             if v is False:
                 v = _phrase_outcome(text, hd, hs, ae, words, r)
             if v:
-                add((ae - v[3], ae, v[0], v[1], v[2], WEAK))
+                add((ae - v[1], ae, v[0]))
         else:
             words = _head_modifiers(text, hs, hd, cache, wf)
             if words is not None:
                 found = _head_phrase(text, hd, hs, words, r)
                 if found:
-                    add((found[3], ae, found[0], found[1], found[2], WEAK))
+                    add((found[3], ae, _fields(found[0], found[1], found[2], WEAK)))
 
 
 _FOLLOWING_WORD = re.compile(r" ([a-z]+)\b")
@@ -1441,13 +1471,13 @@ def _modifies_next_noun(text: str, end: int, r: Rules) -> bool:
     return m is not None and m.group(1) in r.task_modified_nouns
 
 
-def _phrase_outcome(text: str, hd: _Head, hs: int, ae: int, words, r: Rules) -> tuple[str, str, int, int] | None:
-    """``(type, rule, priority, length)`` of :func:`_head_phrase` of the head ``hd`` at ``hs:ae`` after a space
+def _phrase_outcome(text: str, hd: _Head, hs: int, ae: int, words, r: Rules) -> tuple[tuple, int] | None:
+    """``(fields, length)`` (``fields``: of the candidate, :func:`_fields`) of :func:`_head_phrase` of the head ``hd`` at ``hs:ae`` after a space
     and its modifiers ``words`` (at least one), cached in :attr:`_Head.phrases` by the text from the farthest
     word to the end of the head: the rules read only that text (the words, the case of the head, the phrase for
     the task stop list)."""
     found = _head_phrase(text, hd, hs, words, r)
-    v = None if found is None else (found[0], found[1], found[2], ae - found[3])
+    v = None if found is None else (_fields(found[0], found[1], found[2], WEAK), ae - found[3])
     if len(hd.phrases) > 50_000:
         hd.phrases.clear()
     hd.phrases[text[words[-1][0]:ae]] = v

@@ -902,6 +902,16 @@ def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple]) -
     )
 
 
+def _only_sizes(numbers: list[Number]) -> bool:
+    """Whether every one of ``numbers`` has a count or size unit (``7B``, ``16 GB``, ``10k``): then
+    :func:`_is_skipped` skips them all, first thing, and their sentence yields no result (its
+    fallback metrics and mentions need not be read)."""
+    for n in numbers:
+        if n[3] not in _SKIP_UNITS:  # (n.unit)
+            return False
+    return True
+
+
 def _dataset_for(
     text: str, num: Number, metric: _Span, datasets: list[_Span], sent_start: int, claimed: list[Number],
     precedes: bool = False,
@@ -1221,7 +1231,7 @@ def _field_results(
         has_word = None if words is None else bool(words) and _holds_word(words, ss, se)
         if has_metric or (_may_rate_or_ratio(sent) if has_word is None else _may_rate_or_ratio_ascii(sent, has_word)):
             numbers = find_numbers(sent, ss, has_word)  # (offsets into the text)
-            if not numbers:
+            if not numbers or _only_sizes(numbers):
                 continue
             lowered = _sentence_words(sent) if low is not None else None
             fallback = _fallback_metrics(sent, ss, in_sent, lowered)
@@ -1233,7 +1243,7 @@ def _field_results(
             if not fallback:
                 continue
             numbers = find_numbers(sent, ss, has_word)
-            if not numbers:
+            if not numbers or _only_sizes(numbers):
                 continue
         _sentence_results(text, field, ss, se, sent, in_sent, fallback, numbers, proposed, low, seen, out, lowered)
     return out

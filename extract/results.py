@@ -640,8 +640,23 @@ def _may_rate_or_ratio_ascii(sent: str, has_word: bool) -> bool:
     ``twice`` (any case), known from the words of its text (see :func:`_number_words`)."""
     if has_word or "fps" in sent or "FPS" in sent or "\\times" in sent:
         return True
-    # (in ASCII text the "x" is an x or X: without one, no regex scan)
-    return ("x" in sent or "X" in sent) and _DIGIT_THEN_X_ASCII_RE.search(sent) is not None
+    # (in ASCII text the "x" is an x or X)
+    return _digit_then_x(sent, "x") or _digit_then_x(sent, "X")
+
+
+def _digit_then_x(sent: str, x: str) -> bool:
+    """Whether the ASCII ``sent`` holds a digit, then white space or none, then ``x``: whether
+    :data:`_DIGIT_THEN_X_ASCII_RE` finds a match ending with ``x``. A few ``find`` calls, each ``x`` looked
+    at from its end (a regex scan tries every character; the letters are rarer)."""
+    i = sent.find(x)
+    while i >= 0:
+        j = i - 1
+        while j >= 0 and sent[j].isspace():
+            j -= 1
+        if j >= 0 and sent[j] in "0123456789":
+            return True
+        i = sent.find(x, i + 1)
+    return False
 
 
 def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:
@@ -844,14 +859,14 @@ def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list
     (``others``: the sentence's dataset and method spans, in text order; ``low``: ``text.lower()`` when
     ``text`` is ASCII)."""
     rules = _rules()
-    if (_ABOUT_ELSE_RE.match(text, num.end, num.end + 20) if low is None
-            else _ABOUT_ELSE_LOW_RE.match(low, num.end, num.end + 20)):
-        return None  # "40% fewer parameters", "99% of the ...": about something else
-    for sp in reversed(metrics):  # (the last one before the number)
+    for sp in reversed(metrics):  # (the last one before the number; none: no regex needed)
         if sp.end <= num.start:
             break
     else:
         return None
+    if (_ABOUT_ELSE_RE.match(text, num.end, num.end + 20) if low is None
+            else _ABOUT_ELSE_LOW_RE.match(low, num.end, num.end + 20)):
+        return None  # "40% fewer parameters", "99% of the ...": about something else
     gap = _masked(text, sp.end, num.start, others)
     if not gap.isascii() or "from" in gap.lower():  # (every _FROM_TO_RE match holds it)
         gap = _FROM_TO_RE.sub(" to ", gap)
@@ -885,6 +900,16 @@ def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple]) -
     return _TO_NUMBER_RE.match(text, end, end + 12) is not None and bool(
         _FROM_BEFORE_RE.search(text[max(sent_start, start - 6):start])
     )
+
+
+def _only_sizes(numbers: list[Number]) -> bool:
+    """Whether every one of ``numbers`` has a count or size unit (``7B``, ``16 GB``, ``10k``): then
+    :func:`_is_skipped` skips them all, first thing, and their sentence yields no result (its
+    fallback metrics and mentions need not be read)."""
+    for n in numbers:
+        if n[3] not in _SKIP_UNITS:  # (n.unit)
+            return False
+    return True
 
 
 def _dataset_for(
@@ -1206,7 +1231,7 @@ def _field_results(
         has_word = None if words is None else bool(words) and _holds_word(words, ss, se)
         if has_metric or (_may_rate_or_ratio(sent) if has_word is None else _may_rate_or_ratio_ascii(sent, has_word)):
             numbers = find_numbers(sent, ss, has_word)  # (offsets into the text)
-            if not numbers:
+            if not numbers or _only_sizes(numbers):
                 continue
             lowered = _sentence_words(sent) if low is not None else None
             fallback = _fallback_metrics(sent, ss, in_sent, lowered)
@@ -1218,7 +1243,7 @@ def _field_results(
             if not fallback:
                 continue
             numbers = find_numbers(sent, ss, has_word)
-            if not numbers:
+            if not numbers or _only_sizes(numbers):
                 continue
         _sentence_results(text, field, ss, se, sent, in_sent, fallback, numbers, proposed, low, seen, out, lowered)
     return out

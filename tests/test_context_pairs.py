@@ -1,4 +1,4 @@
-"""The head rule's memo of two-modifier phrases (_Head.pairs), pinned against the rule without it."""
+"""The head rule's memo of two- and three-modifier phrases (_Head.chains), pinned against the rule without it."""
 
 from __future__ import annotations
 
@@ -48,11 +48,11 @@ def ctxs() -> tuple[_Ctx, _Ctx]:
     fast, plain = _Ctx(rules), _Ctx(rules)
     for heads in plain.head_records.values():
         for hd in heads:
-            hd.pairs = _NoStore()
+            hd.chains = _NoStore()
     return fast, plain
 
 
-def test_pairs_memo_gives_what_the_words_give(ctxs):
+def test_chains_memo_gives_what_the_words_give(ctxs):
     """Random texts of modifiers, head words, stop words, punctuation and odd white space (long ones too, for the
     72-character window), each run twice (the second run finds its phrases in the memo): the same additions."""
     fast, plain = ctxs
@@ -75,4 +75,4 @@ def test_pairs_memo_gives_what_the_words_give(ctxs):
             assert _run(fast, text, doc) == want, text
             checked += len(want)
     assert checked > 10_000
-    assert sum(len(hd.pairs) for heads in fast.head_records.values() for hd in heads) > 500
+    assert sum(len(hd.chains) for heads in fast.head_records.values() for hd in heads) > 500

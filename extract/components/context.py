@@ -1358,7 +1358,7 @@ def _continuations(f: tuple) -> int:
 class _Head:
     """A head word or phrase of the head rule (``depthwise convolution``: the head ``convolution``)."""
 
-    __slots__ = ("head", "length", "types", "generic", "bare_ok", "need_name", "cont", "bare", "phrases", "pairs")
+    __slots__ = ("head", "length", "types", "generic", "bare_ok", "need_name", "cont", "bare", "phrases", "chains")
 
     def __init__(self, head: str, ctx: _Ctx) -> None:
         r = ctx.rules
@@ -1381,9 +1381,10 @@ class _Head:
         # what the rules make of a phrase ending in the head (the text from the farthest modifier read to the end of
         # the head, the head after a space: see _head_rule), cached per phrase: (fields, length)
         self.phrases: dict[str, tuple[tuple, int] | None] = {}
-        # the same for the phrases of two modifiers where the farther one ends the reading: no rule of the head goes
-        # on past it (a property of that word, so of the phrase's text: its lookup needs no features; see _head_rule)
-        self.pairs: dict[str, tuple[tuple, int] | None] = {}
+        # the same for the phrases of two modifiers where the farther one ends the reading (no rule of the head goes
+        # on past it) and of three modifiers (the most read): properties of the words, so of the phrase's text, whose
+        # lookup then needs no features (see _add_chain)
+        self.chains: dict[str, tuple[tuple, int] | None] = {}
 
     def _bare(self, r: Rules, block: bool) -> tuple[str, str, int] | None:
         """``(type, rule, priority)`` of the head alone (the first type of :func:`_head_start` that takes it)."""
@@ -1449,20 +1450,24 @@ def _head_rule(text: str, out: _Out, ctx: _Ctx, anchors) -> None:
                     add((hs, ae, found))
                 continue
             # the phrase from the farthest word that _words_from reads (a rule takes the nearest word: it reads it);
-            # most often two words, the second ending the reading: first looked up in _Head.pairs by its text
+            # most often two or three words: first looked up in _Head.chains by the text from the second, the third
             v = False
             if j >= 0 and f[_F_CONT] & hd.cont:
                 lo = end - 72 if end > 72 else 0
                 k = text.rfind(" ", lo, j)
                 if k >= 0 or not lo:
-                    v = hd.pairs.get(text[k + 1:ae], False)
+                    v = hd.chains.get(text[k + 1:ae], False)
+                    if v is False and k >= 0:
+                        k = text.rfind(" ", lo, k)
+                        if k >= 0 or not lo:
+                            v = hd.chains.get(text[k + 1:ae], False)
             if v is False:
                 words = _words_from(text, j, end, f, hd.cont, [], cache, wf)
                 v = hd.phrases.get(text[words[-1][0]:ae], False)
                 if v is False:
                     v = _phrase_outcome(text, hd, hs, ae, words, r)
-                if len(words) == 2 and not (words[1][1][_F_CONT] & hd.cont):
-                    _add_pair(hd, text[words[1][0]:ae], v)
+                if len(words) == 3 or (len(words) == 2 and not (words[1][1][_F_CONT] & hd.cont)):
+                    _add_chain(hd, text[words[-1][0]:ae], v)
             if v:
                 add((ae - v[1], ae, v[0]))
         else:
@@ -1484,15 +1489,16 @@ def _modifies_next_noun(text: str, end: int, r: Rules) -> bool:
     return m is not None and m.group(1) in r.task_modified_nouns
 
 
-def _add_pair(hd: _Head, phrase: str, v: tuple[tuple, int] | None) -> None:
+def _add_chain(hd: _Head, phrase: str, v: tuple[tuple, int] | None) -> None:
     """Keep the outcome ``v`` of the phrase of two modifiers and the head ``hd`` whose farther modifier ends the
-    reading, by its text (:attr:`_Head.pairs`). Its lookup is exact: the text gives the two words (no white space
-    in them: the nearest word follows the last space, the other the space before), hence their features, hence
-    that the rule reads both and stops, whatever comes before them (the rule looks it up only when the farther
-    word is not cut by the 72-character window)."""
-    if len(hd.pairs) > 50_000:
-        hd.pairs.clear()
-    hd.pairs[phrase] = v
+    reading, or of three modifiers, by its text (:attr:`_Head.chains`). Its lookup is exact: the text gives the
+    words (no space in them: the nearest word follows the last space, the next the space before, ...; a phrase of
+    three words has one space more than one of two), hence their features, hence that the rule reads these
+    words and stops, whatever comes before them (the rule looks a phrase up only when it starts after a space
+    and its farthest word is not cut by the 72-character window, or at the start of the text)."""
+    if len(hd.chains) > 50_000:
+        hd.chains.clear()
+    hd.chains[phrase] = v
 
 
 def _phrase_outcome(text: str, hd: _Head, hs: int, ae: int, words, r: Rules) -> tuple[tuple, int] | None:

@@ -917,6 +917,8 @@ def _dataset_for(
     precedes: bool = False,
 ) -> _Span | None:
     """The dataset a claim is made on, or ``None``; ``claimed`` are the numbers already read as claims."""
+    if not datasets:
+        return None  # (every rule below picks one of them)
     rules = _rules()
     lo = min(num.start, metric.start)
     hi = max(num.end, metric.end)
@@ -989,8 +991,11 @@ def _method_for(
     ``low`` is ``text.lower()`` when ``text`` is ASCII (the verbs are then searched case-sensitively in it);
     ``memo`` (with ``sent_end``, the end of the sentence) keeps what other numbers of the sentence reuse.
     """
-    rules = _rules()
     lo = num.start
+    before = [m for m in methods if m.end <= lo]
+    if not before and proposed is None:
+        return None  # (no subject to find: the verbs need not be read)
+    rules = _rules()
     cued = memo.cued_near if memo is not None else None
     if low is not None and rules.verbs_low is not None:
         verbs, vtext = rules.verbs_low, low
@@ -1005,7 +1010,7 @@ def _method_for(
             n_head = bisect_left(head_verbs, lo)
     else:
         verbs, vtext, one_scan = rules.verbs, text, False
-    for m in reversed([m for m in methods if m.end <= lo]):
+    for m in reversed(before):
         if baseline is not None and m.key == baseline.key:
             continue
         if one_scan:

@@ -1105,6 +1105,8 @@ def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int,
     """The baseline method a number is compared with: the closest method (within 120 characters, in the
     same clause) with a baseline cue before it; ``cued`` memoises, per sentence, which method starts
     have a cue; ``low``: ``text.lower()`` when ``text`` is ASCII."""
+    if not methods:
+        return None
     rules = _rules()
     best, best_dist = None, 10**9
     for m in methods:
@@ -1123,6 +1125,15 @@ def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int,
             continue  # another clause: "84.3% accuracy, while being 4.7x faster than X"
         best, best_dist = m, dist
     return best
+
+
+def _by_after_verb(text: str, low: str | None, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` ends with "outperforms X by" (``_BY_AFTER_VERB_RE``); ``low``: ``text.lower()``
+    when ``text`` is ASCII (then every match holds "by": a substring test rules most leads out)."""
+    if low is None:
+        return _BY_AFTER_VERB_RE.search(text[start:end]) is not None
+    lead = low[start:end]
+    return "by" in lead and _BY_AFTER_VERB_LOW_RE.search(lead) is not None
 
 
 def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str], low: str | None = None) -> str:
@@ -1250,8 +1261,18 @@ def _field_results(
             numbers = find_numbers(sent, ss, has_word)
             if not numbers or _only_sizes(numbers):
                 continue
+        if not has_metric and not fallback and not _any_rate_or_ratio(numbers):
+            continue  # no metric for any number to belong to (see _sentence_results)
         _sentence_results(text, field, ss, se, sent, in_sent, fallback, numbers, proposed, low, seen, out, lowered)
     return out
+
+
+def _any_rate_or_ratio(numbers: list[Number]) -> bool:
+    """Whether one of ``numbers`` is a rate or ratio (``30 fps``, ``2x``): those make their own metric."""
+    for n in numbers:
+        if n[3] == "fps" or n[3] == "x":  # (n.unit)
+            return True
+    return False
 
 
 def _sentence_results(
@@ -1288,7 +1309,7 @@ def _sentence_results(
             others.append(sp)
     if fallback:
         metrics = sorted(metrics + fallback, key=_START)
-    if not metrics and not any(n.unit in ("fps", "x") for n in numbers):
+    if not metrics and not _any_rate_or_ratio(numbers):
         return  # no metric for any number to belong to (only "30 fps" and "2x faster" make their own)
     blocked += metrics
     if "[" in sent:
@@ -1324,8 +1345,7 @@ def _sentence_results(
         inherited = False
         inherited_dataset: _Span | None = None
         if metric is None and claims and num.unit != "x" and (
-            (_BY_AFTER_VERB_RE.search(text[max(ss, num.start - 90):num.start]) if low is None
-             else _BY_AFTER_VERB_LOW_RE.search(low[max(ss, num.start - 90):num.start]))
+            _by_after_verb(text, low, max(ss, num.start - 90), num.start)
             or (_COMPARATIVE_AFTER_RE.match(text, num.end) if low is None
                 else _COMPARATIVE_AFTER_LOW_RE.match(low, num.end))
         ):

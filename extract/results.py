@@ -380,6 +380,14 @@ def _baseline_cue_in(rules: _Rules, text: str, low: str | None, start: int, end:
     """
     rx = rules.baseline_low
     if low is not None and rx is not None:
+        pre = rules.baseline_prefixes
+        if pre is not None:  # (every match starts with one: a few substring tests rule most leads out)
+            lead = low[start:end]
+            for p in pre:
+                if p in lead:
+                    break
+            else:
+                return False
         return rx.search(low, start, end) is not None
     return _baseline_cue(rules, text[start:end])
 
@@ -868,7 +876,7 @@ def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list
             else _ABOUT_ELSE_LOW_RE.match(low, num.end, num.end + 20)):
         return None  # "40% fewer parameters", "99% of the ...": about something else
     gap = _masked(text, sp.end, num.start, others)
-    if not gap.isascii() or "from" in gap.lower():  # (every _FROM_TO_RE match holds it)
+    if _may_end_from_to(gap):
         gap = _FROM_TO_RE.sub(" to ", gap)
     if len(gap) > 80:
         return None
@@ -876,6 +884,15 @@ def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list
     if toks is None:
         return None
     return sp, toks
+
+
+def _may_end_from_to(s: str) -> bool:
+    """Cheap necessary condition for a :data:`_FROM_TO_RE` match in ``s``: in ASCII text, a match holds
+    "from" and ends with "to" and white space only (``to\\s*$``). Non-ASCII text always may."""
+    if not s.isascii():
+        return True
+    low = s.lower()
+    return "from" in low and low.rstrip().endswith("to")
 
 
 def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple]) -> bool:
@@ -1145,7 +1162,7 @@ def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str], low: str
     if num.sign in ("+", "-") or num.unit == "pp":
         return "improvement"
     lead = text[max(0, num.start - 40):num.start]
-    if (not lead.isascii() or "from" in lead.lower()) and _FROM_TO_RE.search(lead):  # (it holds "from")
+    if _may_end_from_to(lead) and _FROM_TO_RE.search(lead):
         return "absolute"  # "improves accuracy from 80.1% to 84.3%"
     if gap_tokens and gap_tokens[-1] == "to" and gap_tokens[-2:-1] != ["up"]:
         return "absolute"  # "rises to 68.4%", "lowers the error to 2.1%"

@@ -566,15 +566,22 @@ def _may_hold_number(sent: str) -> bool:
 _DIGITS_AS_ZERO = bytes(ord("0") if 48 <= i <= 57 else i for i in range(256))
 
 
+def _digits_as_zero(text: str) -> bytes:
+    """The ASCII ``text`` encoded with every digit made "0" (same offsets: one byte per character)."""
+    return text.encode("ascii").translate(_DIGITS_AS_ZERO)
+
+
 def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | None = None,
-                      words: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int, str]]:
+                      words: list[tuple[int, int]] | None = None, digits: bytes | None = None,
+                      ) -> Iterator[tuple[int, int, str]]:
     """``(start, end, text[start:end])`` of the ``sentences`` (in sorted order) that pass :func:`_may_hold_number`.
 
     ``low``: ``text.lower()`` for ASCII text. There a sentence holds a digit where the first digit of the
     text at or after its start (all digits made "0", same offsets: one ``find`` per sentence with a
     digit, not per sentence) lies before its end, and a number word where one of the lower-cased text's
     number words lies between its bounds (found once for the text: most hold none; ``words``: the
-    :func:`_number_words` of ``low`` when the caller has them).
+    :func:`_number_words` of ``low`` when the caller has them; ``digits``: the text so encoded, when
+    the caller has it).
     """
     if not text.isascii():
         for ss, se in sorted(sentences):
@@ -582,7 +589,8 @@ def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | No
             if _may_hold_number(sent):
                 yield ss, se, sent
         return
-    digits = text.encode("ascii").translate(_DIGITS_AS_ZERO)  # (same offsets: one byte per character)
+    if digits is None:
+        digits = _digits_as_zero(text)
     find = digits.find
     if words is None:
         words = _number_words(low if low is not None else text.lower())
@@ -1245,7 +1253,8 @@ def _field_results(
     starts = [m.start for m in ms]
     by_start = starts == sorted(starts)  # (then the mentions of a sentence are a slice of ``ms``)
     words = _number_words(low) if low is not None else None  # (times, fold, twice: in few texts)
-    for ss, se, sent in _number_sentences(text, sentences, low, words):  # (most sentences hold no number)
+    digits = _digits_as_zero(text) if low is not None else None  # (where the digits are, for find_numbers)
+    for ss, se, sent in _number_sentences(text, sentences, low, words, digits):  # (most sentences hold none)
         if by_start:
             lo = bisect_left(starts, ss)
             in_sent = [m for m in ms[lo:bisect_left(starts, se, lo)] if m.end <= se and m.start < m.end]
@@ -1263,7 +1272,7 @@ def _field_results(
         # (for ASCII text, whether the sentence holds times/fold/twice: known from the text's words)
         has_word = None if words is None else bool(words) and _holds_word(words, ss, se)
         if has_metric or (_may_rate_or_ratio(sent) if has_word is None else _may_rate_or_ratio_ascii(sent, has_word)):
-            numbers = find_numbers(sent, ss, has_word)  # (offsets into the text)
+            numbers = find_numbers(sent, ss, has_word, digits)  # (offsets into the text)
             if not numbers or _only_sizes(numbers):
                 continue
             lowered = _sentence_words(sent) if low is not None else None
@@ -1275,7 +1284,7 @@ def _field_results(
             fallback = _fallback_metrics(sent, ss, in_sent, lowered)
             if not fallback:
                 continue
-            numbers = find_numbers(sent, ss, has_word)
+            numbers = find_numbers(sent, ss, has_word, digits)
             if not numbers or _only_sizes(numbers):
                 continue
         if not has_metric and not fallback and not _any_rate_or_ratio(numbers):

@@ -60,3 +60,19 @@ def test_baseline_cue_in_matches_plain_search() -> None:
         plain = rules.baseline_cue.search(text[start:end]) is not None
         low = text.lower() if text.isascii() else None
         assert R._baseline_cue_in(rules, text, low, start, end) == plain, (text, start, end)
+
+
+def test_find_numbers_with_digits_matches_plain() -> None:
+    from extract.numbers import find_numbers
+    pieces = ["1", "23", "4.5", ".", ".7", "1,234", "8e-3", "e", "E5", " ", "ab", "x", "%", "-", "+", "/", "v",
+              "ResNet-50", "(", ")", ",", "twice", "3 times", "\u00e9", "2."]
+    rng = random.Random(17)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        sent = text[start:end]
+        if not text.isascii():
+            continue
+        digits = R._digits_as_zero(text)
+        assert find_numbers(sent, start, None, digits) == find_numbers(sent, start), (text, start, end)

@@ -23,6 +23,7 @@ deviations after ``±``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
 
@@ -140,7 +141,26 @@ def _word_times(text: str):
 _LONGEST_NUMBER_WORD = max(map(len, _WORD_NUMBERS))
 
 
-def find_numbers(text: str, offset: int = 0, has_word: bool | None = None) -> list[Number]:
+def _core_matches(text: str, digits: bytes | None, offset: int) -> Iterator[re.Match]:
+    """The matches of the number core regex in ``text`` (as its ``finditer``).
+
+    ``digits``: when the caller has it, the ASCII text ``text`` is a slice of, starting at ``offset``,
+    encoded with every digit made ``"0"`` (see extract.results._number_sentences). Every match starts
+    at a digit or at a "." right before one, so the scan starts at the first digit (or the "." before
+    it), found by ``bytes.find``: most sentences hold their first number far from their start.
+    """
+    if digits is None or not text.isascii():
+        return (_CORE_ASCII_RE if text.isascii() else _CORE_RE).finditer(text)
+    p = digits.find(b"0", offset, offset + len(text)) - offset
+    if p < 0:
+        return iter(())
+    if p and text[p - 1] == ".":
+        p -= 1
+    return _CORE_ASCII_RE.finditer(text, p)
+
+
+def find_numbers(text: str, offset: int = 0, has_word: bool | None = None, digits: bytes | None = None
+                 ) -> list[Number]:
     """Every stand-alone number in ``text`` with its unit and written sign.
 
     Values carry the sign (``-1.2`` -> ``-1.2``); thousands separators are
@@ -148,6 +168,8 @@ def find_numbers(text: str, offset: int = 0, has_word: bool | None = None) -> li
     ``offset`` is added to the offsets (``text`` is a slice that starts there).
     ``has_word``: ``False`` when the caller knows that ``text`` holds none of ``times``, ``fold``
     and ``twice`` (any case): then no number is written in words (see :func:`_word_times`).
+    ``digits``: the caller's text that ``text`` is a slice of (at ``offset``), ASCII-encoded with every
+    digit made ``"0"``, when it has it (see :func:`_core_matches`).
 
     >>> [(n.value, n.unit, n.sign) for n in find_numbers("gains +3.5 AP and 1.6x speed, 84.3% on ResNet-50")]
     [(3.5, '', '+'), (1.6, 'x', ''), (84.3, '%', '')]
@@ -156,7 +178,7 @@ def find_numbers(text: str, offset: int = 0, has_word: bool | None = None) -> li
     n = len(text)
     # (each check below runs only when the text holds a character its every match holds)
     pm_possible = "±" in text or "+" in text or "\\" in text
-    for m in (_CORE_ASCII_RE if text.isascii() else _CORE_RE).finditer(text):
+    for m in _core_matches(text, digits, offset):
         s, e = m.span()
         sign, full_start = "", s
         if s:  # glued to a name (ResNet-50, v1.2, AP@50, the 2 of "3.2"), or a sign ("-1.2", but not "1.0-2.5")

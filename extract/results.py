@@ -380,6 +380,14 @@ def _baseline_cue_in(rules: _Rules, text: str, low: str | None, start: int, end:
     """
     rx = rules.baseline_low
     if low is not None and rx is not None:
+        pre = rules.baseline_prefixes
+        if pre is not None:  # (every match starts with one: a few substring tests rule most leads out)
+            lead = low[start:end]
+            for p in pre:
+                if p in lead:
+                    break
+            else:
+                return False
         return rx.search(low, start, end) is not None
     return _baseline_cue(rules, text[start:end])
 
@@ -558,15 +566,22 @@ def _may_hold_number(sent: str) -> bool:
 _DIGITS_AS_ZERO = bytes(ord("0") if 48 <= i <= 57 else i for i in range(256))
 
 
+def _digits_as_zero(text: str) -> bytes:
+    """The ASCII ``text`` encoded with every digit made "0" (same offsets: one byte per character)."""
+    return text.encode("ascii").translate(_DIGITS_AS_ZERO)
+
+
 def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | None = None,
-                      words: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int, str]]:
+                      words: list[tuple[int, int]] | None = None, digits: bytes | None = None,
+                      ) -> Iterator[tuple[int, int, str]]:
     """``(start, end, text[start:end])`` of the ``sentences`` (in sorted order) that pass :func:`_may_hold_number`.
 
     ``low``: ``text.lower()`` for ASCII text. There a sentence holds a digit where the first digit of the
     text at or after its start (all digits made "0", same offsets: one ``find`` per sentence with a
     digit, not per sentence) lies before its end, and a number word where one of the lower-cased text's
     number words lies between its bounds (found once for the text: most hold none; ``words``: the
-    :func:`_number_words` of ``low`` when the caller has them).
+    :func:`_number_words` of ``low`` when the caller has them; ``digits``: the text so encoded, when
+    the caller has it).
     """
     if not text.isascii():
         for ss, se in sorted(sentences):
@@ -574,7 +589,8 @@ def _number_sentences(text: str, sentences: list[tuple[int, int]], low: str | No
             if _may_hold_number(sent):
                 yield ss, se, sent
         return
-    digits = text.encode("ascii").translate(_DIGITS_AS_ZERO)  # (same offsets: one byte per character)
+    if digits is None:
+        digits = _digits_as_zero(text)
     find = digits.find
     if words is None:
         words = _number_words(low if low is not None else text.lower())
@@ -868,7 +884,7 @@ def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list
             else _ABOUT_ELSE_LOW_RE.match(low, num.end, num.end + 20)):
         return None  # "40% fewer parameters", "99% of the ...": about something else
     gap = _masked(text, sp.end, num.start, others)
-    if not gap.isascii() or "from" in gap.lower():  # (every _FROM_TO_RE match holds it)
+    if _may_end_from_to(gap):
         gap = _FROM_TO_RE.sub(" to ", gap)
     if len(gap) > 80:
         return None
@@ -876,6 +892,15 @@ def _preceding_metric(text: str, num: Number, metrics: list[_Span], others: list
     if toks is None:
         return None
     return sp, toks
+
+
+def _may_end_from_to(s: str) -> bool:
+    """Cheap necessary condition for a :data:`_FROM_TO_RE` match in ``s``: in ASCII text, a match holds
+    "from" and ends with "to" and white space only (``to\\s*$``). Non-ASCII text always may."""
+    if not s.isascii():
+        return True
+    low = s.lower()
+    return "from" in low and low.rstrip().endswith("to")
 
 
 def _is_skipped(text: str, num: Number, sent_start: int, blocked: list[tuple]) -> bool:
@@ -917,6 +942,8 @@ def _dataset_for(
     precedes: bool = False,
 ) -> _Span | None:
     """The dataset a claim is made on, or ``None``; ``claimed`` are the numbers already read as claims."""
+    if not datasets:
+        return None  # (every rule below picks one of them)
     rules = _rules()
     lo = min(num.start, metric.start)
     hi = max(num.end, metric.end)
@@ -989,8 +1016,11 @@ def _method_for(
     ``low`` is ``text.lower()`` when ``text`` is ASCII (the verbs are then searched case-sensitively in it);
     ``memo`` (with ``sent_end``, the end of the sentence) keeps what other numbers of the sentence reuse.
     """
-    rules = _rules()
     lo = num.start
+    before = [m for m in methods if m.end <= lo]
+    if not before and proposed is None:
+        return None  # (no subject to find: the verbs need not be read)
+    rules = _rules()
     cued = memo.cued_near if memo is not None else None
     if low is not None and rules.verbs_low is not None:
         verbs, vtext = rules.verbs_low, low
@@ -1005,7 +1035,7 @@ def _method_for(
             n_head = bisect_left(head_verbs, lo)
     else:
         verbs, vtext, one_scan = rules.verbs, text, False
-    for m in reversed([m for m in methods if m.end <= lo]):
+    for m in reversed(before):
         if baseline is not None and m.key == baseline.key:
             continue
         if one_scan:
@@ -1100,6 +1130,8 @@ def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int,
     """The baseline method a number is compared with: the closest method (within 120 characters, in the
     same clause) with a baseline cue before it; ``cued`` memoises, per sentence, which method starts
     have a cue; ``low``: ``text.lower()`` when ``text`` is ASCII."""
+    if not methods:
+        return None
     rules = _rules()
     best, best_dist = None, 10**9
     for m in methods:
@@ -1120,6 +1152,15 @@ def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int,
     return best
 
 
+def _by_after_verb(text: str, low: str | None, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` ends with "outperforms X by" (``_BY_AFTER_VERB_RE``); ``low``: ``text.lower()``
+    when ``text`` is ASCII (then every match holds "by": a substring test rules most leads out)."""
+    if low is None:
+        return _BY_AFTER_VERB_RE.search(text[start:end]) is not None
+    lead = low[start:end]
+    return "by" in lead and _BY_AFTER_VERB_LOW_RE.search(lead) is not None
+
+
 def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str], low: str | None = None) -> str:
     """Whether the claim of ``num`` is "absolute", an "improvement" or a "ratio" (``low``: ``text.lower()``
     when ``text`` is ASCII)."""
@@ -1129,7 +1170,7 @@ def _kind(text: str, num: Number, metric: _Span, gap_tokens: list[str], low: str
     if num.sign in ("+", "-") or num.unit == "pp":
         return "improvement"
     lead = text[max(0, num.start - 40):num.start]
-    if (not lead.isascii() or "from" in lead.lower()) and _FROM_TO_RE.search(lead):  # (it holds "from")
+    if _may_end_from_to(lead) and _FROM_TO_RE.search(lead):
         return "absolute"  # "improves accuracy from 80.1% to 84.3%"
     if gap_tokens and gap_tokens[-1] == "to" and gap_tokens[-2:-1] != ["up"]:
         return "absolute"  # "rises to 68.4%", "lowers the error to 2.1%"
@@ -1212,7 +1253,8 @@ def _field_results(
     starts = [m.start for m in ms]
     by_start = starts == sorted(starts)  # (then the mentions of a sentence are a slice of ``ms``)
     words = _number_words(low) if low is not None else None  # (times, fold, twice: in few texts)
-    for ss, se, sent in _number_sentences(text, sentences, low, words):  # (most sentences hold no number)
+    digits = _digits_as_zero(text) if low is not None else None  # (where the digits are, for find_numbers)
+    for ss, se, sent in _number_sentences(text, sentences, low, words, digits):  # (most sentences hold none)
         if by_start:
             lo = bisect_left(starts, ss)
             in_sent = [m for m in ms[lo:bisect_left(starts, se, lo)] if m.end <= se and m.start < m.end]
@@ -1230,7 +1272,7 @@ def _field_results(
         # (for ASCII text, whether the sentence holds times/fold/twice: known from the text's words)
         has_word = None if words is None else bool(words) and _holds_word(words, ss, se)
         if has_metric or (_may_rate_or_ratio(sent) if has_word is None else _may_rate_or_ratio_ascii(sent, has_word)):
-            numbers = find_numbers(sent, ss, has_word)  # (offsets into the text)
+            numbers = find_numbers(sent, ss, has_word, digits)  # (offsets into the text)
             if not numbers or _only_sizes(numbers):
                 continue
             lowered = _sentence_words(sent) if low is not None else None
@@ -1242,11 +1284,21 @@ def _field_results(
             fallback = _fallback_metrics(sent, ss, in_sent, lowered)
             if not fallback:
                 continue
-            numbers = find_numbers(sent, ss, has_word)
+            numbers = find_numbers(sent, ss, has_word, digits)
             if not numbers or _only_sizes(numbers):
                 continue
+        if not has_metric and not fallback and not _any_rate_or_ratio(numbers):
+            continue  # no metric for any number to belong to (see _sentence_results)
         _sentence_results(text, field, ss, se, sent, in_sent, fallback, numbers, proposed, low, seen, out, lowered)
     return out
+
+
+def _any_rate_or_ratio(numbers: list[Number]) -> bool:
+    """Whether one of ``numbers`` is a rate or ratio (``30 fps``, ``2x``): those make their own metric."""
+    for n in numbers:
+        if n[3] == "fps" or n[3] == "x":  # (n.unit)
+            return True
+    return False
 
 
 def _sentence_results(
@@ -1283,7 +1335,7 @@ def _sentence_results(
             others.append(sp)
     if fallback:
         metrics = sorted(metrics + fallback, key=_START)
-    if not metrics and not any(n.unit in ("fps", "x") for n in numbers):
+    if not metrics and not _any_rate_or_ratio(numbers):
         return  # no metric for any number to belong to (only "30 fps" and "2x faster" make their own)
     blocked += metrics
     if "[" in sent:
@@ -1319,8 +1371,7 @@ def _sentence_results(
         inherited = False
         inherited_dataset: _Span | None = None
         if metric is None and claims and num.unit != "x" and (
-            (_BY_AFTER_VERB_RE.search(text[max(ss, num.start - 90):num.start]) if low is None
-             else _BY_AFTER_VERB_LOW_RE.search(low[max(ss, num.start - 90):num.start]))
+            _by_after_verb(text, low, max(ss, num.start - 90), num.start)
             or (_COMPARATIVE_AFTER_RE.match(text, num.end) if low is None
                 else _COMPARATIVE_AFTER_LOW_RE.match(low, num.end))
         ):

@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import partial
 from operator import attrgetter
 
 from spacy.language import Language
@@ -196,7 +197,9 @@ class Normaliser:
     def _new_memos(self) -> None:
         self._head_types = Memo(self._lf_head_type_uncached)  # long form -> type its head word implies
         self._named = Memo(self._name_of)  # (surface, type) -> see _name_of
-        self._families = Memo(self._family_of)  # (name, type) -> see _family_of
+        # type -> (name -> see _family_of), for the types that have families (a memo per type: the name
+        # alone is the key, no tuple is built per mention)
+        self._families = {t: Memo(partial(self._family_of, t)) for t in FAMILY_TYPES}
 
     def _lf_head_type(self, long: str) -> str | None:
         """The type the head (last) word of a long form implies (``... networks`` -> method), if any."""
@@ -241,6 +244,7 @@ class Normaliser:
         out: list[Cand] = []
         ctx_metrics = self.rules.context_metrics
         named = self._named
+        families = self._families
         unnamed: list[tuple[Cand, str]] = []  # (mention, surface) of the mentions with no display name yet
         surfaces: dict[str, list[str]] = {}  # key -> the surfaces of those mentions
         for c in chosen:
@@ -272,8 +276,10 @@ class Normaliser:
                     continue
             out.append(c)
             if c.canonical:
-                if c.family is None and c.type in FAMILY_TYPES:
-                    c.family = self._families[c.canonical, c.type]
+                if c.family is None:
+                    fams = families.get(c.type)
+                    if fams is not None:
+                        c.family = fams[c.canonical]
                 continue
             if surface is None:
                 surface = text[c.start:c.end]
@@ -289,8 +295,10 @@ class Normaliser:
             if len(forms) > 1:
                 forms = surfaces[c.key] = [_display_name(forms)]
             c.canonical = forms[0] or surface
-            if c.family is None and c.type in FAMILY_TYPES:
-                c.family = self._families[c.canonical, c.type]
+            if c.family is None:
+                fams = families.get(c.type)
+                if fams is not None:
+                    c.family = fams[c.canonical]
         return out
 
     def _name_of(self, key: tuple[str, str]) -> tuple[str, str | None, str | None, bool]:
@@ -303,10 +311,10 @@ class Normaliser:
         e = self.by_key.get(k) or self.variant_keys.get(k)
         return (e.key, e.name, e.family, True) if e is not None and e.type == type else (k, None, None, False)
 
-    def _family_of(self, key: tuple[str, str]) -> str | None:
-        """The family name of the entity ``key[0]`` of type ``key[1]`` (see :func:`~extract.canonical.family_of`):
-        the gazetteer's name of the family when it knows it. Memoised per (name, type) in ``_families``."""
-        fam = family_of(*key)
+    def _family_of(self, type: str, name: str) -> str | None:
+        """The family name of the entity ``name`` of type ``type`` (see :func:`~extract.canonical.family_of`):
+        the gazetteer's name of the family when it knows it. Memoised per name in ``_families[type]``."""
+        fam = family_of(name, type)
         if not fam:
             return None
         e = self.by_key.get(fam[1])
@@ -410,7 +418,13 @@ def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
         if e <= s:
             return _resolve_cluster(cands)
         if s >= end:  # (c overlaps nothing before it: the cluster by_start[i0:k] is complete)
-            _add_winners(out, by_start, i0, k)
+            n = k - i0
+            if n == 1:  # (_add_winners inline for the two commonest sizes: a call less per cluster)
+                out.append(by_start[i0])
+            elif n == 2:
+                out.append(_pair_winner(by_start[i0], by_start[i0 + 1]))
+            elif n:
+                out += _resolve_cluster(by_start[i0:k])
             i0 = k
             end = e
         elif e > end:

@@ -305,12 +305,26 @@ def _prev_word(text: str, lo: int, hi: int) -> re.Match | None:
     return _PREV_WORD.search(text, lo + len(window) - len(window.rsplit(None, 1)[-1]), hi)
 
 
+def _capital_word_before(text: str, lo: int, hi: int) -> re.Match | None:
+    """:func:`_prev_word`, or ``None`` at once when the last white-space separated word of ``text[lo:hi]``
+    has no capital letter (``str.islower``: cased characters, all lower case): the word found inside it
+    then has none either, and is no short form (:func:`is_short_form`). Most words before a bracket that
+    holds several words are such words ("the model (see below)")."""
+    window = text[lo:hi].rstrip()
+    if not window:
+        return None
+    last = window.rsplit(None, 1)[-1]
+    if last.islower():
+        return None
+    return _PREV_WORD.search(text, lo + len(window) - len(last), hi)
+
+
 def _long_form_inside(text: str, paren: int, inner: str, i0: int) -> AbbrevPair | None:
     """``SF (long form)``: the word before the bracket is the short form, the bracket holds the long form."""
     words_inner = inner.split()
     if len(words_inner) < 2:
         return None
-    pm = _prev_word(text, max(0, paren - 40), paren)
+    pm = _capital_word_before(text, max(0, paren - 40), paren)
     if not pm:
         return None
     sf = pm.group(1)

@@ -119,12 +119,16 @@ def canonical_name(surface_forms: Iterable[str]) -> str:
                 counts[s] = counts.get(s, 0) + 1
     if len(counts) <= 1:
         return next(iter(counts), "")
-
-    def rank(form: str) -> tuple:
+    # the form of the highest rank (a plain loop: no key function called per form; the ranks of two
+    # forms are never equal, as each holds the form itself)
+    best = ""
+    best_rank: tuple = ()
+    for form, n in counts.items():
         singular, upper, hyphen = _form_traits(form)
-        return (singular, counts[form], upper, hyphen, len(form), form)
-
-    return max(counts, key=rank)
+        rank = (singular, n, upper, hyphen, len(form), form)
+        if rank > best_rank:
+            best, best_rank = form, rank
+    return best
 
 
 # --- families ---------------------------------------------------------------

@@ -113,6 +113,18 @@ def test_clause_start_random():
         assert _clause_start(text, lo, hi) == _clause_start_plain(text, lo, hi), (text, lo, hi)
 
 
+def test_clause_start_other_white_space():
+    """A lone break character followed by any kind of white space (``\\s`` and ``str.isspace`` agree)."""
+    rng = random.Random(5)
+    alphabet = list("ab .;:!?()[]\n") + ["\t", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2009", "\u3000",
+                                          "\u200b", "\ufeff"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        hi = rng.randint(0, len(text))
+        lo = max(0, hi - rng.choice((400, 5, 1)))
+        assert _clause_start(text, lo, hi) == _clause_start_plain(text, lo, hi), (text, lo, hi)
+
+
 def test_long_form_searches_random():
     rng = random.Random(5)
     for _ in range(5000):

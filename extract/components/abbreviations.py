@@ -37,6 +37,7 @@ _PREV_WORD = re.compile(r"([A-Za-z0-9][\w\-\.\+/&]*[\w\+])\s*$")
 _CLAUSE_BREAK = re.compile(r"[.;:!?\n\[\]\(\)]\s|[\(\)\[\]\n;]")
 _BREAK_FIRST = frozenset(".;:!?\n[]()")  # first characters of the two-character clause breaks
 _LAST_BREAK_CHAR = re.compile(r".*[.;:!?\n\[\]()]", re.S)  # up to the last of them (see _clause_start)
+_BREAK_ALONE = frozenset("()[]\n;")  # the break characters that are a break on their own
 _NON_SF = {"e.g", "i.e", "eg", "ie", "etc", "et al", "cf", "resp", "see", "vs", "viz", "ibid", "sic", "ours", "all"}
 _SF_CUT = re.compile(r"[;,]\s")
 _SF_NOT_NAME = re.compile(r"[ivxIVX]+|[A-Za-z]\d*|[A-Z]\.")
@@ -264,6 +265,8 @@ def _clause_start(text: str, lo: int, hi: int) -> int:
     (found by one backtracking match) and only looks further back when no break starts there. A scan
     started at ``w`` meets the same breaks after ``w`` as one started at ``lo`` when no two-character break
     can start at ``w - 1`` (a character of ``_BREAK_FIRST``): ``w`` is moved back over such characters.
+    When that character stands alone (``w`` is that character), whether and where a break starts there is
+    read off it and the next character, with no regex scan.
     """
     end = hi
     while True:
@@ -273,10 +276,19 @@ def _clause_start(text: str, lo: int, hi: int) -> int:
         last_char = w = m.end() - 1
         while w > lo and text[w - 1] in _BREAK_FIRST:
             w -= 1
-        # (no break starts after last_char: the scan can stop after its second character)
-        last = deque(_CLAUSE_BREAK.finditer(text, w, min(hi, last_char + 2)), maxlen=1)
-        if last:
-            return last[0].end()
+        if w == last_char:
+            # (the usual case, a lone break character: the scan would try it and the character after it,
+            # which is none of _BREAK_FIRST and so starts no break)
+            nxt = last_char + 1
+            if nxt < hi and text[nxt].isspace():  # (``\s``: the same Unicode white space)
+                return nxt + 1
+            if text[last_char] in _BREAK_ALONE:
+                return nxt
+        else:
+            # (no break starts after last_char: the scan can stop after its second character)
+            last = deque(_CLAUSE_BREAK.finditer(text, w, min(hi, last_char + 2)), maxlen=1)
+            if last:
+                return last[0].end()
         end = w  # no break starts in text[w:hi]
 
 
@@ -293,12 +305,26 @@ def _prev_word(text: str, lo: int, hi: int) -> re.Match | None:
     return _PREV_WORD.search(text, lo + len(window) - len(window.rsplit(None, 1)[-1]), hi)
 
 
+def _capital_word_before(text: str, lo: int, hi: int) -> re.Match | None:
+    """:func:`_prev_word`, or ``None`` at once when the last white-space separated word of ``text[lo:hi]``
+    has no capital letter (``str.islower``: cased characters, all lower case): the word found inside it
+    then has none either, and is no short form (:func:`is_short_form`). Most words before a bracket that
+    holds several words are such words ("the model (see below)")."""
+    window = text[lo:hi].rstrip()
+    if not window:
+        return None
+    last = window.rsplit(None, 1)[-1]
+    if last.islower():
+        return None
+    return _PREV_WORD.search(text, lo + len(window) - len(last), hi)
+
+
 def _long_form_inside(text: str, paren: int, inner: str, i0: int) -> AbbrevPair | None:
     """``SF (long form)``: the word before the bracket is the short form, the bracket holds the long form."""
     words_inner = inner.split()
     if len(words_inner) < 2:
         return None
-    pm = _prev_word(text, max(0, paren - 40), paren)
+    pm = _capital_word_before(text, max(0, paren - 40), paren)
     if not pm:
         return None
     sf = pm.group(1)

@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import partial
 from operator import attrgetter
 
 from spacy.language import Language
@@ -123,6 +124,7 @@ class Normaliser:
                 else:
                     lst.append(c)
         typed: dict[str, AbbrevPair] = {}
+        untyped = False  # (whether a pair is no entity: st.pairs keeps the typed ones)
         for p in pairs:
             lf_key = entity_key(p.long)
             on_long = [c for c in at.get(p.long_start, ()) if c.end == p.long_end]
@@ -139,8 +141,11 @@ class Normaliser:
             else:
                 t = self._pair_type(p, st, cands, at.get(p.long_start, []) + on_short, on_long, sf_gaz)
                 if t is None:
+                    untyped = True
                     continue
                 p.type, p.key, p.canonical = t, lf_key, None
+            if not p.type:  # pragma: no cover - (types are non-empty names)
+                untyped = True
             typed.setdefault(p.short, p)
         # every occurrence of a typed short form / long form gets the pair's key
         is_stop = self.rules.is_stop_name
@@ -166,7 +171,8 @@ class Normaliser:
             n = len(p.long)
             for i in find_word(text, p.long.lower() if lower is not text else p.long, hay=lower):
                 cands.append(cand_at(i, i + n, fields))
-        st.pairs = [p for p in pairs if p.type]
+        if untyped:
+            st.pairs = [p for p in pairs if p.type]
 
     def _pair_type(self, p: AbbrevPair, st: DocState, cands: list[Cand], cued: list[Cand], on_long: list[Cand],
                    sf_gaz) -> str | None:
@@ -195,8 +201,10 @@ class Normaliser:
 
     def _new_memos(self) -> None:
         self._head_types = Memo(self._lf_head_type_uncached)  # long form -> type its head word implies
-        self._named = Memo(self._name_of)  # (surface, type) -> see _name_of
-        self._families = Memo(self._family_of)  # (name, type) -> see _family_of
+        self._named = _MemoPerType(self._name_of)  # type -> (surface -> see _name_of)
+        # type -> (name -> see _family_of), for the types that have families (a memo per type: the name
+        # alone is the key, no tuple is built per mention)
+        self._families = {t: Memo(partial(self._family_of, t)) for t in FAMILY_TYPES}
 
     def _lf_head_type(self, long: str) -> str | None:
         """The type the head (last) word of a long form implies (``... networks`` -> method), if any."""
@@ -241,6 +249,7 @@ class Normaliser:
         out: list[Cand] = []
         ctx_metrics = self.rules.context_metrics
         named = self._named
+        families = self._families
         unnamed: list[tuple[Cand, str]] = []  # (mention, surface) of the mentions with no display name yet
         surfaces: dict[str, list[str]] = {}  # key -> the surfaces of those mentions
         for c in chosen:
@@ -258,7 +267,7 @@ class Normaliser:
             surface = None  # (the text of the mention, sliced when needed: most mentions have a name)
             if c.key is None:
                 surface = text[c.start:c.end]
-                n = named[surface, t]
+                n = named[t][surface]
                 if n[3]:
                     c.key, c.canonical, c.family = n[0], n[1], n[2]
                 else:
@@ -272,8 +281,10 @@ class Normaliser:
                     continue
             out.append(c)
             if c.canonical:
-                if c.family is None and c.type in FAMILY_TYPES:
-                    c.family = self._families[c.canonical, c.type]
+                if c.family is None:
+                    fams = families.get(c.type)
+                    if fams is not None:
+                        c.family = fams[c.canonical]
                 continue
             if surface is None:
                 surface = text[c.start:c.end]
@@ -289,24 +300,25 @@ class Normaliser:
             if len(forms) > 1:
                 forms = surfaces[c.key] = [_display_name(forms)]
             c.canonical = forms[0] or surface
-            if c.family is None and c.type in FAMILY_TYPES:
-                c.family = self._families[c.canonical, c.type]
+            if c.family is None:
+                fams = families.get(c.type)
+                if fams is not None:
+                    c.family = fams[c.canonical]
         return out
 
-    def _name_of(self, key: tuple[str, str]) -> tuple[str, str | None, str | None, bool]:
-        """``(key, canonical, family, known)`` of a mention of type ``key[1]`` written ``key[0]`` that has no key
+    def _name_of(self, type: str, surface: str) -> tuple[str, str | None, str | None, bool]:
+        """``(key, canonical, family, known)`` of a mention of type ``type`` written ``surface`` that has no key
         yet: the gazetteer entry's when ``entity_key(surface)`` is an entry's key or the key of one of its names
-        (``known``), else that key alone. Memoised per (surface, type) in ``_named``: surfaces recur across
+        (``known``), else that key alone. Memoised per surface in ``_named[type]``: surfaces recur across
         papers."""
-        surface, type = key
         k = entity_key(surface)
         e = self.by_key.get(k) or self.variant_keys.get(k)
         return (e.key, e.name, e.family, True) if e is not None and e.type == type else (k, None, None, False)
 
-    def _family_of(self, key: tuple[str, str]) -> str | None:
-        """The family name of the entity ``key[0]`` of type ``key[1]`` (see :func:`~extract.canonical.family_of`):
-        the gazetteer's name of the family when it knows it. Memoised per (name, type) in ``_families``."""
-        fam = family_of(*key)
+    def _family_of(self, type: str, name: str) -> str | None:
+        """The family name of the entity ``name`` of type ``type`` (see :func:`~extract.canonical.family_of`):
+        the gazetteer's name of the family when it knows it. Memoised per name in ``_families[type]``."""
+        fam = family_of(name, type)
         if not fam:
             return None
         e = self.by_key.get(fam[1])
@@ -331,6 +343,21 @@ class Normaliser:
         if rt:
             c.type = rt
         return True
+
+
+class _MemoPerType(dict):
+    """type -> a :class:`~extract.components.state.Memo` of ``fn(type, key)`` per key, made on first use: a
+    memo read by two string keys builds no tuple."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, type: str) -> Memo:
+        m = self[type] = Memo(partial(self.fn, type))
+        return m
 
 
 def _has_digit(text: str, start: int, end: int) -> bool:
@@ -410,7 +437,13 @@ def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
         if e <= s:
             return _resolve_cluster(cands)
         if s >= end:  # (c overlaps nothing before it: the cluster by_start[i0:k] is complete)
-            _add_winners(out, by_start, i0, k)
+            n = k - i0
+            if n == 1:  # (_add_winners inline for the two commonest sizes: a call less per cluster)
+                out.append(by_start[i0])
+            elif n == 2:
+                out.append(_pair_winner(by_start[i0], by_start[i0 + 1]))
+            elif n:
+                out += _resolve_cluster(by_start[i0:k])
             i0 = k
             end = e
         elif e > end:

@@ -97,6 +97,8 @@ def _slots_near(slots: list[tuple[int, int]]) -> dict[int, int]:
     {13: 11, 12: 10, 11: 10, 10: 10}
     """
     near: dict[int, int] = {}
-    for s in sorted({s for s, _ in slots}, reverse=True):  # (the first slot start wins: written last)
+    # (the first slot start wins: written last; slots sorted as they are, no set of starts: a start that
+    # comes twice writes the same values again)
+    for s, _ in sorted(slots, reverse=True):
         near[s + 2] = near[s + 1] = near[s] = s
     return near

@@ -26,6 +26,7 @@ Steps, in order:
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -427,18 +428,18 @@ def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
     breaks that reasoning: the rare list holding one goes through :func:`_resolve_cluster` as a whole.)
     """
     by_start = sorted(cands, key=_START)  # (stable: candidates of one span stay in their order)
+    by_start.append(_AFTER_ALL)  # (closes the last cluster; itself never added)
     out: list[Cand] = []
     i0 = 0  # where the current cluster starts in by_start
     end = -1  # where it ends in the text
-    k = 0
-    for c in by_start:
+    for k, c in enumerate(by_start):
         s = c.start
         e = c.end
         if e <= s:
             return _resolve_cluster(cands)
         if s >= end:  # (c overlaps nothing before it: the cluster by_start[i0:k] is complete)
             n = k - i0
-            if n == 1:  # (_add_winners inline for the two commonest sizes: a call less per cluster)
+            if n == 1:
                 out.append(by_start[i0])
             elif n == 2:
                 out.append(_pair_winner(by_start[i0], by_start[i0 + 1]))
@@ -448,20 +449,12 @@ def resolve_overlaps(cands: list[Cand]) -> list[Cand]:
             end = e
         elif e > end:
             end = e
-        k += 1
-    _add_winners(out, by_start, i0, k)
     return out
 
 
-def _add_winners(out: list[Cand], by_start: list[Cand], i: int, k: int) -> None:
-    """Append the winners of the cluster ``by_start[i:k]`` to ``out`` (in order of start)."""
-    n = k - i
-    if n == 1:
-        out.append(by_start[i])
-    elif n == 2:
-        out.append(_pair_winner(by_start[i], by_start[i + 1]))
-    elif n:
-        out += _resolve_cluster(by_start[i:k])
+# a candidate after every other (its span lies past any text): resolve_overlaps appends it to the candidates in
+# order of start, so that the last cluster ends before it
+_AFTER_ALL = Cand(sys.maxsize - 1, sys.maxsize, "method", "after-all", 0)
 
 
 def _pair_winner(a: Cand, b: Cand) -> Cand:
@@ -504,4 +497,3 @@ def _resolve_cluster(cands: list[Cand]) -> list[Cand]:
             accepted[j:i] = [c]
             starts[j:i] = [s]
     return accepted
-

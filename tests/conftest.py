@@ -3,6 +3,7 @@
 ``tiny_db`` is a small hand-made graph written through the real store (no spaCy):
 query, export and app tests run on it independently of extraction quality.
 ``demo_db`` is the bundled corpus built with the real pipeline (session scoped).
+``ctx`` is the context rules' compiled rule set (``_Ctx``) of the bundled rules, one per test module.
 """
 
 from __future__ import annotations
@@ -249,3 +250,12 @@ def demo_db(tmp_path_factory, seed_files) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     build(path, seed_files)
     return path
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    """The context rules' ``_Ctx`` of the bundled rules (one per module: its memos fill as tests run)."""
+    from extract.components.context import _Ctx
+    from extract.components.rules import Rules
+
+    return _Ctx(Rules.load())

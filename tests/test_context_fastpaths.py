@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
 import spacy
 
 from extract.components.context import (
@@ -14,19 +13,11 @@ from extract.components.context import (
     _F_MOD_CONT,
     _F_NO_MOD,
     _NOT_A_MODIFIER,
-    _Ctx,
     _in_url,
     _Out,
     _words_from,
 )
-from extract.components.rules import Rules
 from extract.components.state import STRONG, DocState
-
-
-@pytest.fixture(scope="module")
-def ctx() -> _Ctx:
-    return _Ctx(Rules.load())
-
 
 _WORDS = ["the", "deep", "neural", "of", "semantic", "image", "self-attention", "BERT", "3", "top-1", "proposed",
           "various", "helps", "full", "mixed", "a", "(", "x.", "", "language", "large", "pre-trained", "visual",

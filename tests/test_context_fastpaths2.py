@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
 from extract.components.context import (
     _APPOSITIVE,
     _SUBJ_BEFORE,
     _VERB_DET,
-    _Ctx,
     _dataset_name_ok,
     _head_word_after,
     _subject_before,
     _ten_words,
 )
-from extract.components.rules import Rules
-
-
-@pytest.fixture(scope="module")
-def ctx() -> _Ctx:
-    return _Ctx(Rules.load())
 
 
 def test_subject_before_is_the_regex_search():

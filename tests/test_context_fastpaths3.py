@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
 from extract.components.context import (
     _NAMING_WORDS,
     _Ctx,
@@ -14,11 +12,6 @@ from extract.components.context import (
     _ten_words,
 )
 from extract.components.rules import Rules
-
-
-@pytest.fixture(scope="module")
-def ctx() -> _Ctx:
-    return _Ctx(Rules.load())
 
 
 def _plain_head_word_after(text: str, p: int, ctx: _Ctx) -> bool:

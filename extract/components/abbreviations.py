@@ -292,29 +292,23 @@ def _clause_start(text: str, lo: int, hi: int) -> int:
         end = w  # no break starts in text[w:hi]
 
 
-def _prev_word(text: str, lo: int, hi: int) -> re.Match | None:
+def _prev_word(text: str, lo: int, hi: int, capital: bool = False) -> re.Match | None:
     """``_PREV_WORD.search(text, lo, hi)``: the word just before ``hi``.
 
     A match lies inside the last white-space separated word of ``text[lo:hi]`` (its characters are no
     white space), so the search starts there: a regex search from ``lo`` would try, and fail at, every
     word start of the window.
+
+    ``capital``: ``None`` at once when that last word has no capital letter (``str.islower``: cased
+    characters, all lower case), for a caller that wants a short form: the word found inside it then has
+    none either, and is no short form (:func:`is_short_form`). Most words before a bracket that holds
+    several words are such words ("the model (see below)").
     """
     window = text[lo:hi].rstrip()
     if not window:
         return None
-    return _PREV_WORD.search(text, lo + len(window) - len(window.rsplit(None, 1)[-1]), hi)
-
-
-def _capital_word_before(text: str, lo: int, hi: int) -> re.Match | None:
-    """:func:`_prev_word`, or ``None`` at once when the last white-space separated word of ``text[lo:hi]``
-    has no capital letter (``str.islower``: cased characters, all lower case): the word found inside it
-    then has none either, and is no short form (:func:`is_short_form`). Most words before a bracket that
-    holds several words are such words ("the model (see below)")."""
-    window = text[lo:hi].rstrip()
-    if not window:
-        return None
     last = window.rsplit(None, 1)[-1]
-    if last.islower():
+    if capital and last.islower():
         return None
     return _PREV_WORD.search(text, lo + len(window) - len(last), hi)
 
@@ -324,7 +318,7 @@ def _long_form_inside(text: str, paren: int, inner: str, i0: int) -> AbbrevPair 
     words_inner = inner.split()
     if len(words_inner) < 2:
         return None
-    pm = _capital_word_before(text, max(0, paren - 40), paren)
+    pm = _prev_word(text, max(0, paren - 40), paren, capital=True)
     if not pm:
         return None
     sf = pm.group(1)

@@ -34,15 +34,19 @@ import hashlib
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from itertools import islice
 from pathlib import Path
 
 import spacy
 from spacy.tokens import Doc
+from spacy.util import raise_error
 
 from extract.aliases import AliasRules
 from extract.canonical import entity_key
 from extract.components import COMPONENTS
+from extract.components import state as _state
 from extract.components.gazetteer import Entry, read_entries
 from extract.components.rules import DEFAULT_PATTERNS_DIR, RULES_FILE, Rules
 from extract.components.sentences import tokenizer_config
@@ -174,10 +178,42 @@ class Extractor:
         components keep a batch of documents alive, which makes the default collector walk the heap over and
         over); the collector's thresholds are restored when the last extraction ends (or is closed).
         """
-        docs = (self.make_doc(t, a, doc_sents=False) for t, a in items)  # (the Docs are dropped)
         with collector_relaxed():
-            for doc in self.nlp.pipe(docs, batch_size=batch_size):
-                yield self._to_extraction(doc)
+            procs = self._batch_steps(batch_size)
+            if procs is None:  # (spaCy's own pipe: see _batch_steps)
+                docs = (self.make_doc(t, a, doc_sents=False) for t, a in items)  # (the Docs are dropped)
+                yield from map(self._to_extraction, self.nlp.pipe(docs, batch_size=batch_size))
+                return
+            size = max(1, min(batch_size, _state.PIPE_BATCH))
+            it = iter(items)
+            make_doc = self.make_doc
+            while batch := [make_doc(t, a, doc_sents=False) for t, a in islice(it, size)]:
+                for proc in procs:
+                    batch = proc(batch)
+                yield from map(self._to_extraction, batch)
+                del batch  # (the batch's Docs go before the next batch is made)
+
+    def _batch_steps(self, batch_size: int) -> list[Callable[[list[Doc]], list[Doc]]] | None:
+        """The pipeline's components as steps over a batch of Docs (a list in, the processed list out), or
+        ``None`` when ``nlp.pipe`` must run them (a component without ``pipe`` under another error handler).
+
+        ``nlp.pipe`` chains a generator per component: each yields a document at a time to the next, whose
+        ``pipe`` (:func:`~extract.components.state.pipe_in_batches`) gathers a batch of them again. Run batch
+        by batch, the components see the same documents in the same order (each over a whole batch before
+        the next one, as ``pipe_in_batches`` runs them), without a generator per document and component.
+        A component with ``pipe`` is given the batch (its ``pipe`` then runs over it at once); one without is
+        called on each document, as ``nlp.pipe`` calls it (an error is raised as its default handler raises it).
+        """
+        steps = []
+        for _, proc in self.nlp.pipeline:
+            pipe = getattr(proc, "pipe", None)
+            if pipe is not None:
+                steps.append(partial(_list_of, pipe, batch_size))
+            elif self.nlp.default_error_handler is raise_error and not hasattr(proc, "get_error_handler"):
+                steps.append(partial(_list_map, proc))
+            else:
+                return None
+        return steps
 
     def process(self, title: str, abstract: str) -> Doc:
         """The processed spaCy ``Doc`` (for debugging and tests)."""
@@ -343,6 +379,16 @@ class Extractor:
                 else:
                     results.extend(find_res(text, field, sents, by_field[field], proposed_key))
         return links, results
+
+
+def _list_of(pipe: Callable[..., Iterable[Doc]], batch_size: int, docs: list[Doc]) -> list[Doc]:
+    """What a component's ``pipe`` makes of a batch of ``docs``, as a list."""
+    return list(pipe(docs, batch_size=batch_size))
+
+
+def _list_map(proc: Callable[[Doc], Doc], docs: list[Doc]) -> list[Doc]:
+    """A component without ``pipe`` on each of ``docs``."""
+    return list(map(proc, docs))
 
 
 def _give_aliases(mentions: list[Mention], aliases_of: dict[str, dict[str, tuple[str, ...]]]) -> None:

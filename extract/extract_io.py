@@ -20,7 +20,8 @@ import re
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from json.encoder import encode_basestring
 from json.scanner import make_scanner
 from pathlib import Path
@@ -199,6 +200,15 @@ _INF = float("inf")
 _TITLE, _TEXT = _QUOTE("title"), _QUOTE("text")
 
 
+def _records_pipe(extractor) -> Callable[[Iterator[tuple[str, str]]], Iterator[Extraction]]:
+    """``extractor.pipe``; for an :class:`~extract.pipeline.Extractor`, without the evidence sentences and
+    aliases of the mentions, which the output does not hold (see ``Extractor.pipe``)."""
+    pipeline = sys.modules.get("extract.pipeline")  # (an Extractor's module is loaded: no import for others)
+    if pipeline is not None and getattr(type(extractor), "pipe", None) is pipeline.Extractor.pipe:
+        return partial(extractor.pipe, evidence=False)
+    return extractor.pipe
+
+
 def extract_jsonl(in_path: str | os.PathLike, out_path: str | os.PathLike, extractor=None) -> int:
     """Extract every line of ``in_path`` into ``out_path``; returns the number of documents written.
 
@@ -216,9 +226,10 @@ def extract_jsonl(in_path: str | os.PathLike, out_path: str | os.PathLike, extra
             ids.append(doc_id)
             yield title, text
 
+    pipe = _records_pipe(extractor)
     n = 0
     if str(out_path) == "-":
-        for x in extractor.pipe(items()):
+        for x in pipe(items()):
             sys.stdout.write(encode_record(ids.popleft(), x) + "\n")
             n += 1
         sys.stdout.flush()
@@ -227,7 +238,7 @@ def extract_jsonl(in_path: str | os.PathLike, out_path: str | os.PathLike, extra
     fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", dir=str(dst.parent))
     try:
         with _text_file(os.fdopen(fd, "w", encoding="utf-8", buffering=_BUFFER)) as out:
-            for x in extractor.pipe(items()):
+            for x in pipe(items()):
                 out.write(encode_record(ids.popleft(), x))
                 out.write("\n")
                 n += 1

@@ -236,9 +236,9 @@ class Extractor:
 
         The mentions come in text order, in runs that share their evidence (the title, or one abstract
         sentence): the evidence is looked up once per run, and each mention only tests that its start
-        is still in the run's range ``[lo, hi)`` (without evidence: a run per field). The same loop gathers
-        the names of each key; the aliases they give are set on the few records that have some once all
-        are made (:func:`_give_aliases`).
+        is still in the run's range ``[lo, hi)`` (without evidence: a run per field). With evidence, the same
+        loop gathers the names of each key; the aliases they give are set on the few records that have some
+        once all are made (:func:`_give_aliases`).
         """
         st = get_state(doc)
         text = st.text
@@ -264,13 +264,14 @@ class Extractor:
             end = c.end
             surface = text[start:end]
             key = c.key
-            f = first.setdefault(key, surface)
-            if f != surface:
-                fs = forms.get(key)
-                if fs is None:
-                    forms[key] = {f, surface}
-                else:
-                    fs.add(surface)
+            if evidence:  # (the names of each key, for the aliases)
+                f = first.setdefault(key, surface)
+                if f != surface:
+                    fs = forms.get(key)
+                    if fs is None:
+                        forms[key] = {f, surface}
+                    else:
+                        fs.add(surface)
             if not lo <= start < hi:
                 if start < title_end:
                     if first_abstract >= 0:

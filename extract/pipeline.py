@@ -34,15 +34,19 @@ import hashlib
 import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from itertools import islice
 from pathlib import Path
 
 import spacy
 from spacy.tokens import Doc
+from spacy.util import raise_error
 
 from extract.aliases import AliasRules
 from extract.canonical import entity_key
 from extract.components import COMPONENTS
+from extract.components import state as _state
 from extract.components.gazetteer import Entry, read_entries
 from extract.components.rules import DEFAULT_PATTERNS_DIR, RULES_FILE, Rules
 from extract.components.sentences import tokenizer_config
@@ -167,31 +171,74 @@ class Extractor:
         """Everything found in one paper."""
         return next(self.pipe([(title, abstract)]))
 
-    def pipe(self, items: Iterable[tuple[str, str]], batch_size: int = 256) -> Iterator[Extraction]:
+    def pipe(self, items: Iterable[tuple[str, str]], batch_size: int = 256, *,
+             evidence: bool = True) -> Iterator[Extraction]:
         """Extractions of ``(title, abstract)`` pairs, in order.
+
+        ``evidence=False``: the mentions come without their evidence (``sentence`` ``""``, ``sent_start``
+        and ``sent_end`` 0) and without ``aliases`` (``()``), for callers that drop them (``litkg extract``
+        writes neither: ~8 us an abstract less); everything else is the same.
 
         While it runs, young objects are collected rarely (:func:`~extract.gc_pause.collector_relaxed`: the
         components keep a batch of documents alive, which makes the default collector walk the heap over and
         over); the collector's thresholds are restored when the last extraction ends (or is closed).
         """
-        docs = (self.make_doc(t, a, doc_sents=False) for t, a in items)  # (the Docs are dropped)
+        records = self._to_extraction if evidence else self._to_lean_extraction
         with collector_relaxed():
-            for doc in self.nlp.pipe(docs, batch_size=batch_size):
-                yield self._to_extraction(doc)
+            procs = self._batch_steps(batch_size)
+            if procs is None:  # (spaCy's own pipe: see _batch_steps)
+                docs = (self.make_doc(t, a, doc_sents=False) for t, a in items)  # (the Docs are dropped)
+                yield from map(records, self.nlp.pipe(docs, batch_size=batch_size))
+                return
+            size = max(1, min(batch_size, _state.PIPE_BATCH))
+            it = iter(items)
+            make_doc = self.make_doc
+            while batch := [make_doc(t, a, doc_sents=False) for t, a in islice(it, size)]:
+                for proc in procs:
+                    batch = proc(batch)
+                yield from map(records, batch)
+                del batch  # (the batch's Docs go before the next batch is made)
+
+    def _batch_steps(self, batch_size: int) -> list[Callable[[list[Doc]], list[Doc]]] | None:
+        """The pipeline's components as steps over a batch of Docs (a list in, the processed list out), or
+        ``None`` when ``nlp.pipe`` must run them (a component without ``pipe`` under another error handler).
+
+        ``nlp.pipe`` chains a generator per component: each yields a document at a time to the next, whose
+        ``pipe`` (:func:`~extract.components.state.pipe_in_batches`) gathers a batch of them again. Run batch
+        by batch, the components see the same documents in the same order (each over a whole batch before
+        the next one, as ``pipe_in_batches`` runs them), without a generator per document and component.
+        A component with ``pipe`` is given the batch (its ``pipe`` then runs over it at once); one without is
+        called on each document, as ``nlp.pipe`` calls it (an error is raised as its default handler raises it).
+        """
+        steps = []
+        for _, proc in self.nlp.pipeline:
+            pipe = getattr(proc, "pipe", None)
+            if pipe is not None:
+                steps.append(partial(_list_of, pipe, batch_size))
+            elif self.nlp.default_error_handler is raise_error and not hasattr(proc, "get_error_handler"):
+                steps.append(partial(_list_map, proc))
+            else:
+                return None
+        return steps
 
     def process(self, title: str, abstract: str) -> Doc:
         """The processed spaCy ``Doc`` (for debugging and tests)."""
         return self.nlp(self.make_doc(title, abstract))
 
     # -- records --------------------------------------------------------------------------
-    def _to_extraction(self, doc: Doc) -> Extraction:
+    def _to_lean_extraction(self, doc: Doc) -> Extraction:
+        """:meth:`_to_extraction` without evidence sentences and aliases (see :meth:`pipe`)."""
+        return self._to_extraction(doc, False)
+
+    def _to_extraction(self, doc: Doc, evidence: bool = True) -> Extraction:
         """The :class:`Extraction` of a processed ``Doc``: its mention records (with evidence sentences
-        and aliases), abbreviation pairs, code links and results.
+        and aliases, unless ``evidence`` is false), abbreviation pairs, code links and results.
 
         The mentions come in text order, in runs that share their evidence (the title, or one abstract
         sentence): the evidence is looked up once per run, and each mention only tests that its start
-        is still in the run's range ``[lo, hi)``. The same loop gathers the names of each key; the aliases
-        they give are set on the few records that have some once all are made (:func:`_give_aliases`).
+        is still in the run's range ``[lo, hi)`` (without evidence: a run per field). With evidence, the same
+        loop gathers the names of each key; the aliases they give are set on the few records that have some
+        once all are made (:func:`_give_aliases`).
         """
         st = get_state(doc)
         text = st.text
@@ -217,26 +264,33 @@ class Extractor:
             end = c.end
             surface = text[start:end]
             key = c.key
-            f = first.setdefault(key, surface)
-            if f != surface:
-                fs = forms.get(key)
-                if fs is None:
-                    forms[key] = {f, surface}
-                else:
-                    fs.add(surface)
+            if evidence:  # (the names of each key, for the aliases)
+                f = first.setdefault(key, surface)
+                if f != surface:
+                    fs = forms.get(key)
+                    if fs is None:
+                        forms[key] = {f, surface}
+                    else:
+                        fs.add(surface)
             if not lo <= start < hi:
                 if start < title_end:
                     if first_abstract >= 0:
                         in_order = False
-                    sentence = title.rstrip()
-                    field, off, s_start, s_end, lo, hi = "title", 0, 0, len(sentence), -math.inf, title_end
+                    if evidence:
+                        sentence = title.rstrip()
+                        s_start, s_end = 0, len(sentence)
+                    field, off, lo, hi = "title", 0, -math.inf, title_end
                 else:
                     if first_abstract < 0:
                         first_abstract = len(mentions)
-                    sentence, s_start, s_end, lo, hi = _abstract_evidence(text, start, st.sents, st.sent_starts, a0)
+                    if evidence:
+                        sentence, s_start, s_end, lo, hi = _abstract_evidence(text, start, st.sents, st.sent_starts,
+                                                                              a0)
+                        if lo < title_end:
+                            lo = title_end
+                    else:
+                        lo, hi = title_end, math.inf
                     field, off = "abstract", a0
-                    if lo < title_end:
-                        lo = title_end
             # (the record made in place, as records.positional_maker makes one: a call with fifteen arguments
             # costs more)
             m = _new(MENTION_TWIN)
@@ -258,7 +312,7 @@ class Extractor:
             m.__class__ = Mention
             append(m)
         aliases_of, abbrevs = self._aliases_from(first, forms, st.pairs)
-        if aliases_of:
+        if aliases_of and evidence:
             _give_aliases(mentions, aliases_of)
         if in_order:
             n_title = first_abstract if first_abstract >= 0 else len(mentions)
@@ -343,6 +397,16 @@ class Extractor:
                 else:
                     results.extend(find_res(text, field, sents, by_field[field], proposed_key))
         return links, results
+
+
+def _list_of(pipe: Callable[..., Iterable[Doc]], batch_size: int, docs: list[Doc]) -> list[Doc]:
+    """What a component's ``pipe`` makes of a batch of ``docs``, as a list."""
+    return list(pipe(docs, batch_size=batch_size))
+
+
+def _list_map(proc: Callable[[Doc], Doc], docs: list[Doc]) -> list[Doc]:
+    """A component without ``pipe`` on each of ``docs``."""
+    return list(map(proc, docs))
 
 
 def _give_aliases(mentions: list[Mention], aliases_of: dict[str, dict[str, tuple[str, ...]]]) -> None:

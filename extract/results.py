@@ -1029,7 +1029,8 @@ def _method_for(
         # after a non-word character; a number starts with a sign or after a non-word character, see
         # find_numbers), so the verbs of the head are the sentence's verbs that start before the
         # number. The original searches scan slices instead.
-        one_scan = sent_start == 0 or not _is_word_char(low[sent_start - 1])
+        c = low[sent_start - 1] if sent_start else " "
+        one_scan = not (c.isalnum() or c == "_")  # (what ``re``'s ``\w`` matches)
         if one_scan:
             head_verbs = _verb_starts(verbs, low, sent_start, lo, memo, sent_end)
             n_head = bisect_left(head_verbs, lo)
@@ -1048,15 +1049,21 @@ def _method_for(
             continue
         cue = cued.get(m.start) if cued is not None else None
         if cue is None:
-            cue = _baseline_cue_in(rules, text, low, max(sent_start, m.start - 40), m.start)
+            if memo is not None and rules.baseline_low is not None and memo.cued.get(m.start) is False:
+                # (no cue in the 60 characters before it, as _baseline_for found: a cue ends where the
+                # lead ends and looks at nothing before its start, see _lower_slice_free, so none in 40)
+                cue = False
+            else:
+                cue = _baseline_cue_in(rules, text, low, max(sent_start, m.start - 40), m.start)
             if cued is not None:
                 cued[m.start] = cue
         if cue:
             continue
         between = text[m.end:v_start]
-        # (a token holds a character: a gap of at most 3 has at most 3 tokens)
-        if (len(between) <= 3 or _tokens_within(between, None, 3) is not None) \
-                and not _CLAUSE_PUNCT_RE.search(between):
+        # (a token holds a character: a gap of at most 3 has at most 3 tokens; the punctuation test
+        # first: it is cheaper, and most long gaps hold a comma)
+        if not _CLAUSE_PUNCT_RE.search(between) \
+                and (len(between) <= 3 or _tokens_within(between, None, 3) is not None):
             if proposed is not None and (m.key == proposed.key or m.role == "proposed"):
                 return proposed
             return m
@@ -1118,11 +1125,6 @@ def _verb_words_at(verb_words: frozenset, lowered: tuple[bytes, list[bytes]], lo
             i = padded.find(key, i + 1)
     out.sort()
     return out
-
-
-def _is_word_char(c: str) -> bool:
-    """Whether ``re``'s ``\\w`` matches ``c`` (then a ``\\b`` after it depends on what follows)."""
-    return c.isalnum() or c == "_"
 
 
 def _baseline_for(text: str, num: Number, methods: list[_Span], sent_start: int, sent_end: int,
@@ -1341,7 +1343,7 @@ def _sentence_results(
     if "[" in sent:
         blocked += [(c.start() + ss, c.end() + ss) for c in _CITATION_RE.finditer(sent)]
     prev: tuple[Number, _Span, str] | None = None  # last number with a metric, for lists
-    memo = _SentenceMemo(lowered)
+    memo: _SentenceMemo | None = None  # (made at the first claim: most sentences make none)
     claims: list[tuple[Number, _Span, _Span | None]] = []  # results read so far in this sentence
     for num in numbers:
         if _is_skipped(text, num, ss, blocked):
@@ -1396,15 +1398,17 @@ def _sentence_results(
             anchor = _new_span(_Span, (num.start, num.end, "metric", "", "", "used")) if listed else metric
             dataset = _dataset_for(text, num, anchor, datasets, ss, [c[0] for c in claims], from_precede)
         claims.append((num, metric, dataset))
+        value = abs(num.value) if kind == "absolute" else num.value
+        dedup = (metric.key, value, num.unit, dataset.key if dataset else None, kind)
+        if dedup in seen:
+            continue  # (a claim read before: its method and baseline need not be read)
+        seen.add(dedup)
+        if memo is None:
+            memo = _SentenceMemo(lowered)
         baseline = _baseline_for(text, num, methods, ss, se, memo.cued, low)
         method = _method_for(text, num, metric, methods, ss, proposed, baseline, low, memo, se)
         if baseline is not None and method is not None and baseline.key == method.key:
             baseline = None
-        value = abs(num.value) if kind == "absolute" else num.value
-        dedup = (metric.key, value, num.unit, dataset.key if dataset else None, kind)
-        if dedup in seen:
-            continue
-        seen.add(dedup)
         named_method = method is not None and method.name
         out.append(new_result(
             metric.name, value, num.unit, kind,

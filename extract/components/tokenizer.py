@@ -122,8 +122,9 @@ def _glued_forms(tok: Tokenizer) -> tuple[PhraseMatcher, dict[int, str]]:
     return matcher, keys
 
 
-# Chunks remembered as given to the reference tokenizer's cache (then forgotten, so memory stays bounded).
-_MAX_GIVEN = 1_000_000
+# Chunks remembered as given to the reference tokenizer's cache, at most (then forgotten and given again when met:
+# memory stays bounded, ~20 MB; only the chunks of documents that go to that tokenizer are remembered).
+_MAX_GIVEN = 200_000
 
 
 class LitkgTokenizer:

@@ -60,20 +60,57 @@ def test_the_copy_has_no_special_cases_and_splits_them_itself(nlp):
     assert [t.text for t in fast("(e.g. cannot w.r.t.")] == ["(", "e.g.", "can", "not", "w.r.t."]
 
 
-def test_a_special_case_cut_apart_by_an_infix_goes_to_spacy(nlp, monkeypatch):
-    tok = nlp.tokenizer
+def _spy_on_full(tok, monkeypatch) -> list[str]:
+    """The texts the wrapper's reference tokenizer is called with from now on."""
     calls = []
     real = tok.full
 
     class Spy:
+        rules = real.rules
+
         def __call__(self, text):
             calls.append(text)
             return real(text)
 
     monkeypatch.setitem(tok.__dict__, "full", Spy())
-    tok("A benchmark, TVSum and Mr.HiSum.")
+    return calls
+
+
+def test_a_special_case_cut_apart_by_an_infix_goes_to_spacy(nlp, monkeypatch):
+    tok = nlp.tokenizer
+    calls = _spy_on_full(tok, monkeypatch)
+    text = "A benchmark, TVSum and Mr.HiSum."
+    assert tokens(tok(text)) == tokens(tok.full(text))
+    assert calls[-2] == text  # (the wrapper's own call; the last one is the comparison's)
+    del calls[:]
     tok("A benchmark, TVSum and SumMe.")
-    assert calls == ["A benchmark, TVSum and Mr.HiSum."]
+    assert calls == []
+
+
+def test_the_reference_tokenizer_is_given_the_new_chunks_first(monkeypatch):
+    n = spacy.blank("en")
+    customize_tokenizer(n, Rules.load())
+    tok = n.tokenizer
+    calls = _spy_on_full(tok, monkeypatch)
+    text = "Tian et al. run Mr.HiSum on TVSum 2 (vs. SumMe) and TVSum."
+    doc = tok(text)
+    assert tokens(doc) == tokens(n.tokenizer.full(text))
+    warm = calls[0].split()
+    # (each chunk once, alphanumeric ones that are no special case first, in text order)
+    assert warm == ["Tian", "et", "run", "on", "TVSum", "2", "and",
+                    "al.", "Mr.HiSum", "(vs.", "SumMe)", "TVSum."]
+    assert calls[1] == text
+    del calls[:]
+    again = tok(text + " Mr.HiSum and TVSum")  # (only the chunks not given before: here none)
+    assert calls == [text + " Mr.HiSum and TVSum"]
+    assert tokens(again) == tokens(n.tokenizer.full(text + " Mr.HiSum and TVSum"))
+
+
+def test_given_chunks_leave_spacys_tokens_unchanged(nlp):
+    tok = nlp.tokenizer
+    for text in TEXTS:
+        first = tokens(tok._by_full(text))
+        assert first == tokens(tok._by_full(text)) == tokens(tok.full(text))
 
 
 def test_settings_are_those_of_the_configured_tokenizer(nlp):

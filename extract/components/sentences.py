@@ -149,6 +149,16 @@ def _add_start(starts: list[int], i: int) -> None:
         starts.insert(k, i)
 
 
+def _only_title_break(text: str, title_end: int, abstract_start: int) -> bool:
+    """Whether the only line break of ``text`` is the blank line between its title (``title_end >= 0``) and its
+    abstract, whose first character is not white space: the one line start is then the abstract's start,
+    which the title rule has made a sentence start already (see :meth:`SentenceSegmenter.__call__`), so the
+    line starts add nothing (most titled abstracts)."""
+    return (title_end >= 0 and abstract_start == title_end + 2 and text.startswith("\n\n", title_end)
+            and abstract_start < len(text) and not text[abstract_start].isspace()
+            and text.find("\n", abstract_start) < 0 and text.find("\n", 0, title_end) < 0)
+
+
 @Language.factory("litkg_sentences")
 class SentenceSegmenter:
     """Sentence boundaries; records char spans of sentences in the document state.
@@ -174,6 +184,7 @@ class SentenceSegmenter:
         # (end mark, its ORTH id as a numpy scalar: compared with the uint64 ORTH array)
         self._end_ids = tuple((e, np.uint64(get_string_id(e))) for e in _END_CHARS)
         self._ascii_end_ids = tuple((e, i) for e, i in self._end_ids if e.isascii())  # (see _end_tokens)
+        self._period_id = self._end_ids[0][1]  # (``.``)
         self._no_start = Memo(self._no_start_uncached)  # ORTH id -> cannot_start_sentence(its text)
         self._attrs = [IDX, ORTH, ID]  # (ID: the lexeme ranks the context rules read, see DocState.tok_rank)
         self._minus_ones = np.full((4096, 1), -1, dtype=np.int64).view(np.uint64)  # see _sent_start_column
@@ -200,9 +211,13 @@ class SentenceSegmenter:
     def _end_tokens(self, orths: np.ndarray, text: str) -> list[int]:
         """Indices of the end tokens (``.``, ``!``, ``?``, ...), ascending: one array comparison per end mark
         that occurs in ``text`` (a mark that is not in the text is no token's text; an ASCII text, which
-        ``str.isascii`` tells at once, holds none of the other scripts' marks)."""
+        ``str.isascii`` tells at once, holds none of the other scripts' marks). Most abstracts hold no end
+        mark but ``.``: one comparison, without the loop over the marks."""
+        ascii_text = text.isascii()
+        if ascii_text and "!" not in text and "?" not in text and "..." not in text:
+            return (orths == self._period_id).nonzero()[0].tolist() if "." in text else []
         mask = None
-        for mark, oid in self._ascii_end_ids if text.isascii() else self._end_ids:
+        for mark, oid in self._ascii_end_ids if ascii_text else self._end_ids:
             if mark in text:
                 mask = orths == oid if mask is None else mask | (orths == oid)
         return [] if mask is None else mask.nonzero()[0].tolist()
@@ -252,7 +267,7 @@ class SentenceSegmenter:
             del starts[1:bisect_left(starts, first, 1)]  # (ascending: the starts inside the title go)
             if 0 < first < n and (len(starts) == 1 or starts[1] != first):
                 starts.insert(1, first)
-        if "\n" in text:
+        if "\n" in text and not _only_title_break(text, st.title_end, st.abstract_start):
             for c in line_starts(text):
                 i = bisect_left(idx, c)
                 if 0 < i < n:

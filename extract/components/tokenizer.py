@@ -18,7 +18,8 @@ at the same places, and the suffix rules leave a special case's end alone.
 What that copy cannot make is the ``PhraseMatcher`` pass's work: a special case
 cut apart by an infix rule (``Mr.`` in ``Mr.HiSum``), and after it ``full`` glues
 the pieces back. A ``PhraseMatcher`` holding just those cut-apart forms runs
-over each document; a document where one occurs is tokenized by ``full``.
+over each document; a document where one occurs is tokenized by ``full``, whose
+cache is first given the document's words (see :meth:`LitkgTokenizer._by_full`).
 
 What could still differ from ``full`` is a special case whose own characters are
 affixes, met next to other affixes where the copy cuts it otherwise and no
@@ -121,6 +122,11 @@ def _glued_forms(tok: Tokenizer) -> tuple[PhraseMatcher, dict[int, str]]:
     return matcher, keys
 
 
+# Chunks remembered as given to the reference tokenizer's cache, at most (then forgotten and given again when met:
+# memory stays bounded, ~20 MB; only the chunks of documents that go to that tokenizer are remembered).
+_MAX_GIVEN = 200_000
+
+
 class LitkgTokenizer:
     """``nlp.tokenizer``: the tokens of a configured spaCy tokenizer, made without its special cases.
 
@@ -143,6 +149,8 @@ class LitkgTokenizer:
         self.full = full
         self.fast = special_case_free_copy(full)
         self._glued, self._glued_keys = _glued_forms(full)
+        self._special_keys = frozenset(full.rules)
+        self._given: set[str] = set()  # the chunks whose tokens ``full`` was given to cache (see _by_full)
 
     def __getattr__(self, name: str):
         # (only for names the wrapper does not have: the settings of the reference tokenizer)
@@ -160,8 +168,42 @@ class LitkgTokenizer:
         for match_id, s, e in self._glued(doc):
             last = doc[e - 1]
             if text[doc[s].idx:last.idx + len(last)] == self._glued_keys[match_id]:
-                return self.full(text)  # (spaCy glues this special case back: let spaCy do it)
+                return self._by_full(text)  # (spaCy glues this special case back: let spaCy do it)
         return doc
+
+    def _by_full(self, text: str) -> Doc:
+        """``full(text)``, after ``full``'s cache was given the chunks of ``text`` it was not given before.
+
+        ``full`` caches no chunk of a document that comes after a special case in it (see the module doc),
+        and the documents it gets all hold special cases: most of their chunks were tokenized anew on every
+        call. So when the last or the middle chunk of ``text`` was not given yet (a document met before has
+        both given: two set lookups), the chunks not given yet go to ``full`` first in a text of their own,
+        those that may take part in a special case last (not alphanumeric, or a special case themselves),
+        and it caches the ones before the first special case there; ``full(text)`` reads them from its cache.
+        A cache hit gives the tokens that tokenizing the chunk anew gives (spaCy caches a chunk only when no
+        special case took part in its tokens: they depend on the chunk alone), so the tokens are the same.
+        Over the bundled abstracts (3% go to ``full``) a document that goes to ``full`` costs ~10% less;
+        on a first pass over 11,700 distinct abstracts tokenizing is no slower.
+        """
+        chunks = text.split()
+        given = self._given
+        if chunks and (chunks[-1] not in given or chunks[len(chunks) // 2] not in given):
+            self._give(chunks)
+        return self.full(text)
+
+    def _give(self, chunks: list[str]) -> None:
+        """Tokenize the ``chunks`` not given yet with ``full`` in one text (see :meth:`_by_full`)."""
+        given = self._given
+        new = set(chunks)
+        new -= given
+        if len(given) > _MAX_GIVEN:
+            given.clear()
+        given |= new
+        keys = self._special_keys
+        # (in text order, so that the same chunks are cached whatever the hash seed)
+        ordered = sorted((c for c in dict.fromkeys(chunks) if c in new), key=lambda c: not c.isalnum() or c in keys)
+        if ordered:
+            self.full(" ".join(ordered))
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         """Tokenize a stream of texts (as ``Tokenizer.pipe``)."""

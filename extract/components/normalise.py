@@ -38,6 +38,7 @@ from spacy.tokens import Doc
 
 from extract.aliases import AliasRules
 from extract.canonical import FAMILY_TYPES, canonical_name, entity_key, family_of
+from extract.components.gazetteer import AMBIGUOUS_KEY
 from extract.components.rules import Rules
 from extract.components.state import (
     P_ABBREV,
@@ -97,7 +98,9 @@ class Normaliser:
         cands = st.cands
         if st.pairs:
             self._abbreviations(text, st, cands)
-        if _AMBIGUOUS in map(_RULE, cands):  # (most documents have none: a C-level scan of the rules)
+        # (most documents have no candidate of an ambiguous name: the gazetteer says so, else a C-level scan)
+        ambiguous = doc.user_data.get(AMBIGUOUS_KEY)
+        if ambiguous or (ambiguous is None and _AMBIGUOUS in map(_RULE, cands)):
             cands = self._support_ambiguous(text, st, cands)
         chosen = resolve_overlaps(cands)
         st.mentions = self._finish(text, st, chosen)

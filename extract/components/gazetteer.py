@@ -214,6 +214,12 @@ _RULES = {(a, g): (GAZ_RULE + ("-ambiguous" if a else "-generic" if g else ""),
 # What a label's matches need checked besides the hyphen before them (see _checked_cand).
 _MIXED = 1  # a case-folded form of a name only ever written with inner capitals: "quality" is not QuALITY
 _TUNED = 2  # a method: "-Chat", "-Instruct" ... after the match make it a tuned variant
+_AMBIGUOUS = 4  # an ambiguous name (an exact-case label): its candidates need support (see AMBIGUOUS_KEY)
+
+#: ``doc.user_data`` key the gazetteer sets for each document it matches: whether it made a candidate of an
+#: ambiguous name there (``True`` once it did). The normaliser reads it instead of scanning all candidates for
+#: one (no other component makes them); without the key it scans.
+AMBIGUOUS_KEY = "litkg_gaz_ambiguous"
 
 
 @Language.factory("litkg_gazetteer")
@@ -287,6 +293,8 @@ class GazetteerMatcher:
         forms = frozenset(orths) if exact else None
         # (exact-case forms are never case-folded matches: the mixed-case guard is for the others)
         guard = (_MIXED if e.mixed_case and not exact else 0) | (_TUNED if e.type == "method" else 0)
+        if ambiguous:  # (ambiguous names are exact-case forms)
+            guard |= _AMBIGUOUS
         return forms, guard, (e.type, rule, prio, strength, e.key, e.name, e.family, False, e)
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
@@ -330,14 +338,26 @@ class GazetteerMatcher:
                     cands.append(c)
             else:
                 cands.append(cand_at(start, end, args))
+        ambiguous = False
         for s, e, guard, args in exact_hits:
             start = idx[s]
             end = idx[e] if e < n_tok else n_text
             if text[end - 1] == " ":
                 end -= 1
-            c = _checked_cand(text, start, end, guard, args)
-            if c is not None:
+            # (an exact-case label has no _MIXED guard: the checks of the case-folded matches above)
+            if (start > 1 and text[start - 1] == "-") or (guard and text.startswith("-", end)):
+                c = _checked_cand(text, start, end, guard, args)
+                if c is None:
+                    continue
                 cands.append(c)
+            else:
+                cands.append(cand_at(start, end, args))
+            if guard & _AMBIGUOUS:
+                ambiguous = True
+        if ambiguous:
+            doc.user_data[AMBIGUOUS_KEY] = True
+        else:
+            doc.user_data.setdefault(AMBIGUOUS_KEY, False)
         return doc
 
 

@@ -38,6 +38,7 @@ from spacy.tokens import Doc
 
 from extract.aliases import AliasRules
 from extract.canonical import FAMILY_TYPES, canonical_name, entity_key, family_of
+from extract.components.gazetteer import AMBIGUOUS_KEY
 from extract.components.rules import Rules
 from extract.components.state import (
     P_ABBREV,
@@ -97,7 +98,9 @@ class Normaliser:
         cands = st.cands
         if st.pairs:
             self._abbreviations(text, st, cands)
-        if _AMBIGUOUS in map(_RULE, cands):  # (most documents have none: a C-level scan of the rules)
+        # (most documents have no candidate of an ambiguous name: the gazetteer says so, else a C-level scan)
+        ambiguous = doc.user_data.get(AMBIGUOUS_KEY)
+        if ambiguous or (ambiguous is None and _AMBIGUOUS in map(_RULE, cands)):
             cands = self._support_ambiguous(text, st, cands)
         chosen = resolve_overlaps(cands)
         st.mentions = self._finish(text, st, chosen)
@@ -256,7 +259,7 @@ class Normaliser:
         for c in chosen:
             t = c.type
             if t == "dataset":
-                v = _VERSION_AFTER.match(text, c.end)
+                v = _version_after(text, c.end)
                 if v:  # "CTB 5.1", "VOC 2012", "SQuAD 2.0": a versioned variant of the dataset
                     c.family = c.canonical or text[c.start:c.end]
                     c.end, c.key, c.canonical = v.end(), None, None
@@ -370,6 +373,18 @@ def _has_digit(text: str, start: int, end: int) -> bool:
     if text.isascii():
         return any(map(text[start:end].__contains__, _ASCII_DIGITS))
     return _DIGIT.search(text, start, end) is not None
+
+
+def _version_after(text: str, end: int) -> re.Match | None:
+    """``_VERSION_AFTER.match(text, end)``: a version right after a dataset name (`` 2012``, `` v2.0``).
+
+    A version starts with a space, then a digit (``\\d``: ``str.isdecimal``) or ``v``: the regex runs only where
+    one can start (a regex call costs far more than these two tests, and most names are followed by a word).
+    """
+    nxt = text[end + 1:end + 2]
+    if (nxt == "v" or nxt.isdecimal()) and text.startswith(" ", end):
+        return _VERSION_AFTER.match(text, end)
+    return None
 
 
 def _display_name(forms: list[str]) -> str:

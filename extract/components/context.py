@@ -51,6 +51,7 @@ from extract.components.state import (
     P_SHAPE,
     STRONG,
     WEAK,
+    Cand,
     DocState,
     Memo,
     cand_at,
@@ -566,6 +567,7 @@ class _Ranker:
 _ANCHOR_KINDS = ("naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
 _NO_ANCHORS = ((),) * len(_ANCHOR_KINDS)  # (one empty list each is made of these)
 _APPEND = attrgetter("append")
+_START = attrgetter("start")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -626,7 +628,8 @@ class _Out:
     starts) and makes them :class:`Cand` objects (:func:`cand_at`: no ``__init__`` call), in order. It leaves
     out a candidate that normalisation would always discard, whatever candidates come later: one with the span
     of a strong candidate before it (the gazetteer's, or one kept here) that it cannot beat (:func:`_loses_to`;
-    a third of the candidates of these rules, each ~1 us of work here and in ``litkg_normalise``).
+    half of the candidates of these rules). The candidates before it are looked up by their start (one dict
+    lookup each; where two candidates start at one place, one of them is compared).
     """
 
     __slots__ = ("cands", "slots", "sent_starts", "urls", "found", "add")
@@ -653,18 +656,19 @@ class _Out:
             found = [c for c in found if not _in_url(c[0], c[1], url_starts, url_ends)]
         starts = self.sent_starts or [0]  # (no sentences: no boundary; 0 starts no candidate after it)
         n = len(starts)
-        strong = _strong_spans(self.cands)
+        cands = self.cands
+        at = dict(zip(map(_START, cands), cands, strict=True))  # start -> a candidate starting there (the last)
         for start, end, fields in found:
             if end > start:
                 i = bisect_right(starts, start)
                 if i == n or starts[i] >= end:
-                    span = (start, end)
-                    g = strong.get(span)
-                    if g is not None and _loses_to(fields, g):
+                    g = at.get(start)
+                    if g is not None and g.end == end and _loses_to(fields, g):
                         continue
-                    append(cand_at(start, end, fields))
-                    if g is None and fields[3] == STRONG:
-                        strong[span] = fields
+                    c = cand_at(start, end, fields)
+                    append(c)
+                    if fields[3] == STRONG and (g is None or g.end != end):
+                        at[start] = c
         self.found = []
         self.add = self.found.append
 
@@ -677,40 +681,31 @@ _TYPE_RULES = ("head", "gazetteer")
 _AMBIGUOUS = "gazetteer-ambiguous"
 
 
-def _strong_spans(cands: list) -> dict[tuple[int, int], tuple]:
-    """``(start, end) -> fields`` (the :class:`Cand` arguments after the span, as :func:`cand_at` takes them) of
-    the first strong candidate of ``cands`` on each span that normalisation keeps to the overlap resolution
-    (not an ambiguous gazetteer name: those may go for lack of support)."""
-    spans: dict[tuple[int, int], tuple] = {}
-    for c in cands:
-        if c.strength == STRONG and c.rule != _AMBIGUOUS:
-            span = (c.start, c.end)
-            if span not in spans:
-                spans[span] = (c.type, c.rule, c.prio, STRONG)
-    return spans
+def _loses_to(fields: tuple, g: Cand) -> bool:
+    """Whether a candidate (``fields``: the :class:`Cand` arguments after the span) with the span of the candidate
+    ``g`` that comes before it in ``DocState.cands`` is discarded by normalisation whatever else is there, and is
+    read by nothing else: leaving it out changes no mention.
 
-
-def _loses_to(fields: tuple, g: tuple) -> bool:
-    """Whether a candidate (``fields``: the :class:`Cand` arguments after the span) with the span of a strong
-    candidate ``g`` (its fields) that comes before it in ``DocState.cands`` is discarded by normalisation
-    whatever else is there, and is read by nothing else: leaving it out changes no mention.
-
-    The overlap resolution (``normalise.resolve_overlaps``) takes strong candidates before weak ones, longer before
-    shorter, then higher priority, then in list order. A weak candidate on a strong one's span is its twin, never
-    its replacement; if the strong one was taken the weak one goes, and if it was not, a strong candidate at least
-    as long overlapping it was taken, one the weak candidate does not contain and cannot replace. A strong candidate
-    that ranks below ``g`` goes with it too. Normalisation also reads candidates before that: the type of the first
-    cue candidate (``_CUE_RULES``) or first candidate on a form of an abbreviation pair, or the first head or
-    gazetteer candidate (``_TYPE_RULES``) ending where the long form ends (``g`` comes first: it must be of such a
-    rule too), and which (sentence, type) holds a strong candidate (the support of ambiguous names: same type).
+    Only a strong ``g`` can make a candidate lose, and not an ambiguous gazetteer name (it may go for lack of
+    support). The overlap resolution (``normalise.resolve_overlaps``) takes strong candidates before weak ones,
+    longer before shorter, then higher priority, then in list order. A weak candidate on a strong one's span is its
+    twin, never its replacement; if the strong one was taken the weak one goes, and if it was not, a strong
+    candidate at least as long overlapping it was taken, one the weak candidate does not contain and cannot
+    replace. A strong candidate that ranks below ``g`` goes with it too. Normalisation also reads candidates before
+    that: the type of the first cue candidate (``_CUE_RULES``) or first candidate on a form of an abbreviation
+    pair, or the first head or gazetteer candidate (``_TYPE_RULES``) ending where the long form ends (``g`` comes
+    first: it must be of such a rule too), and which (sentence, type) holds a strong candidate (the support of
+    ambiguous names: same type).
     """
+    if g.strength != STRONG or g.rule == _AMBIGUOUS:
+        return False
     rule = fields[1]
-    if rule.startswith(_TYPE_RULES) and not g[1].startswith(_TYPE_RULES):
+    if rule.startswith(_TYPE_RULES) and not g.rule.startswith(_TYPE_RULES):
         return False
     if fields[3] != STRONG:
         return True
-    return (fields[0] == g[0] and fields[2] <= g[2]
-            and (rule not in _CUE_RULES or g[1] in _CUE_RULES))
+    return (fields[0] == g.type and fields[2] <= g.prio
+            and (rule not in _CUE_RULES or g.rule in _CUE_RULES))
 
 
 def _fields(type_: str, rule: str, prio: int, strength: int, proposed: bool = False) -> tuple:

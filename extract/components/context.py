@@ -567,7 +567,6 @@ class _Ranker:
 _ANCHOR_KINDS = ("naming", "proposal", "ds_cue", "ds_list", "ds_on", "our", "shape")
 _NO_ANCHORS = ((),) * len(_ANCHOR_KINDS)  # (one empty list each is made of these)
 _APPEND = attrgetter("append")
-_START = attrgetter("start")
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -657,7 +656,7 @@ class _Out:
         starts = self.sent_starts or [0]  # (no sentences: no boundary; 0 starts no candidate after it)
         n = len(starts)
         cands = self.cands
-        at = dict(zip(map(_START, cands), cands, strict=True))  # start -> a candidate starting there (the last)
+        at = {c.start: c for c in cands}  # start -> a candidate starting there (the last)
         for start, end, fields in found:
             if end > start:
                 i = bisect_right(starts, start)

@@ -45,6 +45,7 @@ from spacy.tokens import Doc
 from extract.canonical import entity_key, family_of
 from extract.components.rules import Rules
 from extract.components.state import (
+    GAZ_RULE,
     P_CONTEXT,
     P_HEAD,
     P_METRIC,
@@ -662,7 +663,9 @@ class _Out:
                 i = bisect_right(starts, start)
                 if i == n or starts[i] >= end:
                     g = at.get(start)
-                    if g is not None and g.end == end and _loses_to(fields, g):
+                    if g is not None and g.end == end and (
+                            (fields[3] == WEAK and g.rule == GAZ_RULE and g.strength == STRONG)  # (most often)
+                            or _loses_to(fields, g)):
                         continue
                     c = cand_at(start, end, fields)
                     append(c)

@@ -660,13 +660,13 @@ class _Out:
         at = {c.start: c for c in cands}  # start -> a candidate starting there (the last)
         for start, end, fields in found:
             if end > start:
+                g = at.get(start)
+                if g is not None and g.end == end and (
+                        (fields[3] == WEAK and g.rule == GAZ_RULE and g.strength == STRONG)  # (most often)
+                        or _loses_to(fields, g)):
+                    continue
                 i = bisect_right(starts, start)
                 if i == n or starts[i] >= end:
-                    g = at.get(start)
-                    if g is not None and g.end == end and (
-                            (fields[3] == WEAK and g.rule == GAZ_RULE and g.strength == STRONG)  # (most often)
-                            or _loses_to(fields, g)):
-                        continue
                     c = cand_at(start, end, fields)
                     append(c)
                     if fields[3] == STRONG and (g is None or g.end != end):

@@ -45,12 +45,14 @@ from spacy.tokens import Doc
 from extract.canonical import entity_key, family_of
 from extract.components.rules import Rules
 from extract.components.state import (
+    GAZ_RULE,
     P_CONTEXT,
     P_HEAD,
     P_METRIC,
     P_SHAPE,
     STRONG,
     WEAK,
+    Cand,
     DocState,
     Memo,
     cand_at,
@@ -623,7 +625,11 @@ class _Out:
     ``(start, end, fields)``, ``fields`` the other :class:`Cand` arguments (:func:`_fields`; the frequent ones are
     made once: a head's, a shape's). :meth:`flush` then keeps those that are not empty, overlap no URL and cross
     no sentence boundary (one bisect on the sentence starts; URLs, sorted and disjoint, by one bisect on their
-    starts) and makes them :class:`Cand` objects (:func:`cand_at`: no ``__init__`` call), in order.
+    starts) and makes them :class:`Cand` objects (:func:`cand_at`: no ``__init__`` call), in order. It leaves
+    out a candidate that normalisation would always discard, whatever candidates come later: one with the span
+    of a strong candidate before it (the gazetteer's, or one kept here) that it cannot beat (:func:`_loses_to`;
+    half of the candidates of these rules). The candidates before it are looked up by their start (one dict
+    lookup each; where two candidates start at one place, one of them is compared).
     """
 
     __slots__ = ("cands", "slots", "sent_starts", "urls", "found", "add")
@@ -650,13 +656,58 @@ class _Out:
             found = [c for c in found if not _in_url(c[0], c[1], url_starts, url_ends)]
         starts = self.sent_starts or [0]  # (no sentences: no boundary; 0 starts no candidate after it)
         n = len(starts)
+        cands = self.cands
+        at = {c.start: c for c in cands}  # start -> a candidate starting there (the last)
         for start, end, fields in found:
             if end > start:
+                g = at.get(start)
+                if g is not None and g.end == end and (
+                        (fields[3] == WEAK and g.rule == GAZ_RULE and g.strength == STRONG)  # (most often)
+                        or _loses_to(fields, g)):
+                    continue
                 i = bisect_right(starts, start)
                 if i == n or starts[i] >= end:
-                    append(cand_at(start, end, fields))
+                    c = cand_at(start, end, fields)
+                    append(c)
+                    if fields[3] == STRONG and (g is None or g.end != end):
+                        at[start] = c
         self.found = []
         self.add = self.found.append
+
+
+# the rules of the candidates that normalisation reads as cues when it types an abbreviation pair (the type of the
+# first such candidate on a form; see Normaliser._pair_type), and the prefixes of those whose type it reads when
+# they end where the long form ends (the first one)
+_CUE_RULES = ("naming", "proposal", "appositive", "title")
+_TYPE_RULES = ("head", "gazetteer")
+_AMBIGUOUS = "gazetteer-ambiguous"
+
+
+def _loses_to(fields: tuple, g: Cand) -> bool:
+    """Whether a candidate (``fields``: the :class:`Cand` arguments after the span) with the span of the candidate
+    ``g`` that comes before it in ``DocState.cands`` is discarded by normalisation whatever else is there, and is
+    read by nothing else: leaving it out changes no mention.
+
+    Only a strong ``g`` can make a candidate lose, and not an ambiguous gazetteer name (it may go for lack of
+    support). The overlap resolution (``normalise.resolve_overlaps``) takes strong candidates before weak ones,
+    longer before shorter, then higher priority, then in list order. A weak candidate on a strong one's span is its
+    twin, never its replacement; if the strong one was taken the weak one goes, and if it was not, a strong
+    candidate at least as long overlapping it was taken, one the weak candidate does not contain and cannot
+    replace. A strong candidate that ranks below ``g`` goes with it too. Normalisation also reads candidates before
+    that: the type of the first cue candidate (``_CUE_RULES``) or first candidate on a form of an abbreviation
+    pair, or the first head or gazetteer candidate (``_TYPE_RULES``) ending where the long form ends (``g`` comes
+    first: it must be of such a rule too), and which (sentence, type) holds a strong candidate (the support of
+    ambiguous names: same type).
+    """
+    if g.strength != STRONG or g.rule == _AMBIGUOUS:
+        return False
+    rule = fields[1]
+    if rule.startswith(_TYPE_RULES) and not g.rule.startswith(_TYPE_RULES):
+        return False
+    if fields[3] != STRONG:
+        return True
+    return (fields[0] == g.type and fields[2] <= g.prio
+            and (rule not in _CUE_RULES or g.rule in _CUE_RULES))
 
 
 def _fields(type_: str, rule: str, prio: int, strength: int, proposed: bool = False) -> tuple:

@@ -45,6 +45,8 @@ from spacy.tokens import Doc
 from extract.canonical import entity_key, family_of
 from extract.components.rules import Rules
 from extract.components.state import (
+    AMBIGUOUS_RULE,
+    CUE_RULES,
     GAZ_RULE,
     P_CONTEXT,
     P_HEAD,
@@ -675,12 +677,9 @@ class _Out:
         self.add = self.found.append
 
 
-# the rules of the candidates that normalisation reads as cues when it types an abbreviation pair (the type of the
-# first such candidate on a form; see Normaliser._pair_type), and the prefixes of those whose type it reads when
-# they end where the long form ends (the first one)
-_CUE_RULES = ("naming", "proposal", "appositive", "title")
-_TYPE_RULES = ("head", "gazetteer")
-_AMBIGUOUS = "gazetteer-ambiguous"
+# the prefixes of the rules whose type normalisation reads when their candidate ends where the long form of an
+# abbreviation pair ends (the first one; see Normaliser._pair_type)
+_TYPE_RULES = ("head", GAZ_RULE)
 
 
 def _loses_to(fields: tuple, g: Cand) -> bool:
@@ -694,12 +693,12 @@ def _loses_to(fields: tuple, g: Cand) -> bool:
     twin, never its replacement; if the strong one was taken the weak one goes, and if it was not, a strong
     candidate at least as long overlapping it was taken, one the weak candidate does not contain and cannot
     replace. A strong candidate that ranks below ``g`` goes with it too. Normalisation also reads candidates before
-    that: the type of the first cue candidate (``_CUE_RULES``) or first candidate on a form of an abbreviation
+    that: the type of the first cue candidate (``CUE_RULES``) or first candidate on a form of an abbreviation
     pair, or the first head or gazetteer candidate (``_TYPE_RULES``) ending where the long form ends (``g`` comes
     first: it must be of such a rule too), and which (sentence, type) holds a strong candidate (the support of
     ambiguous names: same type).
     """
-    if g.strength != STRONG or g.rule == _AMBIGUOUS:
+    if g.strength != STRONG or g.rule == AMBIGUOUS_RULE:
         return False
     rule = fields[1]
     if rule.startswith(_TYPE_RULES) and not g.rule.startswith(_TYPE_RULES):
@@ -707,7 +706,7 @@ def _loses_to(fields: tuple, g: Cand) -> bool:
     if fields[3] != STRONG:
         return True
     return (fields[0] == g.type and fields[2] <= g.prio
-            and (rule not in _CUE_RULES or g.rule in _CUE_RULES))
+            and (rule not in CUE_RULES or g.rule in CUE_RULES))
 
 
 def _fields(type_: str, rule: str, prio: int, strength: int, proposed: bool = False) -> tuple:

@@ -43,6 +43,7 @@ from spacy.vocab import Vocab
 
 from extract.canonical import entity_key, family_of
 from extract.components.state import (
+    AMBIGUOUS_RULE,
     GAZ_RULE,
     P_GAZ,
     P_GAZ_GENERIC,
@@ -207,7 +208,7 @@ def _read_file(path: Path) -> Iterator[Entry]:
 
 
 # (rule, priority, strength) of a gazetteer candidate by (ambiguous, generic)
-_RULES = {(a, g): (GAZ_RULE + ("-ambiguous" if a else "-generic" if g else ""),
+_RULES = {(a, g): (AMBIGUOUS_RULE if a else GAZ_RULE + ("-generic" if g else ""),
                    P_GAZ_GENERIC if g else P_GAZ, WEAK if g else STRONG)
           for a in (False, True) for g in (False, True)}
 

@@ -41,6 +41,8 @@ from extract.canonical import FAMILY_TYPES, canonical_name, entity_key, family_o
 from extract.components.gazetteer import AMBIGUOUS_KEY
 from extract.components.rules import Rules
 from extract.components.state import (
+    AMBIGUOUS_RULE,
+    CUE_RULES,
     P_ABBREV,
     STRONG,
     WEAK,
@@ -60,8 +62,6 @@ _WORD_RX = re.compile(r"[a-z][a-z\-]*|%")
 _DIGIT = re.compile(r"\d")
 _ASCII_DIGITS = "0123456789"
 _VERSION_AFTER = re.compile(r"[ ](?:(?:19|20)\d{2}|v?\d+\.\d+(?:\.\d+)?)(?![\w\-]|\.\d)")
-_CUE_RULES = ("naming", "proposal", "appositive", "title")
-_AMBIGUOUS = "gazetteer-ambiguous"
 
 
 @Language.factory("litkg_normalise")
@@ -100,7 +100,7 @@ class Normaliser:
             self._abbreviations(text, st, cands)
         # (most documents have no candidate of an ambiguous name: the gazetteer says so, else a C-level scan)
         ambiguous = doc.user_data.get(AMBIGUOUS_KEY)
-        if ambiguous or (ambiguous is None and _AMBIGUOUS in map(_RULE, cands)):
+        if ambiguous or (ambiguous is None and AMBIGUOUS_RULE in map(_RULE, cands)):
             cands = self._support_ambiguous(text, st, cands)
         chosen = resolve_overlaps(cands)
         st.mentions = self._finish(text, st, chosen)
@@ -186,7 +186,7 @@ class Normaliser:
         """
         # a naming / proposal cue on either form ("a benchmark called X (Y)") decides
         for c in cued:
-            if c.rule in _CUE_RULES:
+            if c.rule in CUE_RULES:
                 return c.type
         t = self._lf_head_type(p.long)
         if t is not None:
@@ -230,11 +230,11 @@ class Normaliser:
         pair_spans = {(p.short_start, p.short_end) for p in st.pairs} | {(p.long_start, p.long_end) for p in st.pairs}
         strong_by_sent: dict[tuple[int, str], int] = defaultdict(int)
         for c in cands:
-            if c.strength == STRONG and c.rule != "gazetteer-ambiguous":
+            if c.strength == STRONG and c.rule != AMBIGUOUS_RULE:
                 strong_by_sent[(sentence_index(st, c.start), c.type)] += 1
         out = []
         for c in cands:
-            if c.rule != "gazetteer-ambiguous":
+            if c.rule != AMBIGUOUS_RULE:
                 out.append(c)
                 continue
             si = sentence_index(st, c.start)

@@ -26,6 +26,10 @@ STRONG = 2
 WEAK = 1
 
 GAZ_RULE = "gazetteer"
+AMBIGUOUS_RULE = GAZ_RULE + "-ambiguous"  # a gazetteer name that needs support in its sentence (see normalise.py)
+# the rules whose candidates normalisation reads as cues when it types an abbreviation pair (the type of the first
+# such candidate on a form; see ``Normaliser._pair_type``)
+CUE_RULES = ("naming", "proposal", "appositive", "title")
 
 # Priorities inside a class (higher wins among equal lengths).
 P_ALIAS = 100

@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 
 import pytest
+from record_docs import DOCS as RECORD_DOCS
 
 from extract import extract_io
 from extract.components.state import get_state
@@ -16,16 +17,7 @@ from extract.pipeline import Extractor
 
 FIXTURE_PATTERNS = Path(__file__).parent / "fixtures" / "extract" / "patterns"
 
-DOCS = [
-    ("SparKle: Sparse Masked Modeling for Convnets",
-     "We revisit masked image modeling (MIM) for convolutional networks, e.g. ResNet-50. "
-     "Our method called SparKle reaches 84.3% top-1 accuracy on ImageNet-1K and improves object detection on "
-     "COCO. MIM with ResNet-50 and resnet-50 beats BERT. Code is at https://github.com/example/sparkle."),
-    ("", "We use BERT and ResNet-50 on ImageNet. BERT reaches 90% accuracy on SQuAD. Convnets (CNNs) and CNN."),
-    ("BERT and GPT-2 on SQuAD 2.0", ""),
-    ("ResNet for ImageNet", "   ResNet-50 on ImageNet-1K.  \n\nWe use  BERT  on COCO;  CNNs  and CNN. "),
-    ("", ""),
-]
+DOCS = [*RECORD_DOCS, ("", "")]  # (and an empty document)
 
 
 @pytest.fixture(scope="module", params=["small", "full"])

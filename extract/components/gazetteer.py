@@ -345,8 +345,9 @@ class GazetteerMatcher:
             end = idx[e] if e < n_tok else n_text
             if text[end - 1] == " ":
                 end -= 1
-            # (an exact-case label has no _MIXED guard: the checks of the case-folded matches above)
-            if (start > 1 and text[start - 1] == "-") or (guard and text.startswith("-", end)):
+            # (the checks of the case-folded matches above; an exact-case label has no _MIXED guard, and
+            # _checked_cand does not read the _AMBIGUOUS bit)
+            if (start > 1 and text[start - 1] == "-") or (guard & _TUNED and text.startswith("-", end)):
                 c = _checked_cand(text, start, end, guard, args)
                 if c is None:
                     continue
@@ -391,7 +392,7 @@ def _new_matcher() -> PhraseMatcher:
 def _checked_cand(text: str, start: int, end: int, guard: int, args: tuple) -> Cand | None:
     """The candidate of a match on ``text[start:end]`` (``None``: not a mention of the entry there).
 
-    ``guard``: the label's ``_MIXED`` / ``_TUNED`` bits; ``args``: the candidate's fields after start and
+    ``guard``: the label's guard bits (``_MIXED`` and ``_TUNED`` are read here); ``args``: the candidate's fields after start and
     end (``Cand`` order; the last one is the entry).
     """
     if guard & _MIXED:
